@@ -1,0 +1,49 @@
+import { z } from "zod";
+import { ConfigError } from "../errors.ts";
+
+const port = z.coerce.number().int().min(1).max(65_535);
+const name = z
+  .string()
+  .regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/, "must be a DNS-1123 label: lowercase letters, digits and '-'")
+  .max(63);
+
+/** Every environment variable mesh-six reads, with its default and what it is for. */
+export const configSchema = z.object({
+  PORT: port.default(8080).describe("HTTP port of the host"),
+  MESH_BROKER: z
+    .enum(["embedded", "kafka", "knative"])
+    .default("embedded")
+    .describe("which broker carries events"),
+  MESH_NAMESPACE: name.default("mesh-six").describe("namespace of the broker"),
+  MESH_BROKER_NAME: name.default("default").describe("name of the broker"),
+  MESH_DATA_DIR: z.string().min(1).default(".mesh").describe("where the embedded host keeps its data"),
+  LOG_LEVEL: z.enum(["debug", "info", "warn", "error"]).default("info"),
+  DATABASE_URL: z.string().min(1).optional().describe("Postgres URL; PGlite in MESH_DATA_DIR when unset"),
+  DATABASE_DRIVER: z.enum(["pglite", "postgres", "neon"]).optional(),
+  LLM_BASE_URL: z.url().optional().describe("OpenAI-compatible endpoint; the offline model when unset"),
+  LLM_API_KEY: z.string().min(1).optional(),
+  LLM_MODEL: z.string().min(1).default("gpt-4o-mini"),
+  KAFKA_BROKERS: z.string().min(1).optional().describe("host:port,… of the Kafka cluster"),
+});
+
+export type MeshConfig = z.output<typeof configSchema>;
+
+/**
+ * Reads the configuration from `env` once. Every problem is reported at once, each
+ * naming the variable and what it accepts.
+ */
+export function loadConfig(env: Readonly<Record<string, string | undefined>> = process.env): MeshConfig {
+  const present = Object.fromEntries(
+    Object.entries(env).filter(([, value]) => value !== undefined && value !== ""),
+  );
+  const result = configSchema.safeParse(present);
+  if (result.success) return result.data;
+  const problems = result.error.issues.map((issue) => {
+    const variable = String(issue.path[0] ?? "environment");
+    return new ConfigError(variable, `${issue.message} (got ${JSON.stringify(present[variable])})`).message;
+  });
+  throw new ConfigError(
+    String(result.error.issues[0]?.path[0] ?? "environment"),
+    `invalid configuration:\n  ${problems.join("\n  ")}\nSet or fix these environment variables and start again.`,
+  );
+}

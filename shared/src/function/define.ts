@@ -1,0 +1,148 @@
+import type { EventType, MeshEvent } from "@mesh-six/events";
+import type { z } from "zod";
+import type { MeshConfig } from "../config/env.ts";
+import type { TraceContext } from "../log/trace.ts";
+import type { Clock } from "../ports/clock.ts";
+import type { Db, SqlExecutor } from "../ports/db.ts";
+import type { Kv } from "../ports/kv.ts";
+import type { Logger } from "../ports/logger.ts";
+import type { DeliverySpec, SubscriptionsApiFilter } from "./knative-types.ts";
+
+/** A capability an agent offers the orchestrator. */
+export interface Capability {
+  readonly name: string;
+  /** Base confidence, 0.0–1.0. */
+  readonly weight: number;
+  /** Breaks near ties in this agent's favour. */
+  readonly preferred?: boolean;
+  /** Names of the function's dependency checks that must pass for this capability. */
+  readonly dependencies?: readonly string[];
+}
+
+/** A check that an outside dependency is usable right now (ArgoCD reachable, …). */
+export interface DependencyCheck {
+  readonly name: string;
+  readonly check: (ctx: CheckContext) => Promise<boolean>;
+}
+
+export interface CheckContext {
+  readonly config: MeshConfig;
+  readonly signal: AbortSignal;
+  readonly fetch: typeof fetch;
+}
+
+/** One event subscription of a function; becomes one Knative Trigger. */
+export interface Subscription {
+  /** Unique within the function; the Trigger is named `<function>-<name>`. */
+  readonly name: string;
+  /** Exact-match attribute filter (Trigger `spec.filter.attributes`). */
+  readonly attributes?: Readonly<Record<string, string>>;
+  /** SubscriptionsAPI filters (Trigger `spec.filters`), ANDed. */
+  readonly filters?: readonly SubscriptionsApiFilter[];
+  /** Overrides the function's delivery policy. */
+  readonly delivery?: DeliverySpec;
+  /** `ordered` delivers one event at a time per partition; default `unordered`. */
+  readonly order?: "ordered" | "unordered";
+}
+
+/** A schedule; becomes a Knative PingSource sending to the broker. */
+export interface Schedule {
+  readonly name: string;
+  /** Five-field cron expression. */
+  readonly schedule: string;
+  readonly timezone?: string;
+  readonly data?: unknown;
+}
+
+export interface Scaling {
+  readonly minScale?: number;
+  readonly maxScale?: number;
+  readonly concurrency?: number;
+  readonly timeoutSeconds?: number;
+}
+
+/** What a function's handler receives besides the event. */
+export interface FunctionContext {
+  readonly function: string;
+  readonly db: Db;
+  readonly kv: Kv;
+  readonly logger: Logger;
+  readonly clock: Clock;
+  readonly config: MeshConfig;
+  readonly trace: TraceContext;
+  /** The event being handled. */
+  readonly event: MeshEvent;
+  /**
+   * Builds a follow-up event: source `/mesh-six/<function>`, the trace carried on, and an
+   * id derived from the incoming event and `key` (default: the type and the index of the
+   * call), so a redelivery emits the same ids.
+   */
+  emit<Schema extends z.ZodType>(
+    type: EventType<string, Schema>,
+    data: z.input<Schema>,
+    options?: EmitOptions,
+  ): MeshEvent<z.output<Schema>>;
+  /**
+   * Runs `work` in the transaction that also marks the incoming event as handled and
+   * stores the returned follow-up events in the outbox: the state change and the events
+   * commit together or not at all. Return its result from the handler.
+   */
+  commit(work: (tx: SqlExecutor) => Promise<readonly MeshEvent[] | void>): Promise<readonly MeshEvent[]>;
+}
+
+export interface EmitOptions {
+  readonly subject?: string;
+  readonly key?: string;
+  readonly extensions?: Readonly<Record<string, string>>;
+}
+
+export type Handler = (
+  event: MeshEvent,
+  ctx: FunctionContext,
+) => Promise<readonly MeshEvent[] | void> | readonly MeshEvent[] | void;
+
+/** A function: what it is, what it listens to, how it scales, and its handler. */
+export interface FunctionDefinition {
+  /** DNS-1123 label; the Knative Service name. */
+  readonly name: string;
+  readonly description: string;
+  readonly capabilities?: readonly Capability[];
+  readonly dependencyChecks?: readonly DependencyCheck[];
+  readonly subscriptions?: readonly Subscription[];
+  /** Default delivery policy of every subscription. */
+  readonly delivery?: DeliverySpec;
+  readonly schedules?: readonly Schedule[];
+  readonly scaling?: Scaling;
+  /** Served on a public URL (gateway, webhook receiver); cluster-local otherwise. */
+  readonly public?: boolean;
+  /** HTTP routes the function serves besides CloudEvents (gateway, webhooks). */
+  readonly http?: HttpRoutes;
+  /** Handles the events of its subscriptions; functions with none may omit it. */
+  readonly handler?: Handler;
+}
+
+export function defineFunction<const Definition extends FunctionDefinition>(
+  definition: Definition,
+): Definition {
+  return definition;
+}
+
+/** A web handler in the Fetch API's shape (Hono's `app.fetch`). */
+export type FetchHandler = (request: Request) => Promise<Response> | Response;
+
+/** What an HTTP-serving function gets to build its routes. */
+export interface HttpContext {
+  readonly db: Db;
+  readonly kv: Kv;
+  readonly logger: Logger;
+  readonly clock: Clock;
+  readonly config: MeshConfig;
+  /** Publishes to the broker (stored before it resolves). */
+  readonly publish: (event: MeshEvent) => Promise<void>;
+}
+
+export interface HttpRoutes {
+  /** Path prefixes this function serves, e.g. ["/tasks", "/agents"]. */
+  readonly paths: readonly string[];
+  readonly create: (ctx: HttpContext) => FetchHandler;
+}

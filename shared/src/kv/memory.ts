@@ -1,0 +1,48 @@
+import { systemClock } from "../clock.ts";
+import type { Clock } from "../ports/clock.ts";
+import type { Kv } from "../ports/kv.ts";
+
+interface Entry {
+  value: string;
+  expiresAt: number | undefined;
+}
+
+/** The in-process key-value store: one Map, expiry checked on read. */
+export function createMemoryKv(settings: { readonly clock?: Clock } = {}): Kv {
+  const clock = settings.clock ?? systemClock;
+  const entries = new Map<string, Entry>();
+  const live = (key: string): Entry | undefined => {
+    const entry = entries.get(key);
+    if (entry?.expiresAt !== undefined && entry.expiresAt <= clock.now()) {
+      entries.delete(key);
+      return undefined;
+    }
+    return entry;
+  };
+  const expiry = (ttlMs: number | undefined) => (ttlMs === undefined ? undefined : clock.now() + ttlMs);
+  return {
+    driver: "memory",
+    async get(key) {
+      return live(key)?.value ?? null;
+    },
+    async set(key, value, options = {}) {
+      if (options.ifAbsent && live(key)) return false;
+      entries.set(key, { value, expiresAt: expiry(options.ttlMs) });
+      return true;
+    },
+    async incrBy(key, by, options = {}) {
+      const entry = live(key);
+      const current = entry ? Number.parseInt(entry.value, 10) : 0;
+      if (Number.isNaN(current)) throw new Error(`kv: value of ${key} is not an integer`);
+      const next = current + by;
+      entries.set(key, { value: String(next), expiresAt: entry ? entry.expiresAt : expiry(options.ttlMs) });
+      return next;
+    },
+    async del(key) {
+      entries.delete(key);
+    },
+    async close() {
+      entries.clear();
+    },
+  };
+}

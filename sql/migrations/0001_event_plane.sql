@@ -1,0 +1,71 @@
+-- The event plane: the embedded broker's log, deliveries, dead letters,
+-- de-duplication (inbox), the transactional outbox and the event log.
+
+CREATE TABLE IF NOT EXISTS broker_events (
+  seq          bigserial PRIMARY KEY,
+  broker       text        NOT NULL,
+  event        jsonb       NOT NULL,
+  partition_key text,
+  accepted_at  timestamptz NOT NULL DEFAULT now()
+);
+
+CREATE TABLE IF NOT EXISTS broker_deliveries (
+  seq             bigint  NOT NULL REFERENCES broker_events (seq) ON DELETE CASCADE,
+  trigger_name    text    NOT NULL,
+  status          text    NOT NULL DEFAULT 'pending' CHECK (status IN ('pending', 'delivered', 'dead')),
+  attempts        integer NOT NULL DEFAULT 0,
+  next_attempt_at bigint  NOT NULL,
+  last_status     integer,
+  last_error      text,
+  PRIMARY KEY (seq, trigger_name)
+);
+CREATE INDEX IF NOT EXISTS broker_deliveries_due ON broker_deliveries (next_attempt_at) WHERE status = 'pending';
+
+CREATE TABLE IF NOT EXISTS dead_letters (
+  id            bigserial PRIMARY KEY,
+  broker        text        NOT NULL,
+  trigger_name  text,
+  subscriber    text,
+  event         jsonb       NOT NULL,
+  error_code    integer,
+  error_data    text,
+  attempts      integer     NOT NULL DEFAULT 0,
+  created_at    timestamptz NOT NULL DEFAULT now(),
+  replayed_at   timestamptz
+);
+CREATE INDEX IF NOT EXISTS dead_letters_open ON dead_letters (created_at DESC) WHERE replayed_at IS NULL;
+
+CREATE TABLE IF NOT EXISTS inbox (
+  function_name text        NOT NULL,
+  source        text        NOT NULL,
+  event_id      text        NOT NULL,
+  handled_at    timestamptz NOT NULL DEFAULT now(),
+  PRIMARY KEY (function_name, source, event_id)
+);
+
+CREATE TABLE IF NOT EXISTS outbox (
+  id            bigserial PRIMARY KEY,
+  function_name text        NOT NULL,
+  event_id      text        NOT NULL,
+  source        text        NOT NULL,
+  event         jsonb       NOT NULL,
+  created_at    bigint      NOT NULL,
+  published_at  bigint,
+  UNIQUE (source, event_id)
+);
+CREATE INDEX IF NOT EXISTS outbox_unpublished ON outbox (created_at) WHERE published_at IS NULL;
+
+CREATE TABLE IF NOT EXISTS mesh_events (
+  id          bigserial PRIMARY KEY,
+  at          timestamptz NOT NULL DEFAULT now(),
+  kind        text        NOT NULL,
+  trace_id    text,
+  function_name text,
+  event_type  text,
+  event_id    text,
+  source      text,
+  subject     text,
+  data        jsonb
+);
+CREATE INDEX IF NOT EXISTS mesh_events_trace ON mesh_events (trace_id);
+CREATE INDEX IF NOT EXISTS mesh_events_kind ON mesh_events (kind, id DESC);

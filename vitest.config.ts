@@ -1,0 +1,13 @@
+import { defineConfig } from "vitest/config";
+
+// `npm test`: unit tests and the embedded-host suites (PGlite, in-process broker).
+// Suites that need Postgres, Redis or Kafka servers are *.services.test.ts and run
+// under vitest.services.config.ts (`npm run test:services`).
+export default defineConfig({
+  test: {
+    include: ["**/*.test.ts"],
+    exclude: ["**/node_modules/**", "**/*.services.test.ts", ".mesh/**"],
+    testTimeout: 30_000,
+    hookTimeout: 60_000,
+  },
+});
