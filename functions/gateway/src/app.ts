@@ -1,0 +1,20 @@
+import type { HttpContext } from "@mesh-six/shared/function/define";
+import { Hono } from "hono";
+
+/**
+ * One route module per area; each is `(app, ctx) => void` and owns its paths.
+ * Add a module by importing it and listing it here, and its path prefix in index.ts.
+ */
+export type RouteModule = (app: Hono, ctx: HttpContext) => void;
+
+const modules: RouteModule[] = [];
+
+export function createGatewayApp(ctx: HttpContext): Hono {
+  const app = new Hono();
+  for (const register of modules) register(app, ctx);
+  app.onError((error, context) => {
+    ctx.logger.error("gateway request failed", { error, path: context.req.path });
+    return context.json({ error: "internal error; see the gateway log" }, 500);
+  });
+  return app;
+}

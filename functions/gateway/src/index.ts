@@ -1,0 +1,14 @@
+import { defineFunction } from "@mesh-six/shared/function/define";
+import { createGatewayApp } from "./app.ts";
+
+export const gateway = defineFunction({
+  name: "gateway",
+  description:
+    "The public HTTP face of the mesh: task API, event feed, dead letters, and later the OpenAI-compatible API, A2A and the dashboard.",
+  public: true,
+  scaling: { minScale: 0, maxScale: 5, concurrency: 100, timeoutSeconds: 300 },
+  http: {
+    paths: [],
+    create: (ctx) => createGatewayApp(ctx).fetch,
+  },
+});

@@ -1,0 +1,105 @@
+import type { MeshEvent } from "@mesh-six/events";
+import { traceOf } from "../log/trace.ts";
+import type { SqlExecutor } from "../ports/db.ts";
+
+/** One row of `mesh_events`: an accepted event, or something a function did (`llm.call`, …). */
+export interface MeshEventEntry {
+  readonly kind: string;
+  readonly traceId?: string;
+  readonly functionName?: string;
+  readonly eventType?: string;
+  readonly eventId?: string;
+  readonly source?: string;
+  readonly subject?: string;
+  readonly data?: unknown;
+}
+
+export interface MeshEventRow extends MeshEventEntry {
+  readonly id: number;
+  readonly at: string;
+}
+
+export async function recordMeshEvent(db: SqlExecutor, entry: MeshEventEntry): Promise<void> {
+  await db.query(
+    `INSERT INTO mesh_events (kind, trace_id, function_name, event_type, event_id, source, subject, data)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
+    [
+      entry.kind,
+      entry.traceId ?? null,
+      entry.functionName ?? null,
+      entry.eventType ?? null,
+      entry.eventId ?? null,
+      entry.source ?? null,
+      entry.subject ?? null,
+      entry.data === undefined ? null : JSON.stringify(entry.data),
+    ],
+  );
+}
+
+/** The `mesh_events` entry for an event the broker accepted. */
+export function acceptedEntry(event: MeshEvent): MeshEventEntry {
+  return {
+    kind: "event.accepted",
+    traceId: traceOf(event).traceId,
+    eventType: event.type,
+    eventId: event.id,
+    source: event.source,
+    ...(event.subject === undefined ? {} : { subject: event.subject }),
+    data: event.data ?? null,
+  };
+}
+
+export interface ReadMeshEventsOptions {
+  /** Only rows with an id greater than this (for tailing). */
+  readonly after?: number;
+  readonly limit?: number;
+  readonly kind?: string;
+  readonly eventType?: string;
+  readonly traceId?: string;
+}
+
+export async function readMeshEvents(
+  db: SqlExecutor,
+  options: ReadMeshEventsOptions = {},
+): Promise<MeshEventRow[]> {
+  const { rows } = await db.query<{
+    id: string | number;
+    at: Date | string;
+    kind: string;
+    trace_id: string | null;
+    function_name: string | null;
+    event_type: string | null;
+    event_id: string | null;
+    source: string | null;
+    subject: string | null;
+    data: unknown;
+  }>(
+    `SELECT id, at, kind, trace_id, function_name, event_type, event_id, source, subject, data
+       FROM mesh_events
+      WHERE id > $1
+        AND ($2::text IS NULL OR kind = $2)
+        AND ($3::text IS NULL OR event_type = $3)
+        AND ($4::text IS NULL OR trace_id = $4)
+      ORDER BY id
+      LIMIT $5`,
+    [
+      options.after ?? 0,
+      options.kind ?? null,
+      options.eventType ?? null,
+      options.traceId ?? null,
+      options.limit ?? 100,
+    ],
+  );
+  return rows.map((row) => ({
+    id: Number(row.id),
+    at: new Date(row.at).toISOString(),
+    kind: row.kind,
+    ...(row.trace_id ? { traceId: row.trace_id } : {}),
+    ...(row.function_name ? { functionName: row.function_name } : {}),
+    ...(row.event_type ? { eventType: row.event_type } : {}),
+    ...(row.event_id ? { eventId: row.event_id } : {}),
+    ...(row.source ? { source: row.source } : {}),
+    ...(row.subject ? { subject: row.subject } : {}),
+    data: row.data,
+  }));
+}
