@@ -35,6 +35,7 @@ CREATE TABLE IF NOT EXISTS dead_letters (
 );
 CREATE INDEX IF NOT EXISTS dead_letters_open ON dead_letters (created_at DESC) WHERE replayed_at IS NULL;
 
+-- Events a function has handled, by (function, source, id): a redelivery is a no-op.
 CREATE TABLE IF NOT EXISTS inbox (
   function_name text        NOT NULL,
   source        text        NOT NULL,
@@ -43,17 +44,23 @@ CREATE TABLE IF NOT EXISTS inbox (
   PRIMARY KEY (function_name, source, event_id)
 );
 
+-- Follow-up events stored in the transaction that handled their cause, published after
+-- commit. Times are the runtime clock's milliseconds; claimed_until is a publisher's lease.
 CREATE TABLE IF NOT EXISTS outbox (
   id            bigserial PRIMARY KEY,
   function_name text        NOT NULL,
   event_id      text        NOT NULL,
   source        text        NOT NULL,
   event         jsonb       NOT NULL,
+  cause_source  text        NOT NULL,
+  cause_id      text        NOT NULL,
   created_at    bigint      NOT NULL,
+  claimed_until bigint,
   published_at  bigint,
   UNIQUE (source, event_id)
 );
 CREATE INDEX IF NOT EXISTS outbox_unpublished ON outbox (created_at) WHERE published_at IS NULL;
+CREATE INDEX IF NOT EXISTS outbox_cause ON outbox (function_name, cause_source, cause_id) WHERE published_at IS NULL;
 
 CREATE TABLE IF NOT EXISTS mesh_events (
   id          bigserial PRIMARY KEY,
