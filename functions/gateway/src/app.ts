@@ -1,5 +1,6 @@
 import type { HttpContext } from "@mesh-six/shared/function/define";
 import { Hono } from "hono";
+import { eventRoutes } from "./routes/events.ts";
 
 /**
  * One route module per area; each is `(app, ctx) => void` and owns its paths.
@@ -7,7 +8,7 @@ import { Hono } from "hono";
  */
 export type RouteModule = (app: Hono, ctx: HttpContext) => void;
 
-const modules: RouteModule[] = [];
+const modules: RouteModule[] = [eventRoutes];
 
 export function createGatewayApp(ctx: HttpContext): Hono {
   const app = new Hono();
