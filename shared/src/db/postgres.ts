@@ -1,0 +1,26 @@
+import pg from "pg";
+import type { Db } from "../ports/db.ts";
+import { createPoolDb, type DriverPool } from "./pool.ts";
+import { sameTypesAsPglite } from "./types.ts";
+
+export interface PostgresSettings {
+  /** `postgres://user:password@host:port/database?sslmode=…` */
+  readonly url: string;
+  /** Most connections the pool opens; 10 when omitted. */
+  readonly max?: number;
+  /** Give up connecting after this many milliseconds; 10 000 when omitted. */
+  readonly connectTimeoutMs?: number;
+}
+
+/** Any Postgres server over TCP, through node-postgres's pool. */
+export function createPostgresDb(settings: PostgresSettings): Db {
+  const pool = new pg.Pool({
+    connectionString: settings.url,
+    max: settings.max ?? 10,
+    connectionTimeoutMillis: settings.connectTimeoutMs ?? 10_000,
+    types: sameTypesAsPglite(pg.types.getTypeParser),
+  });
+  // An idle connection that the server drops must not crash the process; the next query reconnects.
+  pool.on("error", () => {});
+  return createPoolDb(pool as unknown as DriverPool, { driver: "postgres" });
+}
