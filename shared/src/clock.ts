@@ -35,16 +35,20 @@ export function createManualClock(start = Date.UTC(2026, 0, 1)): ManualClock {
     sleep(ms, signal) {
       return new Promise<void>((resolve, reject) => {
         if (signal?.aborted) return reject(signal.reason);
-        const sleeper = { until: now + Math.max(0, ms), wake: resolve };
-        sleepers.push(sleeper);
-        signal?.addEventListener(
-          "abort",
-          () => {
-            sleepers.splice(sleepers.indexOf(sleeper), 1);
-            reject(signal.reason);
+        const onAbort = () => {
+          const index = sleepers.indexOf(sleeper);
+          if (index >= 0) sleepers.splice(index, 1);
+          reject(signal?.reason);
+        };
+        const sleeper = {
+          until: now + Math.max(0, ms),
+          wake: () => {
+            signal?.removeEventListener("abort", onAbort);
+            resolve();
           },
-          { once: true },
-        );
+        };
+        sleepers.push(sleeper);
+        signal?.addEventListener("abort", onAbort, { once: true });
       });
     },
     async advance(ms) {

@@ -73,6 +73,11 @@ export interface FunctionContext {
   /** The event being handled. */
   readonly event: MeshEvent;
   /**
+   * Aborted when the handler runs past `scaling.timeoutSeconds` or the broker cancels the
+   * delivery; pass it to fetch and LLM calls so they stop too. Set by the function runtime.
+   */
+  readonly signal?: AbortSignal;
+  /**
    * Builds a follow-up event: source `/mesh-six/<function>`, the trace carried on, and an
    * id derived from the incoming event and `key` (default: the type and the index of the
    * call), so a redelivery emits the same ids.
@@ -85,7 +90,9 @@ export interface FunctionContext {
   /**
    * Runs `work` in the transaction that also marks the incoming event as handled and
    * stores the returned follow-up events in the outbox: the state change and the events
-   * commit together or not at all. Return its result from the handler.
+   * commit together or not at all. Return its result from the handler. When another
+   * delivery of the same event committed first, it rolls back and throws
+   * DuplicateEventError (the delivery then has no effect): let that propagate.
    */
   commit(work: (tx: SqlExecutor) => Promise<readonly MeshEvent[] | void>): Promise<readonly MeshEvent[]>;
 }
