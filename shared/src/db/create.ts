@@ -1,0 +1,75 @@
+import { join } from "node:path";
+import { ConfigError } from "../errors.ts";
+import type { Db } from "../ports/db.ts";
+import { createNeonDb } from "./neon.ts";
+import { createPgliteDb } from "./pglite.ts";
+import { createPostgresDb } from "./postgres.ts";
+
+/** The settings that choose a Db; `loadConfig()`'s result fits. */
+export interface DbConfig {
+  readonly DATABASE_URL?: string | undefined;
+  readonly DATABASE_DRIVER?: string | undefined;
+  readonly MESH_DATA_DIR: string;
+}
+
+const drivers = ["postgres", "neon", "pglite"] as const;
+export type DbDriver = (typeof drivers)[number];
+
+/**
+ * The Db the configuration asks for: DATABASE_DRIVER when set, else Neon for a
+ * `*.neon.tech` DATABASE_URL, Postgres for any other DATABASE_URL, and PGlite in
+ * MESH_DATA_DIR when there is none. Opens nothing over the network; `connectDb` checks.
+ */
+export async function createDb(config: DbConfig): Promise<Db> {
+  const driver = chooseDriver(config);
+  const url = config.DATABASE_URL;
+  if (driver === "pglite") {
+    if (url) {
+      throw new ConfigError(
+        "DATABASE_URL",
+        "DATABASE_DRIVER=pglite keeps its data in MESH_DATA_DIR and takes no URL: unset DATABASE_URL, or set DATABASE_DRIVER=postgres or neon to use it.",
+      );
+    }
+    return createPgliteDb({ dataDir: join(config.MESH_DATA_DIR, "pglite") });
+  }
+  if (!url) {
+    throw new ConfigError(
+      "DATABASE_URL",
+      `DATABASE_DRIVER=${driver} needs a server: set DATABASE_URL=postgresql://user:password@host:5432/database.`,
+    );
+  }
+  const parsed = parseUrl(url);
+  return driver === "neon" ? createNeonDb({ url: parsed.href }) : createPostgresDb({ url: parsed.href });
+}
+
+export function chooseDriver(config: Pick<DbConfig, "DATABASE_URL" | "DATABASE_DRIVER">): DbDriver {
+  const wanted = config.DATABASE_DRIVER;
+  if (wanted) {
+    if ((drivers as readonly string[]).includes(wanted)) return wanted as DbDriver;
+    throw new ConfigError(
+      "DATABASE_DRIVER",
+      `unknown driver ${JSON.stringify(wanted)}: use one of ${drivers.join(", ")}, or leave it unset to choose from DATABASE_URL.`,
+    );
+  }
+  if (!config.DATABASE_URL) return "pglite";
+  return parseUrl(config.DATABASE_URL).hostname.endsWith(".neon.tech") ? "neon" : "postgres";
+}
+
+function parseUrl(url: string): URL {
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    throw new ConfigError(
+      "DATABASE_URL",
+      "is not a URL: write it as postgresql://user:password@host:5432/database (percent-encode special characters in the password).",
+    );
+  }
+  if (parsed.protocol !== "postgres:" && parsed.protocol !== "postgresql:") {
+    throw new ConfigError(
+      "DATABASE_URL",
+      `must start with postgresql:// or postgres:// (got ${parsed.protocol}//…); for PGlite unset it.`,
+    );
+  }
+  return parsed;
+}
