@@ -23,6 +23,25 @@ export const configSchema = z.object({
   LLM_BASE_URL: z.url().optional().describe("OpenAI-compatible endpoint; the offline model when unset"),
   LLM_API_KEY: z.string().min(1).optional(),
   LLM_MODEL: z.string().min(1).default("gpt-4o-mini"),
+  LLM_PRICES: z
+    .string()
+    .transform((text, context) => {
+      try {
+        return JSON.parse(text) as unknown;
+      } catch {
+        context.addIssue({ code: "custom", message: "must be JSON" });
+        return z.NEVER;
+      }
+    })
+    .pipe(
+      z.record(
+        z.string(),
+        z.strictObject({ input: z.number().nonnegative(), output: z.number().nonnegative() }),
+        { error: 'must map model ids to USD per million tokens, e.g. {"my-model":{"input":0.5,"output":1.5}}' },
+      ),
+    )
+    .optional()
+    .describe("LLM prices, USD per million tokens, added to the built-in table"),
   KAFKA_BROKERS: z.string().min(1).optional().describe("host:port,… of the Kafka cluster"),
 });
 
