@@ -37,7 +37,9 @@ export const configSchema = z.object({
       z.record(
         z.string(),
         z.strictObject({ input: z.number().nonnegative(), output: z.number().nonnegative() }),
-        { error: 'must map model ids to USD per million tokens, e.g. {"my-model":{"input":0.5,"output":1.5}}' },
+        {
+          error: 'must map model ids to USD per million tokens, e.g. {"my-model":{"input":0.5,"output":1.5}}',
+        },
       ),
     )
     .optional()
