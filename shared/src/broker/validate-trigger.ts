@@ -41,7 +41,9 @@ export function validateTrigger(trigger: Trigger): string[] {
   if (spec.filters !== undefined) {
     if (!Array.isArray(spec.filters)) problems.push("spec.filters: must be a list of filter items");
     else
-      spec.filters.forEach((item, index) => problems.push(...filterProblems(`spec.filters[${index}]`, item)));
+      spec.filters.forEach((item, index) => {
+        problems.push(...filterProblems(`spec.filters[${index}]`, item));
+      });
   }
   problems.push(...validateDestination("spec.subscriber", spec.subscriber));
   if (spec.delivery !== undefined) problems.push(...validateDelivery("spec.delivery", spec.delivery));
@@ -79,7 +81,9 @@ function filterProblems(path: string, item: unknown): string[] {
     } else if (!Array.isArray(value) || value.length === 0) {
       problems.push(`${at}: must be a non-empty list of filter items`);
     } else {
-      value.forEach((inner, index) => problems.push(...filterProblems(`${at}[${index}]`, inner)));
+      value.forEach((inner, index) => {
+        problems.push(...filterProblems(`${at}[${index}]`, inner));
+      });
     }
   }
   return problems;
