@@ -44,6 +44,11 @@ export const configSchema = z.object({
     )
     .optional()
     .describe("LLM prices, USD per million tokens, added to the built-in table"),
+  UPSTASH_REDIS_REST_URL: z
+    .url()
+    .optional()
+    .describe("Upstash Redis REST URL; the in-process store when unset"),
+  UPSTASH_REDIS_REST_TOKEN: z.string().min(1).optional().describe("Upstash Redis REST token"),
   KAFKA_BROKERS: z.string().min(1).optional().describe("host:port,… of the Kafka cluster"),
 });
 

@@ -32,8 +32,8 @@ export function createMemoryKv(settings: { readonly clock?: Clock } = {}): Kv {
     },
     async incrBy(key, by, options = {}) {
       const entry = live(key);
-      const current = entry ? Number.parseInt(entry.value, 10) : 0;
-      if (Number.isNaN(current)) throw new Error(`kv: value of ${key} is not an integer`);
+      if (entry && !/^-?\d+$/.test(entry.value)) throw new Error(`kv: value of ${key} is not an integer`);
+      const current = entry ? Number(entry.value) : 0;
       const next = current + by;
       entries.set(key, { value: String(next), expiresAt: entry ? entry.expiresAt : expiry(options.ttlMs) });
       return next;
