@@ -2,7 +2,7 @@ import type { MeshEvent } from "@mesh-six/events";
 import { describe, expect, it } from "vitest";
 import { createManualClock } from "../clock.ts";
 import { ConfigError } from "../errors.ts";
-import { defineFunction, type Schedule } from "../function/define.ts";
+import { defineFunction, type FunctionDefinition, type Schedule } from "../function/define.ts";
 import { createLogger } from "../log/logger.ts";
 import { deriveEventId } from "./ids.ts";
 import { createScheduler } from "./schedules.ts";
@@ -16,7 +16,10 @@ const reporter = defineFunction({
   ],
 });
 
-function schedulerUnderTest(definitions = [reporter], clock = createManualClock()) {
+function schedulerUnderTest(
+  definitions: readonly FunctionDefinition[] = [reporter],
+  clock = createManualClock(),
+) {
   const fired: MeshEvent[] = [];
   const lines: Record<string, unknown>[] = [];
   let brokerDown = false;
