@@ -1,0 +1,148 @@
+import { migrate } from "@mesh-six/sql";
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { type ReplayServer, startReplayServer } from "../../../test/fixtures/openai/replay-server.ts";
+import { createManualClock } from "../clock.ts";
+import { loadConfig } from "../config/env.ts";
+import { createPgliteDb } from "../db/pglite.ts";
+import type { Db } from "../ports/db.ts";
+import { readMeshEvents } from "../runtime/event-log.ts";
+import { createLlm } from "./create.ts";
+import { LlmError } from "./errors.ts";
+
+const context = { agentId: "general-agent", capability: "general-query", taskId: "task-1" };
+
+describe("the LLM port", () => {
+  let db: Db;
+  let server: ReplayServer;
+  beforeAll(async () => {
+    db = await createPgliteDb();
+    await migrate(db);
+    server = await startReplayServer();
+  });
+  afterAll(async () => {
+    await server.close();
+    await db.close();
+  });
+  beforeEach(async () => {
+    await db.exec("DELETE FROM llm_usage; DELETE FROM mesh_events;");
+    server.received.length = 0;
+  });
+
+  const online = (extra: Record<string, string> = {}) =>
+    createLlm({
+      config: loadConfig({
+        LLM_BASE_URL: server.baseURL,
+        LLM_API_KEY: "sk-test",
+        LLM_MODEL: "gpt-4o-mini",
+        ...extra,
+      }),
+      db,
+      clock: createManualClock(),
+    });
+
+  const failure = async (prompt: string) => {
+    try {
+      await online().generate({ prompt, context });
+    } catch (error) {
+      return error;
+    }
+    throw new Error("expected the call to fail");
+  };
+
+  it("asks an OpenAI-compatible server through chat completions and records tokens and cost", async () => {
+    const llm = online();
+    expect(llm.offline).toBe(false);
+    const response = await llm.generate({ prompt: "What is 2+2?", instructions: "Answer briefly.", context });
+    expect(response).toMatchObject({
+      text: "2 + 2 = 4.",
+      modelId: "gpt-4o-mini-2024-07-18",
+      offline: false,
+      usage: { promptTokens: 24, completionTokens: 8 },
+    });
+    expect(response.usage.costUsd).toBeCloseTo((24 * 0.15 + 8 * 0.6) / 1e6, 12);
+    const [request] = server.received;
+    expect(request).toMatchObject({
+      method: "POST",
+      path: "/v1/chat/completions",
+      authorization: "Bearer sk-test",
+    });
+    expect(request?.body.model).toBe("gpt-4o-mini");
+    expect(request?.body.messages).toEqual([
+      { role: "system", content: "Answer briefly." },
+      { role: "user", content: "What is 2+2?" },
+    ]);
+    const { rows } = await db.query(
+      "SELECT model, prompt_tokens, completion_tokens, cost_usd::float8 AS cost, agent_id, capability, task_id, outcome FROM llm_usage",
+    );
+    expect(rows).toEqual([
+      {
+        model: "gpt-4o-mini-2024-07-18",
+        prompt_tokens: 24,
+        completion_tokens: 8,
+        cost: expect.closeTo(response.usage.costUsd, 12),
+        agent_id: "general-agent",
+        capability: "general-query",
+        task_id: "task-1",
+        outcome: "ok",
+      },
+    ]);
+    const events = await readMeshEvents(db, { kind: "llm.call" });
+    expect(events[0]).toMatchObject({ functionName: "general-agent", subject: "task-1" });
+    expect(events[0]?.data).toMatchObject({
+      model: "gpt-4o-mini-2024-07-18",
+      promptTokens: 24,
+      outcome: "ok",
+    });
+  });
+
+  it("prices models from LLM_PRICES over the built-in table", async () => {
+    const llm = online({ LLM_PRICES: JSON.stringify({ "gpt-4o-mini": { input: 1, output: 2 } }) });
+    const response = await llm.generate({ prompt: "Tell me about a Kafka-backed Knative Broker.", context });
+    expect(response.usage).toEqual({
+      promptTokens: 41,
+      completionTokens: 45,
+      costUsd: (41 * 1 + 45 * 2) / 1e6,
+    });
+  });
+
+  it("turns a 429 into a retryable rate_limited error with the server's retry-after", async () => {
+    const error = await failure("please rate limit me");
+    expect(error).toBeInstanceOf(LlmError);
+    expect(error).toMatchObject({ type: "rate_limited", retryable: true, status: 429, retryAfterMs: 20_000 });
+    expect((error as Error).message).toContain("Rate limit reached for gpt-4o-mini");
+    expect(server.received).toHaveLength(1);
+    const { rows } = await db.query("SELECT outcome, prompt_tokens FROM llm_usage");
+    expect(rows).toEqual([{ outcome: "rate_limited", prompt_tokens: 0 }]);
+  });
+
+  it("turns a 500 into a retryable api_error and a 400 into invalid_input that is not", async () => {
+    expect(await failure("fail on the server")).toMatchObject({
+      type: "api_error",
+      retryable: true,
+      status: 500,
+    });
+    const invalid = await failure("this prompt is too long for the context");
+    expect(invalid).toMatchObject({ type: "invalid_input", retryable: false, status: 400 });
+    expect((invalid as Error).message).toContain("maximum context length");
+  });
+
+  it("turns an endpoint nobody answers on into a retryable api_error", async () => {
+    const llm = createLlm({
+      config: loadConfig({ LLM_BASE_URL: "http://127.0.0.1:9/v1" }),
+      db,
+    });
+    await expect(llm.generate({ prompt: "What is 2+2?", context })).rejects.toMatchObject({
+      type: "api_error",
+      retryable: true,
+    });
+  });
+
+  it("answers with the offline model when no endpoint is configured, at no cost", async () => {
+    const llm = createLlm({ config: loadConfig({}), db });
+    expect(llm.offline).toBe(true);
+    const response = await llm.generate({ prompt: "What is 2+2?", context });
+    expect(response).toMatchObject({ text: "[offline model] 2+2 = 4", offline: true, usage: { costUsd: 0 } });
+    const { rows } = await db.query("SELECT model, offline FROM llm_usage");
+    expect(rows).toEqual([{ model: "mesh-six-offline", offline: true }]);
+  });
+});

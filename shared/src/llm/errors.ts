@@ -1,0 +1,89 @@
+import { APICallError } from "@ai-sdk/provider";
+import { MeshError } from "../errors.ts";
+import type { LlmErrorType } from "./port.ts";
+
+/** An LLM call that failed, with the task error type and whether trying again can help. */
+export class LlmError extends MeshError {
+  readonly type: LlmErrorType;
+  readonly status: number | undefined;
+  /** From the Retry-After / x-ratelimit-reset headers of a rate-limit response. */
+  readonly retryAfterMs: number | undefined;
+  constructor(
+    type: LlmErrorType,
+    message: string,
+    options: { retryable: boolean; status?: number; retryAfterMs?: number; cause?: unknown },
+  ) {
+    super(message, { retryable: options.retryable, cause: options.cause });
+    this.type = type;
+    this.status = options.status;
+    this.retryAfterMs = options.retryAfterMs;
+  }
+}
+
+/**
+ * Maps whatever the AI SDK threw to an LlmError: 429 → rate_limited (retryable),
+ * 5xx and network faults → api_error (retryable), 400/404/422 → invalid_input,
+ * 401/403 → permission (not retryable), aborted → timeout (retryable).
+ */
+export function toLlmError(error: unknown, signal?: AbortSignal): LlmError {
+  if (error instanceof LlmError) return error;
+  if (signal?.aborted || (error instanceof Error && error.name === "AbortError")) {
+    return new LlmError("timeout", "the LLM call was aborted before it answered", {
+      retryable: true,
+      cause: error,
+    });
+  }
+  if (APICallError.isInstance(error)) {
+    const status = error.statusCode;
+    const detail = `${error.message}${status ? ` (HTTP ${status} from ${error.url})` : ` (${error.url})`}`;
+    if (status === 429) {
+      const retryAfterMs = retryAfter(error.responseHeaders);
+      return new LlmError("rate_limited", `the LLM endpoint is rate limiting: ${detail}`, {
+        retryable: true,
+        status,
+        cause: error,
+        ...(retryAfterMs === undefined ? {} : { retryAfterMs }),
+      });
+    }
+    if (status === 401 || status === 403) {
+      return new LlmError(
+        "permission",
+        `the LLM endpoint refused the credentials: ${detail}; check LLM_API_KEY`,
+        {
+          retryable: false,
+          status,
+          cause: error,
+        },
+      );
+    }
+    if (status !== undefined && status >= 400 && status < 500 && status !== 408 && status !== 409) {
+      return new LlmError("invalid_input", `the LLM endpoint rejected the request: ${detail}`, {
+        retryable: false,
+        status,
+        cause: error,
+      });
+    }
+    return new LlmError("api_error", `the LLM endpoint failed: ${detail}`, {
+      retryable: true,
+      cause: error,
+      ...(status === undefined ? {} : { status }),
+    });
+  }
+  const message = error instanceof Error ? error.message : String(error);
+  return new LlmError("api_error", `the LLM call failed: ${message}`, { retryable: true, cause: error });
+}
+
+function retryAfter(headers: Record<string, string> | undefined): number | undefined {
+  if (!headers) return undefined;
+  const lower = Object.fromEntries(Object.entries(headers).map(([key, value]) => [key.toLowerCase(), value]));
+  const milliseconds = Number(lower["retry-after-ms"]);
+  if (Number.isFinite(milliseconds) && milliseconds >= 0) return milliseconds;
+  const seconds = Number(lower["retry-after"]);
+  if (Number.isFinite(seconds) && seconds >= 0) return seconds * 1000;
+  const reset = lower["x-ratelimit-reset-requests"];
+  const match = reset ? /^(?:(\d+)m)?(\d+(?:\.\d+)?)(ms|s)$/.exec(reset) : null;
+  if (!match) return undefined;
+  const minutes = Number(match[1] ?? 0);
+  const amount = Number(match[2]);
+  return minutes * 60_000 + (match[3] === "ms" ? amount : amount * 1000);
+}

@@ -1,0 +1,60 @@
+import type { SqlExecutor } from "../ports/db.ts";
+import { recordMeshEvent } from "../runtime/event-log.ts";
+import type { LlmCallContext, LlmErrorType, LlmUsage } from "./port.ts";
+
+export interface LlmCallRecord {
+  readonly modelId: string;
+  readonly offline: boolean;
+  readonly usage: LlmUsage;
+  readonly durationMs: number;
+  /** "ok", or the error type of a failed call. */
+  readonly outcome: "ok" | LlmErrorType;
+  readonly context: LlmCallContext;
+  /** Milliseconds since the epoch. */
+  readonly at: number;
+  readonly error?: string;
+}
+
+/** Stores one call in `llm_usage` and as an `llm.call` row of the event log. */
+export async function recordLlmCall(db: SqlExecutor, call: LlmCallRecord): Promise<void> {
+  const { context, usage } = call;
+  await db.query(
+    `INSERT INTO llm_usage (model, offline, prompt_tokens, completion_tokens, cost_usd, duration_ms, outcome,
+                            agent_id, capability, task_id, user_id, session_id, trace_id, created_at)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, to_timestamp($14 / 1000.0))`,
+    [
+      call.modelId,
+      call.offline,
+      usage.promptTokens,
+      usage.completionTokens,
+      usage.costUsd,
+      Math.round(call.durationMs),
+      call.outcome,
+      context.agentId,
+      context.capability ?? null,
+      context.taskId ?? null,
+      context.userId ?? null,
+      context.sessionId ?? null,
+      context.traceId ?? null,
+      call.at,
+    ],
+  );
+  await recordMeshEvent(db, {
+    kind: "llm.call",
+    functionName: context.agentId,
+    ...(context.traceId ? { traceId: context.traceId } : {}),
+    ...(context.taskId ? { subject: context.taskId } : {}),
+    data: {
+      model: call.modelId,
+      offline: call.offline,
+      outcome: call.outcome,
+      promptTokens: usage.promptTokens,
+      completionTokens: usage.completionTokens,
+      costUsd: usage.costUsd,
+      durationMs: Math.round(call.durationMs),
+      capability: context.capability ?? null,
+      taskId: context.taskId ?? null,
+      ...(call.error ? { error: call.error } : {}),
+    },
+  });
+}
