@@ -1,0 +1,75 @@
+import { z } from "zod";
+import { booleanOption, type Command, countOption, UsageError } from "../command.ts";
+import { endpoint, sendForJson } from "../http.ts";
+import { formatTable } from "../table.ts";
+
+const deadLetter = z.object({
+  id: z.string(),
+  trigger: z.string().nullable(),
+  subscriber: z.string().nullable(),
+  event: z.looseObject({ id: z.string(), type: z.string(), source: z.string() }),
+  errorCode: z.number().nullable(),
+  createdAt: z.string(),
+  replayedAt: z.string().nullable(),
+});
+
+const listCommand: Command = {
+  name: "dead-letters list",
+  summary: "List the events that could not be delivered",
+  description: "Newest first: id, when, trigger, the subscriber's error code, event type and event id.",
+  options: {
+    limit: {
+      type: "string",
+      short: "n",
+      placeholder: "count",
+      description: "at most this many (default 50)",
+    },
+    all: { type: "boolean", short: "a", description: "include those already replayed" },
+  },
+  async run(input, io) {
+    const all = booleanOption(input, "all");
+    const url = endpoint(input.url, "/dead-letters", {
+      limit: countOption(input, "limit", 50),
+      ...(all ? { includeReplayed: "true" } : {}),
+    });
+    const { deadLetters } = await sendForJson(io, url, z.object({ deadLetters: z.array(deadLetter) }));
+    if (deadLetters.length === 0) {
+      io.stdout(all ? "No dead letters.\n" : "No dead letters waiting (--all shows replayed ones).\n");
+      return;
+    }
+    const header = ["ID", "WHEN", "TRIGGER", "CODE", "TYPE", "EVENT ID", ...(all ? ["REPLAYED"] : [])];
+    const rows = deadLetters.map((letter) => [
+      letter.id,
+      letter.createdAt,
+      letter.trigger ?? "-",
+      letter.errorCode === null ? "-" : String(letter.errorCode),
+      letter.event.type,
+      letter.event.id,
+      ...(all ? [letter.replayedAt ?? "-"] : []),
+    ]);
+    io.stdout(formatTable(header, rows));
+  },
+};
+
+const replayCommand: Command = {
+  name: "dead-letters replay",
+  summary: "Publish a dead letter's event to the broker again",
+  options: {},
+  positionals: [{ name: "id", description: "the dead letter's id, from 'mesh dead-letters list'" }],
+  examples: ["mesh dead-letters replay 42"],
+  async run(input, io) {
+    const id = input.positionals[0]!;
+    if (!/^[1-9]\d*$/.test(id)) {
+      throw new UsageError(
+        `<id> must be a dead-letter id, a whole number as 'mesh dead-letters list' shows (got '${id}')`,
+      );
+    }
+    const url = endpoint(input.url, `/dead-letters/${id}/replay`);
+    const { deadLetter: letter } = await sendForJson(io, url, z.object({ deadLetter }), { method: "POST" });
+    io.stdout(
+      `Replayed dead letter ${letter.id}: event ${letter.event.id} (${letter.event.type}) is on the broker again.\n`,
+    );
+  },
+};
+
+export const deadLetterCommands: readonly Command[] = [listCommand, replayCommand];

@@ -1,0 +1,140 @@
+import { z } from "zod";
+import {
+  booleanOption,
+  type Command,
+  type CommandInput,
+  countOption,
+  type Io,
+  RemoteError,
+  stringOption,
+  UsageError,
+} from "../command.ts";
+import { endpoint, send, sendForJson } from "../http.ts";
+import { readSse } from "../sse.ts";
+
+const row = z.looseObject({
+  id: z.number(),
+  at: z.string(),
+  kind: z.string(),
+  traceId: z.string().optional(),
+  eventType: z.string().optional(),
+  eventId: z.string().optional(),
+});
+type Row = z.output<typeof row>;
+const page = z.object({ events: z.array(row), lastId: z.number() });
+
+/** Pause before reopening a stream the mesh closed (Knative ends requests after its timeout). */
+export const reconnectDelayMs = 1000;
+
+/** One compact line: time, kind, type, event id, the trace id's first 8 digits. */
+export function formatRow(entry: Row): string {
+  return [
+    entry.at,
+    entry.kind.padEnd(16),
+    (entry.eventType ?? "-").padEnd(30),
+    entry.eventId ?? "-",
+    entry.traceId?.slice(0, 8) ?? "-",
+  ].join("  ");
+}
+
+const tailCommand: Command = {
+  name: "events tail",
+  summary: "Show the newest entries of the event log; --follow keeps showing new ones",
+  description: [
+    "One line per entry of the mesh's event log (accepted events, LLM calls, state transitions):",
+    "time, kind, event type, event id, and the first 8 digits of the trace id.",
+    "With --follow it streams new entries until Ctrl-C.",
+  ].join("\n"),
+  options: {
+    follow: { type: "boolean", short: "f", description: "keep streaming new entries until Ctrl-C" },
+    lines: {
+      type: "string",
+      short: "n",
+      placeholder: "count",
+      description: "how many of the newest to show first (default 20)",
+    },
+    type: { type: "string", short: "t", placeholder: "type", description: "only events of this type" },
+    trace: { type: "string", placeholder: "trace-id", description: "only this trace (its 32-digit id)" },
+    kind: { type: "string", placeholder: "kind", description: "only entries of this kind, e.g. llm.call" },
+    json: { type: "boolean", description: "print each entry as one JSON line (all fields)" },
+  },
+  examples: ["mesh events tail -n 50", "mesh events tail --follow --type dev.meshsix.task.completed"],
+  async run(input, io) {
+    const filters = readFilters(input);
+    const lines = countOption(input, "lines", 20);
+    const print = (entry: Row) =>
+      io.stdout(`${booleanOption(input, "json") ? JSON.stringify(entry) : formatRow(entry)}\n`);
+    if (!booleanOption(input, "follow")) {
+      const { events } = await sendForJson(
+        io,
+        endpoint(input.url, "/events", { ...filters, last: lines }),
+        page,
+      );
+      for (const entry of events) print(entry);
+      return;
+    }
+    await follow(input.url, { ...filters, last: lines }, print, io);
+  },
+};
+
+function readFilters(input: CommandInput) {
+  const trace = stringOption(input, "trace");
+  if (trace !== undefined && !/^[0-9a-f]{32}$/.test(trace)) {
+    throw new UsageError(`--trace takes a whole W3C trace id, 32 lowercase hex digits (got '${trace}')`);
+  }
+  return { type: stringOption(input, "type"), trace, kind: stringOption(input, "kind") };
+}
+
+/**
+ * Streams `/events/stream` until Ctrl-C. When the mesh closes the stream it reopens it after the
+ * last entry seen (Last-Event-ID), so nothing is skipped or shown twice.
+ */
+async function follow(
+  meshUrl: URL,
+  query: Record<string, string | number | undefined>,
+  print: (entry: Row) => void,
+  io: Io,
+): Promise<void> {
+  let lastId: string | undefined;
+  const stopped = () => io.signal.aborted;
+  while (!stopped()) {
+    const url = endpoint(
+      meshUrl,
+      "/events/stream",
+      lastId === undefined ? query : { ...query, last: undefined },
+    );
+    const headers: Record<string, string> = { accept: "text/event-stream" };
+    if (lastId !== undefined) headers["last-event-id"] = lastId;
+    let response: Response;
+    try {
+      response = await send(io, url, { headers });
+    } catch (error) {
+      if (stopped()) return;
+      throw error;
+    }
+    try {
+      for await (const message of readSse(response.body!)) {
+        const parsed = row.safeParse(safeJson(message.data));
+        if (!parsed.success)
+          throw new RemoteError(`the event stream sent an entry this CLI cannot read: ${message.data}`);
+        print(parsed.data);
+        lastId = message.id ?? lastId;
+      }
+    } catch (error) {
+      if (stopped()) return;
+      if (error instanceof RemoteError) throw error;
+      // the connection broke: reopen it below, after the last entry shown
+    }
+    await io.clock.sleep(reconnectDelayMs, io.signal).catch(() => undefined);
+  }
+}
+
+function safeJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+}
+
+export const eventCommands: readonly Command[] = [tailCommand];
