@@ -1,26 +1,34 @@
 -- The event plane: the embedded broker's log, deliveries, dead letters,
 -- de-duplication (inbox), the transactional outbox and the event log.
 
+-- The embedded broker's topic: every accepted event of a broker ("<namespace>/<name>"),
+-- in the CloudEvents JSON format (bytes as data_base64), in acceptance order.
 CREATE TABLE IF NOT EXISTS broker_events (
-  seq          bigserial PRIMARY KEY,
-  broker       text        NOT NULL,
-  event        jsonb       NOT NULL,
+  seq           bigserial PRIMARY KEY,
+  broker        text        NOT NULL,
+  event         jsonb       NOT NULL,
   partition_key text,
-  accepted_at  timestamptz NOT NULL DEFAULT now()
+  accepted_at   timestamptz NOT NULL DEFAULT now()
 );
 
+-- One row per event and matching Trigger (and one more per dead letter sent to the
+-- Trigger's dead-letter sink). Nothing is "in flight" on disk: a pending row is due at
+-- next_attempt_at (ms, the broker's clock) and is attempted again after a crash.
 CREATE TABLE IF NOT EXISTS broker_deliveries (
   seq             bigint  NOT NULL REFERENCES broker_events (seq) ON DELETE CASCADE,
   trigger_name    text    NOT NULL,
+  target          text    NOT NULL DEFAULT 'subscriber' CHECK (target IN ('subscriber', 'dead-letter-sink')),
   status          text    NOT NULL DEFAULT 'pending' CHECK (status IN ('pending', 'delivered', 'dead')),
   attempts        integer NOT NULL DEFAULT 0,
   next_attempt_at bigint  NOT NULL,
+  dead_letter_id  bigint,
   last_status     integer,
   last_error      text,
-  PRIMARY KEY (seq, trigger_name)
+  PRIMARY KEY (seq, trigger_name, target)
 );
 CREATE INDEX IF NOT EXISTS broker_deliveries_due ON broker_deliveries (next_attempt_at) WHERE status = 'pending';
 
+-- Every dead letter, with or without a dead-letter sink; replay publishes the event again.
 CREATE TABLE IF NOT EXISTS dead_letters (
   id            bigserial PRIMARY KEY,
   broker        text        NOT NULL,
@@ -34,6 +42,10 @@ CREATE TABLE IF NOT EXISTS dead_letters (
   replayed_at   timestamptz
 );
 CREATE INDEX IF NOT EXISTS dead_letters_open ON dead_letters (created_at DESC) WHERE replayed_at IS NULL;
+-- One open dead letter per event and subscriber: the broker and the dead-letter sink may both store it.
+CREATE UNIQUE INDEX IF NOT EXISTS dead_letters_once ON dead_letters (
+  broker, (event ->> 'source'), (event ->> 'id'), (coalesce(subscriber, ''))
+) WHERE replayed_at IS NULL;
 
 -- Events a function has handled, by (function, source, id): a redelivery is a no-op.
 CREATE TABLE IF NOT EXISTS inbox (
