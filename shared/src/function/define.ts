@@ -1,6 +1,7 @@
 import type { EventType, MeshEvent } from "@mesh-six/events";
 import type { z } from "zod";
 import type { MeshConfig } from "../config/env.ts";
+import type { Llm } from "../llm/port.ts";
 import type { TraceContext } from "../log/trace.ts";
 import type { Clock } from "../ports/clock.ts";
 import type { Db, SqlExecutor } from "../ports/db.ts";
@@ -70,6 +71,11 @@ export interface FunctionContext {
   readonly clock: Clock;
   readonly config: MeshConfig;
   readonly trace: TraceContext;
+  /**
+   * The LLM port, when the host provides one; functions fall back to
+   * `createLlm({ config, db, clock, logger })` (see shared/src/llm).
+   */
+  readonly llm?: Llm;
   /** The event being handled. */
   readonly event: MeshEvent;
   /**
