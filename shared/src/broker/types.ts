@@ -8,6 +8,13 @@ export interface SubscriberResponse {
   readonly reply?: MeshEvent;
   /** The response body (for `knativeerrordata` on a dead letter), when there is one. */
   readonly body?: Uint8Array;
+  /**
+   * Why a 2xx response with a body is not a usable CloudEvent reply; the delivery then
+   * fails, as in Knative (a 2xx response must be empty or a CloudEvent).
+   */
+  readonly replyError?: string;
+  /** Response headers, names lowercased; `kne-<name>` ones become extensions of a dead letter. */
+  readonly headers?: Readonly<Record<string, string>>;
 }
 
 /** Delivers one event to one subscriber: an in-process function call or a binary-mode POST. */
@@ -16,7 +23,11 @@ export type Subscriber = (
   options: { readonly signal: AbortSignal },
 ) => Promise<SubscriberResponse>;
 
-/** Resolves a Trigger's `spec.subscriber` (or dead-letter sink) to something that can be called. */
+/**
+ * Resolves a Trigger's `spec.subscriber` to something that can be called. For the
+ * dead-letter sink the broker passes the Trigger with `spec.subscriber` set to
+ * `spec.delivery.deadLetterSink` (and no delivery policy).
+ */
 export type SubscriberResolver = (trigger: Trigger) => Subscriber;
 
 /** The broker as the hosts and the ingress see it. */

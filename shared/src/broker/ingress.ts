@@ -1,0 +1,85 @@
+import { errorMessage } from "../errors.ts";
+import type { Logger } from "../ports/logger.ts";
+import { decodeHttpMessage } from "./http-binding.ts";
+import type { Broker } from "./types.ts";
+
+export interface IngressSettings {
+  /** The broker at `/<namespace>/<name>`, undefined when there is none. */
+  readonly resolveBroker: (namespace: string, name: string) => Broker | undefined;
+  readonly logger: Logger;
+  /** Largest body accepted (default 1 MiB, Kafka's default record size). */
+  readonly maxBodyBytes?: number;
+}
+
+export type IngressHandler = (request: Request) => Promise<Response>;
+
+/**
+ * The broker ingress, `POST /<namespace>/<broker>` with one CloudEvent in binary or
+ * structured mode: 202 once the broker has stored it, 400 for an invalid event (the JSON
+ * body says why), 404 for an unknown broker, 405 for other methods, 413 for a body over
+ * the limit, 503 when the event cannot be stored.
+ */
+export function createIngress(settings: IngressSettings): IngressHandler {
+  const { resolveBroker, logger } = settings;
+  const maxBodyBytes = settings.maxBodyBytes ?? 1024 * 1024;
+  return async (request) => {
+    const path = new URL(request.url).pathname;
+    const segments = pathSegments(path);
+    if (segments?.length !== 2)
+      return problem(404, `no broker at ${path}; post events to /<namespace>/<broker>`);
+    if (request.method !== "POST") {
+      return problem(405, `${request.method} is not allowed; post a CloudEvent to this broker`, {
+        allow: "POST",
+      });
+    }
+    const [namespace, name] = segments as [string, string];
+    const broker = resolveBroker(namespace, name);
+    if (!broker) return problem(404, `there is no broker ${name} in namespace ${namespace}`);
+    const declared = Number(request.headers.get("content-length") ?? 0);
+    if (declared > maxBodyBytes) return tooLarge(declared, maxBodyBytes);
+    const body = new Uint8Array(await request.arrayBuffer());
+    if (body.length > maxBodyBytes) return tooLarge(body.length, maxBodyBytes);
+    const decoded = decodeHttpMessage({ headers: request.headers, body });
+    if (!decoded.ok) {
+      logger.info("refused an invalid event", { broker: `${namespace}/${name}`, error: decoded.error });
+      return problem(400, `invalid CloudEvent: ${decoded.error}`);
+    }
+    const { event } = decoded;
+    try {
+      await broker.publish(event);
+    } catch (error) {
+      logger.error("could not store an event", {
+        broker: `${namespace}/${name}`,
+        eventId: event.id,
+        eventType: event.type,
+        error: errorMessage(error),
+      });
+      return problem(503, `the event could not be stored (${errorMessage(error)}); send it again later`, {
+        "retry-after": "1",
+      });
+    }
+    return new Response(null, { status: 202 });
+  };
+}
+
+function pathSegments(path: string): string[] | undefined {
+  try {
+    return path
+      .split("/")
+      .filter((segment) => segment !== "")
+      .map(decodeURIComponent);
+  } catch {
+    return undefined;
+  }
+}
+
+function tooLarge(size: number, limit: number): Response {
+  return problem(
+    413,
+    `the event is ${size} bytes, over the ${limit}-byte limit; store large content elsewhere and send a reference`,
+  );
+}
+
+function problem(status: number, error: string, headers: Record<string, string> = {}): Response {
+  return Response.json({ error }, { status, headers });
+}
