@@ -7,3 +7,4 @@ export * from "./route.ts";
 export * from "./score.ts";
 export * from "./score-card.ts";
 export * from "./score-naive.ts";
+export * from "./tasks.ts";

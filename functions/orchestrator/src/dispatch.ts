@@ -1,0 +1,111 @@
+import { type MeshEvent, TaskDispatched, type TaskError } from "@mesh-six/events";
+import type { FunctionContext } from "@mesh-six/shared/function/define";
+import type { SqlExecutor } from "@mesh-six/shared/ports/db";
+import { offeredCapabilities } from "@mesh-six/shared/registry/agents";
+import { recordDecision } from "@mesh-six/shared/registry/decisions";
+import type { DependencyHealth } from "@mesh-six/shared/registry/health";
+import { chooseAgent } from "@mesh-six/shared/registry/route";
+import { scoreCandidates } from "@mesh-six/shared/registry/score";
+import type { ScoreCard } from "@mesh-six/shared/registry/score-card";
+import { startAttempt, type TaskRecord } from "@mesh-six/shared/registry/tasks";
+import { finish } from "./finish.ts";
+
+/**
+ * Scores the agents that may take the task's next attempt (every agent that has not
+ * failed it yet), records the decision with each score card, and dispatches to the
+ * chosen one, or fails the task when nobody is left.
+ */
+export async function dispatchNext(
+  tx: SqlExecutor,
+  ctx: FunctionContext,
+  task: TaskRecord,
+  health: ReadonlyMap<string, DependencyHealth>,
+): Promise<MeshEvent[]> {
+  const attempt = task.attempt + 1;
+  const excluded = [...new Set(task.attempts.map((entry) => entry.agentId))];
+  const cards = await scoreCandidates(tx, { capability: task.capability, exclude: excluded, health });
+  const route = chooseAgent(cards, { taskId: task.id, attempt, priority: task.priority });
+  const now = ctx.clock.now();
+  await recordDecision(tx, {
+    taskId: task.id,
+    attempt,
+    capability: task.capability,
+    route,
+    cards,
+    excluded,
+    at: now,
+  });
+  const chosen = route.chosen;
+  if (!chosen || route.reason === "none") {
+    const error = await noAgentError(tx, task, cards);
+    return finish(tx, ctx, task, task.attempts, { status: "failed", error });
+  }
+  const deadline = new Date(now + task.timeoutSeconds * 1000).toISOString();
+  await startAttempt(tx, task, {
+    agentId: chosen.agentId,
+    attempt,
+    reason: route.reason,
+    dispatchedAt: new Date(now).toISOString(),
+    deadline,
+  });
+  ctx.logger.info("task dispatched", {
+    taskId: task.id,
+    capability: task.capability,
+    attempt,
+    agentId: chosen.agentId,
+    reason: route.reason,
+    score: chosen.final,
+  });
+  return [
+    ctx.emit(
+      TaskDispatched,
+      {
+        taskId: task.id,
+        capability: task.capability,
+        agentId: chosen.agentId,
+        attempt,
+        payload: task.payload,
+        priority: task.priority,
+        deadline,
+      },
+      { key: `dispatch:${task.id}:${attempt}`, subject: task.id, extensions: { meshagent: chosen.agentId } },
+    ),
+  ];
+}
+
+async function noAgentError(
+  tx: SqlExecutor,
+  task: TaskRecord,
+  cards: readonly ScoreCard[],
+): Promise<TaskError> {
+  if (task.attempts.length > 0) {
+    const tried = task.attempts
+      .map((entry) => `${entry.agentId} (attempt ${entry.attempt}: ${entry.error?.type ?? "failed"})`)
+      .join(", ");
+    const down = cards.filter((card) => card.final <= 0).map(describeDown);
+    return {
+      type: "no_agent",
+      message: `no agent left for ${task.capability}: tried ${tried}${down.length ? `; unavailable: ${down.join(", ")}` : ""}`,
+      retryable: false,
+    };
+  }
+  if (cards.length === 0) {
+    const offered = await offeredCapabilities(tx);
+    return {
+      type: "no_agent",
+      message: `no agent offers the capability "${task.capability}"; capabilities on offer: ${offered.join(", ") || "none (no agents registered)"}`,
+      retryable: false,
+    };
+  }
+  return {
+    type: "no_agent",
+    message: `no agent can take ${task.capability} now: ${cards.map(describeDown).join(", ")}`,
+    retryable: true,
+  };
+}
+
+function describeDown(card: ScoreCard): string {
+  if (card.dependencyHealth === 0)
+    return `${card.agentId} (failing dependency checks: ${card.failingChecks.join(", ")})`;
+  return `${card.agentId} (score 0)`;
+}

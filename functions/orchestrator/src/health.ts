@@ -1,0 +1,32 @@
+import type { FunctionContext } from "@mesh-six/shared/function/define";
+import type { Kv } from "@mesh-six/shared/ports/kv";
+import { agentsOffering } from "@mesh-six/shared/registry/agents";
+import {
+  createDependencyHealth,
+  type DependencyHealth,
+  type DependencyHealthSource,
+} from "@mesh-six/shared/registry/health";
+
+const sources = new WeakMap<Kv, DependencyHealthSource>();
+
+function sourceFor(ctx: FunctionContext): DependencyHealthSource {
+  let source = sources.get(ctx.kv);
+  if (!source) {
+    source = createDependencyHealth({ kv: ctx.kv, config: ctx.config });
+    sources.set(ctx.kv, source);
+  }
+  return source;
+}
+
+/**
+ * Dependency health of every agent offering `capability`. Runs before the transaction
+ * opens: checks may do network I/O (bounded by a short timeout), and the database
+ * connection must never wait on it.
+ */
+export async function healthFor(
+  ctx: FunctionContext,
+  capability: string,
+): Promise<Map<string, DependencyHealth>> {
+  const candidates = await agentsOffering(ctx.db, capability);
+  return sourceFor(ctx).of(candidates);
+}
