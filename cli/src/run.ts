@@ -18,7 +18,7 @@ export async function runMesh(
   try {
     const { leading, words, rest } = splitCommandLine(argv);
     const command = findCommand(commands, words);
-    if (!command) return helpOrMistake(commands, words, leading, io);
+    if (!command) return helpOrMistake(commands, words, [...leading, ...rest], io);
     label = `mesh ${command.name}`;
     const used = command.name.split(" ").length;
     const input = parseInput(command, [...leading, ...words.slice(used), ...rest], io.env);
@@ -79,10 +79,10 @@ function findCommand(commands: readonly Command[], words: readonly string[]): Co
 function helpOrMistake(
   commands: readonly Command[],
   words: readonly string[],
-  leading: string[],
+  flags: readonly string[],
   io: Io,
 ): number {
-  const wantsHelp = leading.includes("--help") || leading.includes("-h");
+  const wantsHelp = flags.includes("--help") || flags.includes("-h");
   const group = commands.filter((command) => command.name.startsWith(`${words[0]} `));
   if (words.length === 0) {
     if (wantsHelp) {

@@ -26,13 +26,13 @@ const page = z.object({ events: z.array(row), lastId: z.number() });
 /** Pause before reopening a stream the mesh closed (Knative ends requests after its timeout). */
 export const reconnectDelayMs = 1000;
 
-/** One compact line: time, kind, type, event id, the trace id's first 8 digits. */
+/** One compact line: time, kind, type, event id, the trace id's first 8 digits; aligned for UUID ids. */
 export function formatRow(entry: Row): string {
   return [
     entry.at,
     entry.kind.padEnd(16),
     (entry.eventType ?? "-").padEnd(30),
-    entry.eventId ?? "-",
+    (entry.eventId ?? "-").padEnd(36),
     entry.traceId?.slice(0, 8) ?? "-",
   ].join("  ");
 }

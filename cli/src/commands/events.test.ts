@@ -1,0 +1,129 @@
+import { createManualClock } from "@mesh-six/shared/clock";
+import { recordMeshEvent } from "@mesh-six/shared/runtime/event-log";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { commands } from "../mesh.ts";
+import { runMesh } from "../run.ts";
+import { type GatewayServer, startGatewayServer } from "../testing/gateway-server.ts";
+import { createTestIo } from "../testing/io.ts";
+import { reconnectDelayMs } from "./events.ts";
+
+const traceA = "0af7651916cd43dd8448eb211c80319c";
+const traceB = "4bf92f3577b34da6a3ce929d0e0e4736";
+const requested = "dev.meshsix.task.requested";
+
+async function settle(until: () => boolean): Promise<void> {
+  while (!until()) await new Promise((resolve) => setImmediate(resolve));
+}
+
+describe("mesh events tail", () => {
+  let server: GatewayServer;
+  beforeAll(async () => {
+    server = await startGatewayServer();
+    await record(
+      { kind: "event.accepted", traceId: traceA, eventType: requested, eventId: "e-1" },
+      "00:00:01",
+    );
+    await record({ kind: "llm.call", traceId: traceA, functionName: "general-agent" }, "00:00:02");
+    await record(
+      { kind: "event.accepted", traceId: traceB, eventType: requested, eventId: "e-2" },
+      "00:00:03",
+    );
+  });
+  afterAll(() => server.close());
+
+  async function record(entry: Parameters<typeof recordMeshEvent>[1], time: string) {
+    await recordMeshEvent(server.ctx.db, entry);
+    await server.ctx.db.query("UPDATE mesh_events SET at = $1 WHERE id = (SELECT max(id) FROM mesh_events)", [
+      `2026-01-01T${time}Z`,
+    ]);
+  }
+
+  async function mesh(...argv: string[]) {
+    const io = createTestIo();
+    const code = await runMesh([...argv, "--url", server.url], commands, io);
+    return { code, stdout: io.stdoutText(), stderr: io.stderrText() };
+  }
+
+  it("prints the newest entries, one compact line each: time, kind, type, event id, short trace", async () => {
+    expect(await mesh("events", "tail", "-n", "2")).toEqual({
+      code: 0,
+      stdout: [
+        `2026-01-01T00:00:02.000Z  llm.call          -                               ${"-".padEnd(36)}  0af76519`,
+        `2026-01-01T00:00:03.000Z  event.accepted    dev.meshsix.task.requested      ${"e-2".padEnd(36)}  4bf92f35`,
+        "",
+      ].join("\n"),
+      stderr: "",
+    });
+  });
+
+  it("filters by type, trace and kind, and prints JSON lines with --json", async () => {
+    const typed = await mesh("events", "tail", "--type", requested);
+    expect(
+      typed.stdout
+        .trimEnd()
+        .split("\n")
+        .map((line) => line.split(/\s+/)[3]),
+    ).toEqual(["e-1", "e-2"]);
+    const traced = await mesh("events", "tail", "--trace", traceA, "--kind", "llm.call", "--json");
+    const rows = traced.stdout
+      .trimEnd()
+      .split("\n")
+      .map((line) => JSON.parse(line));
+    expect(rows).toMatchObject([{ kind: "llm.call", traceId: traceA, functionName: "general-agent" }]);
+  });
+
+  it.each<[string[], number, string]>([
+    [
+      ["--trace", "0af76519"],
+      2,
+      "--trace takes a whole W3C trace id, 32 lowercase hex digits (got '0af76519')",
+    ],
+    [["-n", "0"], 2, "--lines must be a whole number from 1 to 1000 (got '0')"],
+    [["--kind", ""], 1, "/events answered 400 Bad Request: invalid query parameter 'kind'"],
+  ])("%j fails with exit %i and says why", async (argv, code, message) => {
+    const result = await mesh("events", "tail", ...argv);
+    expect(result.code).toBe(code);
+    expect(result.stderr).toContain(message);
+  });
+
+  it("--follow streams new entries, reopens a dropped stream after the last one seen, and stops on Ctrl-C", async () => {
+    const interrupt = new AbortController();
+    const clock = createManualClock();
+    const io = createTestIo({ clock, signal: interrupt.signal });
+    const running = runMesh(
+      ["events", "tail", "--follow", "-n", "1", "--trace", traceA, "--url", server.url],
+      commands,
+      io,
+    );
+    await io.untilLines(1);
+    expect(io.stdoutText()).toContain("llm.call");
+
+    await settle(() => server.ctx.clock.pending === 1);
+    await record({ kind: "llm.response", traceId: traceA }, "00:00:04");
+    await record({ kind: "llm.response", traceId: traceB }, "00:00:05");
+    await server.ctx.clock.advance(500);
+    await io.untilLines(2);
+
+    server.dropConnections();
+    await settle(() => clock.pending === 1 && server.ctx.clock.pending === 0);
+    await record({ kind: "state.transition", traceId: traceA }, "00:00:06");
+    await clock.advance(reconnectDelayMs);
+    await io.untilLines(3);
+
+    interrupt.abort();
+    expect(await running).toBe(0);
+    await settle(() => server.ctx.clock.pending === 0);
+    expect(
+      io
+        .stdoutText()
+        .trimEnd()
+        .split("\n")
+        .map((line) => line.split(/\s+/).slice(0, 2)),
+    ).toEqual([
+      ["2026-01-01T00:00:02.000Z", "llm.call"],
+      ["2026-01-01T00:00:04.000Z", "llm.response"],
+      ["2026-01-01T00:00:06.000Z", "state.transition"],
+    ]);
+    expect(io.stderrText()).toBe("");
+  });
+});

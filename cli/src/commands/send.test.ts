@@ -1,0 +1,158 @@
+import { createManualClock } from "@mesh-six/shared/clock";
+import { HTTP } from "cloudevents";
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { commands } from "../mesh.ts";
+import { runMesh } from "../run.ts";
+import { createTestIo } from "../testing/io.ts";
+import { type Reply, startRecordingServer } from "../testing/recording-server.ts";
+import { cliVersion } from "../version.ts";
+import { resolveTarget } from "./send.ts";
+
+describe("mesh send", () => {
+  let reply: Reply;
+  let server: Awaited<ReturnType<typeof startRecordingServer>>;
+  beforeAll(async () => {
+    server = await startRecordingServer(() => reply);
+  });
+  afterAll(() => server.close());
+  beforeEach(() => {
+    reply = { status: 202 };
+    server.requests.length = 0;
+  });
+
+  const clock = createManualClock(Date.UTC(2020, 7, 24, 14, 1, 12, 120));
+
+  async function mesh(...argv: string[]) {
+    const io = createTestIo({ clock });
+    const code = await runMesh(["--url", server.url, ...argv], commands, io);
+    return { code, stdout: io.stdoutText(), stderr: io.stderrText() };
+  }
+
+  it("sends kn's request: binary mode, ce-* headers, the fields as a JSON object, and prints the id", async () => {
+    const result = await mesh(
+      "send",
+      ...[
+        "--to",
+        `${server.url}/mesh-six/orders`,
+        "-t",
+        "org.example.ping",
+        "-i",
+        "id-1",
+        "-s",
+        "/events/ping",
+      ],
+      ...["-f", "person.name=Chris", "--field", "ping=123", "--field=active=true", "--raw-field", "ref=321"],
+    );
+    expect(result).toEqual({ code: 0, stdout: "id-1\n", stderr: "" });
+    expect(server.requests).toHaveLength(1);
+    const [request] = server.requests;
+    expect(request!.method).toBe("POST");
+    expect(request!.path).toBe("/mesh-six/orders");
+    const ceHeaders = Object.entries(request!.headers).filter(([name]) => /^ce-|^content-type$/.test(name));
+    expect(Object.fromEntries(ceHeaders)).toEqual({
+      "ce-specversion": "1.0",
+      "ce-id": "id-1",
+      "ce-source": "/events/ping",
+      "ce-type": "org.example.ping",
+      "ce-time": "2020-08-24T14:01:12.12Z",
+      "content-type": "application/json",
+    });
+    expect(request!.body.toString("utf8")).toBe(
+      '{"active":true,"person":{"name":"Chris"},"ping":123,"ref":"321"}',
+    );
+    // and any CloudEvents receiver reads it as that event
+    const event = HTTP.toEvent({ headers: request!.headers, body: request!.body.toString("utf8") });
+    expect(event).toMatchObject({ id: "id-1", type: "org.example.ping", data: { ping: 123, ref: "321" } });
+  });
+
+  it("uses the defaults: the mesh's default broker, kn's type, a new UUID, mesh/<version> as source", async () => {
+    const result = await mesh("send");
+    expect(result.code).toBe(0);
+    const [request] = server.requests;
+    expect(request!.path).toBe("/mesh-six/default");
+    expect(request!.headers["ce-type"]).toBe("dev.knative.cli.plugin.event.generic");
+    expect(request!.headers["ce-source"]).toBe(`mesh/${cliVersion}`);
+    expect(request!.headers["ce-id"]).toMatch(
+      /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/,
+    );
+    expect(result.stdout).toBe(`${request!.headers["ce-id"]}\n`);
+    expect(request!.body.toString("utf8")).toBe("{}");
+  });
+
+  it("sends non-ASCII attributes as their UTF-8 bytes", async () => {
+    await mesh("send", "--source", "/źródło", "--field", "name=Łukasz");
+    const [request] = server.requests;
+    expect(Buffer.from(request!.headers["ce-source"] as string, "latin1").toString("utf8")).toBe("/źródło");
+    expect(request!.body.toString("utf8")).toBe('{"name":"Łukasz"}');
+  });
+
+  it("shows the ingress's error message on a 4xx, exit 1", async () => {
+    reply = {
+      status: 400,
+      contentType: "application/json",
+      body: '{"error":"invalid event: specversion 0.3 is not supported"}',
+    };
+    const result = await mesh("send", "--id", "x");
+    expect(result).toEqual({
+      code: 1,
+      stdout: "",
+      stderr:
+        "mesh send: /mesh-six/default answered 400 Bad Request: invalid event: specversion 0.3 is not supported\n",
+    });
+  });
+
+  it("shows a plain-text 5xx body, exit 1", async () => {
+    reply = { status: 503, contentType: "text/plain", body: "the broker cannot store events right now" };
+    const result = await mesh("send");
+    expect(result.code).toBe(1);
+    expect(result.stderr).toBe(
+      "mesh send: /mesh-six/default answered 503 Service Unavailable: the broker cannot store events right now\n",
+    );
+  });
+
+  it("says how to fix an unreachable mesh, exit 1", async () => {
+    const closed = await startRecordingServer(() => reply);
+    await closed.close();
+    const io = createTestIo({ clock });
+    const code = await runMesh(["send", "--url", closed.url], commands, io);
+    expect(code).toBe(1);
+    expect(io.stderrText()).toBe(
+      `mesh send: could not reach ${closed.url} (ECONNREFUSED); start the mesh with 'npm start', or point --url or MESH_URL at it\n`,
+    );
+  });
+
+  it.each<[string[], string]>([
+    [["--field", "name"], "--field 'name' has no '='"],
+    [["--field", "n=NaN"], "send it as text with --raw-field"],
+    [["--field", "a=1", "--field", "a.b=2"], `path "a.b" runs through "a", which already holds 1`],
+    [["--type", ""], "--type must not be blank"],
+    [["--to", "ksvc:orders"], "is a Kubernetes reference"],
+    [["--to", "/relative"], "is not an absolute http(s) URL"],
+    [["--nope"], "unknown option '--nope'"],
+    [["--type"], "Option '-t, --type <value>' argument missing"],
+    [["extra"], "unexpected argument 'extra'; this command takes no arguments"],
+  ])("refuses %j with exit 2, sending nothing", async (argv, message) => {
+    const result = await mesh("send", ...argv);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain(message);
+    expect(result.stderr).toContain("Run 'mesh send --help' for usage.");
+    expect(server.requests).toHaveLength(0);
+  });
+});
+
+describe("--to", () => {
+  const mesh = new URL("http://localhost:8080");
+  it.each<[string | undefined, string]>([
+    [undefined, "http://localhost:8080/mesh-six/default"],
+    ["broker:orders", "http://localhost:8080/mesh-six/orders"],
+    ["https://mesh.example.com/ns/b", "https://mesh.example.com/ns/b"],
+  ])("%s sends to %s", (to, url) => {
+    expect(resolveTarget(to, mesh).href).toBe(url);
+  });
+
+  it("keeps the mesh URL's path prefix", () => {
+    expect(resolveTarget(undefined, new URL("http://proxy/mesh")).href).toBe(
+      "http://proxy/mesh/mesh-six/default",
+    );
+  });
+});
