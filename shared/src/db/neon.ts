@@ -63,9 +63,11 @@ export function createNeonDb(settings: NeonSettings): Db {
   pool.on("error", () => {});
 
   if (settings.httpQueries === false) return createPoolDb(pool as unknown as DriverPool, { driver: "neon" });
-  const sql = neon(settings.url, { fullResults: true, types: typeParsers });
+  const sql = neon(settings.url);
   return createPoolDb(pool as unknown as DriverPool, {
     driver: "neon",
-    query: (text, params) => sql.query(text, params) as Promise<DriverResult>,
+    // The driver applies `types` per query only, not from neon()'s options.
+    query: (text, params) =>
+      sql.query(text, params, { fullResults: true, types: typeParsers }) as Promise<DriverResult>,
   });
 }

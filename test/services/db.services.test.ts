@@ -1,0 +1,64 @@
+import { connectDb } from "@mesh-six/shared/db/connect";
+import { describeDbContract } from "@mesh-six/shared/db/contract";
+import { createNeonDb } from "@mesh-six/shared/db/neon";
+import { createPostgresDb } from "@mesh-six/shared/db/postgres";
+import { ConfigError } from "@mesh-six/shared/errors";
+import { describe, expect, it } from "vitest";
+import { serviceEnv } from "./env.ts";
+
+describeDbContract("PostgreSQL server through node-postgres", {
+  open: async () => createPostgresDb({ url: serviceEnv("MESH_TEST_POSTGRES_URL") }),
+  sessions: "many",
+});
+
+const neonOverLocalProxy = (httpQueries: boolean) => async () =>
+  createNeonDb({
+    url: serviceEnv("MESH_TEST_PGLITE_URL"),
+    wsProxy: serviceEnv("MESH_TEST_NEON_WS_PROXY"),
+    fetchEndpoint: serviceEnv("MESH_TEST_NEON_FETCH_ENDPOINT"),
+    useSecureWebSocket: false,
+    pipelineConnect: false,
+    httpQueries,
+  });
+
+describeDbContract("PGlite over the wire through Neon's driver (HTTP queries, WebSocket transactions)", {
+  open: neonOverLocalProxy(true),
+  sessions: "one",
+});
+
+describeDbContract("PGlite over the wire through Neon's driver (WebSocket only)", {
+  open: neonOverLocalProxy(false),
+  sessions: "one",
+});
+
+describe("connectDb against a real PostgreSQL server", () => {
+  const url = () => new URL(serviceEnv("MESH_TEST_POSTGRES_URL"));
+
+  it("connects and answers with the right DATABASE_URL", async () => {
+    const db = await connectDb({ DATABASE_URL: url().href, MESH_DATA_DIR: "." });
+    expect(db.driver).toBe("postgres");
+    await db.close();
+  });
+
+  it("stops with the setting and the fix when the password is wrong", async () => {
+    const wrong = url();
+    wrong.password = "not-the-password";
+    const error = await connectDb({ DATABASE_URL: wrong.href, MESH_DATA_DIR: "." }).catch(
+      (caught: unknown) => caught,
+    );
+    expect(error).toBeInstanceOf(ConfigError);
+    expect((error as Error).message).toMatch(
+      /^DATABASE_URL: the database at 127\.0\.0\.1:\d+\/postgres \(user "postgres"\) refused the user name or password/,
+    );
+    expect((error as Error).message).toContain("Fix the credentials in DATABASE_URL.");
+    expect((error as Error).message).not.toContain("not-the-password");
+  });
+
+  it("says which database does not exist", async () => {
+    const missing = url();
+    missing.pathname = "/no_such_database";
+    await expect(connectDb({ DATABASE_URL: missing.href, MESH_DATA_DIR: "." })).rejects.toThrow(
+      /DATABASE_URL: .*database "no_such_database" does not exist\. Create the database or fix its name/,
+    );
+  });
+});
