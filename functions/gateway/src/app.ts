@@ -1,6 +1,8 @@
 import type { HttpContext } from "@mesh-six/shared/function/define";
 import { Hono } from "hono";
+import { agentRoutes } from "./routes/agents.ts";
 import { eventRoutes } from "./routes/events.ts";
+import { taskRoutes } from "./routes/tasks.ts";
 
 /**
  * One route module per area; each is `(app, ctx) => void` and owns its paths.
@@ -8,7 +10,7 @@ import { eventRoutes } from "./routes/events.ts";
  */
 export type RouteModule = (app: Hono, ctx: HttpContext) => void;
 
-const modules: RouteModule[] = [eventRoutes];
+const modules: RouteModule[] = [eventRoutes, taskRoutes, agentRoutes];
 
 export function createGatewayApp(ctx: HttpContext): Hono {
   const app = new Hono();

@@ -1,0 +1,75 @@
+import { registerAgents } from "@mesh-six/shared/registry/agents";
+import { recordResult } from "@mesh-six/shared/registry/history";
+import type { Hono } from "hono";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createGatewayApp } from "../app.ts";
+import { createGatewayTestContext, type GatewayTestContext } from "../testing/context.ts";
+
+describe("agent routes", () => {
+  let ctx: GatewayTestContext;
+  let app: Hono;
+  const argocdUp = true;
+  beforeAll(async () => {
+    ctx = await createGatewayTestContext();
+    app = createGatewayApp(ctx);
+    await registerAgents(
+      ctx.db,
+      [
+        {
+          name: "argocd-deployer",
+          description: "deploys through ArgoCD",
+          capabilities: [{ name: "deploy-service", weight: 0.9, dependencies: ["argocd"] }],
+          dependencyChecks: [{ name: "argocd", check: async () => argocdUp }],
+        },
+        {
+          name: "kubectl-deployer",
+          description: "deploys through the Kubernetes API",
+          capabilities: [{ name: "deploy-service", weight: 0.7 }],
+        },
+      ],
+      { now: ctx.clock.now() },
+    );
+    for (const [index, success] of [true, false, false, false].entries()) {
+      await recordResult(ctx.db, {
+        taskId: `t${index}`,
+        attempt: 1,
+        agentId: "argocd-deployer",
+        capability: "deploy-service",
+        success,
+        at: ctx.clock.now() + index,
+      });
+    }
+  });
+  afterAll(() => ctx.db.close());
+
+  it("lists the registered agents with their capabilities", async () => {
+    const response = await app.request("/agents");
+    const { agents } = (await response.json()) as { agents: { name: string; capabilities: unknown[] }[] };
+    expect(agents.map((agent) => agent.name)).toEqual(["argocd-deployer", "kubectl-deployer"]);
+    expect(agents[0]?.capabilities).toEqual([
+      { name: "deploy-service", weight: 0.9, preferred: false, dependencies: ["argocd"] },
+    ]);
+  });
+
+  it("shows the current score cards, best first, with who is recovering", async () => {
+    const response = await app.request("/agents/score/deploy-service");
+    const body = (await response.json()) as {
+      leader: string;
+      recovering: string[];
+      cards: { agentId: string; final: number; samples: number; dependencyHealth: number }[];
+    };
+    expect(body.leader).toBe("kubectl-deployer");
+    expect(body.recovering).toEqual(["argocd-deployer"]);
+    expect(body.cards.map((card) => [card.agentId, card.samples, card.dependencyHealth])).toEqual([
+      ["kubectl-deployer", 0, 1],
+      ["argocd-deployer", 4, 1],
+    ]);
+    expect(body.cards[1]?.final).toBeLessThan(0.7);
+  });
+
+  it("answers 404 for a capability nobody offers, naming those on offer", async () => {
+    const response = await app.request("/agents/score/make-coffee");
+    expect(response.status).toBe(404);
+    expect(((await response.json()) as { error: string }).error).toContain("on offer: deploy-service");
+  });
+});

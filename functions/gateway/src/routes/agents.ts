@@ -1,0 +1,41 @@
+import type { HttpContext } from "@mesh-six/shared/function/define";
+import { agentsOffering, listAgents, offeredCapabilities } from "@mesh-six/shared/registry/agents";
+import { createDependencyHealth } from "@mesh-six/shared/registry/health";
+import { chooseAgent, potentialScore } from "@mesh-six/shared/registry/route";
+import { scoreCandidates } from "@mesh-six/shared/registry/score";
+import type { Hono } from "hono";
+import type { RouteModule } from "../app.ts";
+
+/**
+ * The registry:
+ * - `GET /agents` → every registered agent with its capabilities (weight, preferred, dependencies).
+ * - `GET /agents/score/:capability` → the score card of every agent offering it, as the orchestrator
+ *   would compute it now (dependency health from the cache or a fresh check), best first.
+ */
+export const agentRoutes: RouteModule = (app: Hono, ctx: HttpContext) => {
+  const health = createDependencyHealth({ kv: ctx.kv, config: ctx.config });
+
+  app.get("/agents", async (context) => context.json({ agents: await listAgents(ctx.db) }));
+
+  app.get("/agents/score/:capability", async (context) => {
+    const capability = context.req.param("capability");
+    const candidates = await agentsOffering(ctx.db, capability);
+    if (candidates.length === 0) {
+      const offered = await offeredCapabilities(ctx.db);
+      return context.json(
+        {
+          error: `no agent offers the capability '${capability}'; capabilities on offer: ${offered.join(", ") || "none (no agents registered)"}`,
+        },
+        404,
+      );
+    }
+    const cards = await scoreCandidates(ctx.db, { capability, health: await health.of(candidates) });
+    const route = chooseAgent(cards, { taskId: "preview", attempt: 1, priority: 5 });
+    return context.json({
+      capability,
+      leader: route.leader?.agentId ?? null,
+      recovering: route.recovering,
+      cards: cards.map((card) => ({ ...card, potential: potentialScore(card) })),
+    });
+  });
+};

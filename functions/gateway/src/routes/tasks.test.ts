@@ -1,0 +1,149 @@
+import { TaskRequested } from "@mesh-six/events";
+import { registerAgents } from "@mesh-six/shared/registry/agents";
+import { createTask, finishTask } from "@mesh-six/shared/registry/tasks";
+import type { Hono } from "hono";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createGatewayApp } from "../app.ts";
+import { createGatewayTestContext, type GatewayTestContext, untilSleeping } from "../testing/context.ts";
+
+describe("task routes", () => {
+  let ctx: GatewayTestContext;
+  let app: Hono;
+  beforeAll(async () => {
+    ctx = await createGatewayTestContext();
+    app = createGatewayApp(ctx);
+    await registerAgents(
+      ctx.db,
+      [
+        {
+          name: "general-agent",
+          description: "answers",
+          capabilities: [{ name: "general-query", weight: 0.8 }],
+        },
+      ],
+      { now: ctx.clock.now() },
+    );
+  });
+  afterAll(() => ctx.db.close());
+
+  const post = (body: unknown) =>
+    app.request("/tasks", {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: typeof body === "string" ? body : JSON.stringify(body),
+    });
+
+  it("accepts a task with 202 and publishes task.requested whose id is the task id", async () => {
+    const response = await post({
+      capability: "general-query",
+      payload: { query: "What is 2+2?" },
+      priority: 2,
+    });
+    expect(response.status).toBe(202);
+    const { taskId } = (await response.json()) as { taskId: string };
+    const event = ctx.published.at(-1)!;
+    expect(event.id).toBe(taskId);
+    expect(event.source).toBe("/mesh-six/gateway");
+    const parsed = TaskRequested.parse(event);
+    expect(parsed.ok && parsed.data).toEqual({
+      taskId,
+      capability: "general-query",
+      payload: { query: "What is 2+2?" },
+      priority: 2,
+      timeout: 120,
+    });
+  });
+
+  it("answers 400 naming the field at fault", async () => {
+    const cases: [unknown, string, string][] = [
+      [{ payload: {} }, "capability", "invalid field 'capability'"],
+      [{ capability: "general-query", payload: "What?" }, "payload", "must be a JSON object"],
+      [{ capability: "general-query", priority: 11 }, "priority", "invalid field 'priority'"],
+      [{ capability: "general-query", timeout: -1 }, "timeout", "invalid field 'timeout'"],
+      [{ capability: "general-query", prio: 1 }, "prio", "unknown field 'prio'"],
+    ];
+    for (const [body, field, message] of cases) {
+      const response = await post(body);
+      expect(response.status).toBe(400);
+      const answer = (await response.json()) as { error: string; field: string };
+      expect(answer.field).toBe(field);
+      expect(answer.error).toContain(message);
+    }
+    const notJson = await post("{capability:");
+    expect(notJson.status).toBe(400);
+    expect(((await notJson.json()) as { error: string }).error).toContain("the body must be JSON");
+  });
+
+  it("answers 503 when the broker cannot store the task", async () => {
+    ctx.failPublishing("disk full");
+    const response = await post({ capability: "general-query" });
+    ctx.failPublishing(undefined);
+    expect(response.status).toBe(503);
+  });
+
+  it("shows a task, 404 for an unknown one, and rejects a bad wait", async () => {
+    await createTask(ctx.db, {
+      id: "shown",
+      capability: "general-query",
+      payload: { query: "hi" },
+      priority: 5,
+      timeoutSeconds: 60,
+      at: ctx.clock.now(),
+    });
+    const response = await app.request("/tasks/shown");
+    expect(response.status).toBe(200);
+    expect(await response.json()).toMatchObject({
+      id: "shown",
+      status: "dispatched",
+      attempts: [],
+      timeout: 60,
+    });
+    const missing = await app.request("/tasks/nope");
+    expect(missing.status).toBe(404);
+    const bad = await app.request("/tasks/shown?wait=61");
+    expect(bad.status).toBe(400);
+    expect(((await bad.json()) as { error: string }).error).toContain("'wait'");
+  });
+
+  it("long-polls until the task finishes", async () => {
+    await createTask(ctx.db, {
+      id: "polled",
+      capability: "general-query",
+      payload: {},
+      priority: 5,
+      timeoutSeconds: 60,
+      at: ctx.clock.now(),
+    });
+    const pending = app.request("/tasks/polled?wait=30");
+    await untilSleeping(ctx.clock);
+    await finishTask(ctx.db, "polled", {
+      status: "succeeded",
+      result: { answer: "4" },
+      at: new Date(ctx.clock.now()).toISOString(),
+    });
+    await ctx.clock.advance(100);
+    const response = await pending;
+    expect(await response.json()).toMatchObject({
+      id: "polled",
+      status: "succeeded",
+      result: { answer: "4" },
+    });
+  });
+
+  it("stops long-polling after the wait with the task as it is", async () => {
+    await createTask(ctx.db, {
+      id: "slow",
+      capability: "general-query",
+      payload: {},
+      priority: 5,
+      timeoutSeconds: 60,
+      at: ctx.clock.now(),
+    });
+    const pending = app.request("/tasks/slow?wait=1");
+    for (let step = 0; step < 10; step += 1) {
+      await untilSleeping(ctx.clock);
+      await ctx.clock.advance(100);
+    }
+    expect(await (await pending).json()).toMatchObject({ id: "slow", status: "dispatched" });
+  });
+});
