@@ -1,0 +1,64 @@
+import { mkdirSync, statSync } from "node:fs";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { build, type Plugin } from "esbuild";
+
+export const repositoryRoot = fileURLToPath(new URL("../../../", import.meta.url));
+const here = dirname(fileURLToPath(import.meta.url));
+
+/** Lets CommonJS dependencies (Express, pg, …) `require` Node's built-ins inside the ESM bundle. */
+const banner = [
+  'import { createRequire as __meshCreateRequire } from "node:module";',
+  'import { fileURLToPath as __meshFileUrlToPath } from "node:url";',
+  "const require = __meshCreateRequire(import.meta.url);",
+  "const __filename = __meshFileUrlToPath(import.meta.url);",
+  'const __dirname = __meshFileUrlToPath(new URL(".", import.meta.url));',
+].join("\n");
+
+/** Optional native add-ons that pg and ws load inside try/catch; never needed. */
+const optionalNative = ["pg-native", "bufferutil", "utf-8-validate"];
+
+/** PGlite is replaced by a stub that says to set DATABASE_URL (see pglite-stub.ts). */
+const withoutPglite: Plugin = {
+  name: "mesh-six-without-pglite",
+  setup(builder) {
+    builder.onResolve({ filter: /^@electric-sql\/pglite(-pgvector)?$/ }, () => ({
+      path: join(here, "pglite-stub.ts"),
+    }));
+  },
+};
+
+export interface BundleResult {
+  readonly file: string;
+  readonly bytes: number;
+}
+
+/**
+ * Bundles `source` (an entry module's text, resolved from this folder) into one ESM file,
+ * `<outDir>/index.mjs`, for Node 24: everything it imports, nothing else.
+ */
+export async function bundleEntry(source: string, outDir: string): Promise<BundleResult> {
+  mkdirSync(outDir, { recursive: true });
+  const file = join(outDir, "index.mjs");
+  const result = await build({
+    stdin: { contents: source, resolveDir: here, sourcefile: "entry.ts", loader: "ts" },
+    absWorkingDir: repositoryRoot,
+    bundle: true,
+    platform: "node",
+    format: "esm",
+    target: "node24",
+    outfile: file,
+    banner: { js: banner },
+    external: optionalNative,
+    plugins: [withoutPglite],
+    minifySyntax: true,
+    minifyWhitespace: true,
+    legalComments: "none",
+    logLevel: "silent",
+    metafile: false,
+  });
+  if (result.errors.length > 0) {
+    throw new Error(`bundling failed: ${result.errors.map((error) => error.text).join("; ")}`);
+  }
+  return { file, bytes: statSync(file).size };
+}

@@ -1,0 +1,79 @@
+import type { AddressInfo } from "node:net";
+import { systemClock } from "@mesh-six/shared/clock";
+import { loadConfig } from "@mesh-six/shared/config/env";
+import { connectDb } from "@mesh-six/shared/db/connect";
+import { ConfigError, errorMessage } from "@mesh-six/shared/errors";
+import type { FunctionDefinition } from "@mesh-six/shared/function/define";
+import { createKnativeHost } from "@mesh-six/shared/host/knative";
+import { readKnativeEnvironment } from "@mesh-six/shared/host/knative-env";
+import { createSinkPublisher } from "@mesh-six/shared/host/knative-sink";
+import { createKv } from "@mesh-six/shared/kv/create";
+import { createLogger } from "@mesh-six/shared/log/logger";
+import { functionsFrameworkServer } from "./functions-framework.ts";
+
+/** How often a running instance republishes follow-ups a crash left in the outbox. */
+const sweepEveryMs = 60_000;
+
+/**
+ * Starts one function as its Knative Service runs it: configuration from the environment
+ * (a wrong value stops the process with the variable to fix), Postgres from DATABASE_URL,
+ * Upstash or the in-process Kv, follow-ups POSTed to K_SINK, served by the
+ * functions-framework on PORT. SIGTERM (Knative scaling down) lets open requests finish.
+ */
+export async function startKnativeFunction(definition: FunctionDefinition): Promise<void> {
+  let ready: Awaited<ReturnType<typeof prepare>>;
+  try {
+    ready = await prepare(definition);
+  } catch (error) {
+    const reason = error instanceof ConfigError ? error.message : errorMessage(error);
+    process.stderr.write(`${definition.name}: cannot start: ${reason}\n`);
+    process.exit(error instanceof ConfigError ? 2 : 1);
+  }
+  const { config, db, kv, logger, host } = ready;
+  const server = functionsFrameworkServer(definition.name, host.fetch);
+  server.setTimeout(0);
+  await new Promise<void>((resolve) => server.listen(config.PORT, resolve));
+  const port = (server.address() as AddressInfo).port;
+  logger.info(`${definition.name} is serving on port ${port}`, { port });
+
+  const sweep = () =>
+    host.sweepOutbox().catch((error) => logger.warn("outbox sweep failed", { error: errorMessage(error) }));
+  void sweep();
+  const timer = setInterval(sweep, sweepEveryMs);
+  timer.unref();
+
+  let stopping = false;
+  const stop = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    logger.info(`received ${signal}; finishing open requests`);
+    clearInterval(timer);
+    await new Promise<void>((resolve) => {
+      server.close(() => resolve());
+      server.closeIdleConnections();
+    });
+    await db.close().catch(() => {});
+    await kv.close().catch(() => {});
+    process.exit(0);
+  };
+  process.on("SIGTERM", () => void stop("SIGTERM"));
+  process.on("SIGINT", () => void stop("SIGINT"));
+}
+
+async function prepare(definition: FunctionDefinition) {
+  const config = loadConfig();
+  if (!config.DATABASE_URL) {
+    throw new ConfigError(
+      "DATABASE_URL",
+      "is not set: a function on Knative keeps its state in Postgres or Neon; set it from the Secret mesh-six-database (key url).",
+    );
+  }
+  const knative = readKnativeEnvironment();
+  const logger = createLogger({ level: config.LOG_LEVEL, fields: { function: definition.name } });
+  const clock = systemClock;
+  const db = await connectDb(config);
+  const kv = createKv(config, { clock });
+  const publish = createSinkPublisher({ sink: knative.sink, extensions: knative.extensions });
+  const host = createKnativeHost({ definition, db, kv, logger, clock, config, publish });
+  return { config, db, kv, logger, host };
+}

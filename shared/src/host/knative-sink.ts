@@ -1,0 +1,48 @@
+import type { MeshEvent } from "@mesh-six/events";
+import { encodeBinary } from "../broker/http-binding.ts";
+import { RetryableError } from "../errors.ts";
+
+export interface SinkPublisherSettings {
+  /** Where follow-up events go: `K_SINK`, injected by a SinkBinding (the broker's ingress URL). */
+  readonly sink: string;
+  /** Extensions set on every event sent (`K_CE_OVERRIDES`), overriding the event's own. */
+  readonly extensions?: Readonly<Record<string, string>>;
+  readonly fetch?: typeof fetch;
+  /** Give up on one POST after this long; default 10 s. */
+  readonly timeoutMs?: number;
+}
+
+/**
+ * Publishes a follow-up event as Knative sources do: a binary-mode POST to `K_SINK` with
+ * the `K_CE_OVERRIDES` extensions applied. Resolves when the sink accepted it (2xx, the
+ * broker answers 202 once the event is stored in Kafka); rejects with a RetryableError
+ * naming the status and the sink's answer otherwise.
+ */
+export function createSinkPublisher(settings: SinkPublisherSettings): (event: MeshEvent) => Promise<void> {
+  const fetchImplementation = settings.fetch ?? fetch;
+  const timeoutMs = settings.timeoutMs ?? 10_000;
+  const extensions = settings.extensions ?? {};
+  return async (event) => {
+    const { headers, body } = encodeBinary({ ...event, ...extensions });
+    let response: Response;
+    try {
+      response = await fetchImplementation(settings.sink, {
+        method: "POST",
+        headers,
+        ...(body === undefined ? {} : { body }),
+        signal: AbortSignal.timeout(timeoutMs),
+      });
+    } catch (error) {
+      const reason = error instanceof Error ? error.message : String(error);
+      throw new RetryableError(`could not POST event ${event.id} to K_SINK ${settings.sink}: ${reason}`, {
+        cause: error,
+      });
+    }
+    const answer = (await response.text().catch(() => "")).slice(0, 500);
+    if (response.status < 200 || response.status >= 300) {
+      throw new RetryableError(
+        `K_SINK ${settings.sink} answered ${response.status} to event ${event.id}${answer ? `: ${answer}` : ""}`,
+      );
+    }
+  };
+}
