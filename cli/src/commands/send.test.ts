@@ -1,4 +1,10 @@
+import type { AddressInfo } from "node:net";
+import { serve } from "@hono/node-server";
+import type { MeshEvent } from "@mesh-six/events";
+import { createIngress } from "@mesh-six/shared/broker/ingress";
+import type { Broker } from "@mesh-six/shared/broker/types";
 import { createManualClock } from "@mesh-six/shared/clock";
+import { silentLogger } from "@mesh-six/shared/log/logger";
 import { HTTP } from "cloudevents";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { commands } from "../mesh.ts";
@@ -137,6 +143,69 @@ describe("mesh send", () => {
     expect(result.stderr).toContain(message);
     expect(result.stderr).toContain("Run 'mesh send --help' for usage.");
     expect(server.requests).toHaveLength(0);
+  });
+});
+
+describe("mesh send to the broker ingress", () => {
+  const stored: MeshEvent[] = [];
+  // the ingress's broker port; this one keeps what it is given
+  const broker: Broker = {
+    namespace: "mesh-six",
+    name: "default",
+    publish: async (event) => {
+      stored.push(event);
+    },
+    start: async () => {},
+    stop: async () => {},
+  };
+  const ingress = createIngress({
+    resolveBroker: (namespace, name) => (namespace === "mesh-six" && name === "default" ? broker : undefined),
+    logger: silentLogger,
+  });
+  let url: string;
+  let server: ReturnType<typeof serve>;
+  beforeAll(async () => {
+    server = serve({ fetch: (request) => ingress(request), port: 0, hostname: "127.0.0.1" });
+    await new Promise<void>((resolve) =>
+      server.listening ? resolve() : server.once("listening", () => resolve()),
+    );
+    url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  });
+  afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
+
+  it("is accepted as the event kn would have sent, non-ASCII attributes included", async () => {
+    const io = createTestIo({ clock: createManualClock(Date.UTC(2026, 0, 1)) });
+    const argv = ["send", "--url", url, "-t", "dev.meshsix.task.requested", "-i", "t-1", "-s", "/źródło"];
+    const code = await runMesh(
+      [...argv, "-f", "capability=general-query", "-f", "payload.n=2"],
+      commands,
+      io,
+    );
+    expect({ code, stdout: io.stdoutText(), stderr: io.stderrText() }).toEqual({
+      code: 0,
+      stdout: "t-1\n",
+      stderr: "",
+    });
+    expect(stored).toEqual([
+      {
+        specversion: "1.0",
+        id: "t-1",
+        source: "/źródło",
+        type: "dev.meshsix.task.requested",
+        time: "2026-01-01T00:00:00Z",
+        datacontenttype: "application/json",
+        data: { capability: "general-query", payload: { n: 2 } },
+      },
+    ]);
+  });
+
+  it("shows the ingress's refusal, exit 1", async () => {
+    const io = createTestIo();
+    const code = await runMesh(["send", "--url", url, "--to", "broker:orders"], commands, io);
+    expect(code).toBe(1);
+    expect(io.stderrText()).toBe(
+      "mesh send: /mesh-six/orders answered 404 Not Found: there is no broker orders in namespace mesh-six\n",
+    );
   });
 });
 

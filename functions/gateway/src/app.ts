@@ -1,6 +1,7 @@
 import type { HttpContext } from "@mesh-six/shared/function/define";
 import { Hono } from "hono";
 import { agentRoutes } from "./routes/agents.ts";
+import { deadLetterRoutes } from "./routes/dead-letters.ts";
 import { eventRoutes } from "./routes/events.ts";
 import { taskRoutes } from "./routes/tasks.ts";
 
@@ -10,7 +11,7 @@ import { taskRoutes } from "./routes/tasks.ts";
  */
 export type RouteModule = (app: Hono, ctx: HttpContext) => void;
 
-const modules: RouteModule[] = [eventRoutes, taskRoutes, agentRoutes];
+const modules: RouteModule[] = [eventRoutes, deadLetterRoutes, taskRoutes, agentRoutes];
 
 export function createGatewayApp(ctx: HttpContext): Hono {
   const app = new Hono();

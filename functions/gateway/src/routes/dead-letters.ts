@@ -1,0 +1,88 @@
+import {
+  type DeadLetter,
+  getDeadLetter,
+  listDeadLetters,
+  replayDeadLetter,
+} from "@mesh-six/shared/broker/dead-letters";
+import { toStoredJson } from "@mesh-six/shared/broker/event-json";
+import { errorMessage } from "@mesh-six/shared/errors";
+import type { HttpContext } from "@mesh-six/shared/function/define";
+import type { Context, Hono } from "hono";
+import { z } from "zod";
+import type { RouteModule } from "../app.ts";
+import { booleanText, parseParameters, parseQuery, wholeNumber } from "../query.ts";
+
+const listQuery = z.strictObject({
+  limit: wholeNumber(1, 1000).optional(),
+  includeReplayed: booleanText.optional(),
+});
+
+const idParameter = z.strictObject({
+  id: z.string().regex(/^[1-9]\d*$/, "must be a dead-letter id (a whole number; see GET /dead-letters)"),
+});
+
+/**
+ * The dead-letter store:
+ * Each dead letter is answered as stored, its `event` in the CloudEvents JSON format (bytes as `data_base64`).
+ * - `GET /dead-letters?limit=&includeReplayed=` → `{ deadLetters }`, newest first; replayed ones only on request.
+ * - `GET /dead-letters/:id` → `{ deadLetter }`, 404 when there is none with that id.
+ * - `POST /dead-letters/:id/replay` → publishes the stored event to the broker again and answers
+ *   `{ deadLetter }` with `replayedAt` set; 404 for an unknown id, 503 when the broker cannot store it.
+ */
+export const deadLetterRoutes: RouteModule = (app: Hono, ctx: HttpContext) => {
+  app.get("/dead-letters", async (context) => {
+    const query = parseQuery(context, listQuery);
+    if (!query.ok) return query.response;
+    const { limit, includeReplayed } = query.data;
+    const deadLetters = await listDeadLetters(ctx.db, {
+      ...(limit === undefined ? {} : { limit }),
+      ...(includeReplayed === undefined ? {} : { includeReplayed }),
+    });
+    return context.json({ deadLetters: deadLetters.map(toJson) });
+  });
+
+  app.get("/dead-letters/:id", async (context) => {
+    const id = parseId(context);
+    if (!id.ok) return id.response;
+    const deadLetter = await getDeadLetter(ctx.db, id.data);
+    return deadLetter ? context.json({ deadLetter: toJson(deadLetter) }) : notFound(context, id.data);
+  });
+
+  app.post("/dead-letters/:id/replay", async (context) => {
+    const id = parseId(context);
+    if (!id.ok) return id.response;
+    let published = false;
+    try {
+      const deadLetter = await replayDeadLetter(ctx.db, id.data, async (event) => {
+        await ctx.publish(event);
+        published = true;
+      });
+      return deadLetter ? context.json({ deadLetter: toJson(deadLetter) }) : notFound(context, id.data);
+    } catch (error) {
+      if (published) throw error;
+      ctx.logger.warn("dead-letter replay could not publish", { deadLetter: id.data, error });
+      return context.json(
+        { error: `the broker could not store the replayed event (${errorMessage(error)}); try again later` },
+        503,
+      );
+    }
+  });
+};
+
+function parseId(context: Context) {
+  const parsed = parseParameters(
+    context,
+    idParameter,
+    { id: context.req.param("id") ?? "" },
+    "path parameter",
+  );
+  return parsed.ok ? { ok: true as const, data: parsed.data.id } : parsed;
+}
+
+function notFound(context: Context, id: string): Response {
+  return context.json({ error: `no dead letter with id ${id}; list them with GET /dead-letters` }, 404);
+}
+
+function toJson(deadLetter: DeadLetter) {
+  return { ...deadLetter, event: toStoredJson(deadLetter.event) };
+}
