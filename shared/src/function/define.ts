@@ -132,6 +132,48 @@ export interface FunctionDefinition {
   readonly http?: HttpRoutes;
   /** Handles the events of its subscriptions; functions with none may omit it. */
   readonly handler?: Handler;
+  /**
+   * The event types it sends (follow-ups and events published from HTTP routes). The
+   * deployment check requires each to be consumed by some Trigger or marked terminal.
+   */
+  readonly emits?: readonly EventType[];
+  /** Kubernetes API access its ServiceAccount gets (RBAC); none when omitted. */
+  readonly kubernetesAccess?: KubernetesAccess;
+  /** Secrets it reads as environment variables; manifests name them, never hold their values. */
+  readonly secrets?: readonly SecretEnv[];
+  /** Container resource requests, e.g. { cpu: "250m", memory: "256Mi" }; deployment defaults when omitted. */
+  readonly resources?: ResourceRequests;
+}
+
+/** One RBAC rule (a Kubernetes PolicyRule). */
+export interface KubernetesAccessRule {
+  /** "" is the core group (pods, services, …), "apps" for deployments, … */
+  readonly apiGroups: readonly string[];
+  readonly resources: readonly string[];
+  readonly verbs: readonly string[];
+  readonly resourceNames?: readonly string[];
+}
+
+export interface KubernetesAccess {
+  readonly rules: readonly KubernetesAccessRule[];
+  /** A ClusterRole (every namespace) instead of a Role in the function's namespace. */
+  readonly clusterWide?: boolean;
+}
+
+/** An environment variable read from a key of a Kubernetes Secret. */
+export interface SecretEnv {
+  readonly env: string;
+  readonly secret: string;
+  readonly key: string;
+  /** The function starts without it. */
+  readonly optional?: boolean;
+}
+
+export interface ResourceRequests {
+  readonly cpu?: string;
+  readonly memory?: string;
+  /** Memory limit; the container is stopped past it. */
+  readonly memoryLimit?: string;
 }
 
 export function defineFunction<const Definition extends FunctionDefinition>(
