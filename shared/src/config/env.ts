@@ -44,6 +44,35 @@ export const configSchema = z.object({
     )
     .optional()
     .describe("LLM prices, USD per million tokens, added to the built-in table"),
+  EMBEDDING_MODEL: z
+    .string()
+    .min(1)
+    .optional()
+    .describe(
+      "embedding model at EMBEDDING_BASE_URL (or LLM_BASE_URL); the local deterministic embedder when unset",
+    ),
+  EMBEDDING_BASE_URL: z
+    .url()
+    .optional()
+    .describe("OpenAI-compatible endpoint for embeddings; LLM_BASE_URL when unset"),
+  EMBEDDING_API_KEY: z.string().min(1).optional().describe("API key for embeddings; LLM_API_KEY when unset"),
+  EMBEDDING_DIMENSIONS: z.coerce
+    .number()
+    .int()
+    .min(2)
+    .max(2000)
+    .default(512)
+    .describe("length of every embedding vector; the memories.embedding column is resized to it while empty"),
+  MEMORY_DISABLED_AGENTS: z
+    .string()
+    .transform((text) =>
+      text
+        .split(",")
+        .map((agent) => agent.trim())
+        .filter((agent) => agent !== ""),
+    )
+    .optional()
+    .describe("comma-separated agents (function names) that neither recall nor store memories"),
   UPSTASH_REDIS_REST_URL: z
     .url()
     .optional()

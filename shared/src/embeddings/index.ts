@@ -1,0 +1,4 @@
+export * from "./create.ts";
+export * from "./local-model.ts";
+export type * from "./port.ts";
+export * from "./words.ts";
