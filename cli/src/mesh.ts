@@ -1,15 +1,23 @@
 import { systemClock } from "@mesh-six/shared/clock";
 import type { Command, Io } from "./command.ts";
+import { agentCommands } from "./commands/agents.ts";
 import { deadLetterCommands } from "./commands/dead-letters.ts";
 import { eventCommands } from "./commands/events.ts";
 import { sendCommands } from "./commands/send.ts";
+import { taskCommands } from "./commands/task.ts";
 import { runMesh } from "./run.ts";
 
 /**
  * Every `mesh` command. To add some: write commands/<group>.ts exporting a `Command[]`
  * (see command.ts) and list it here.
  */
-export const commands: readonly Command[] = [...sendCommands, ...eventCommands, ...deadLetterCommands];
+export const commands: readonly Command[] = [
+  ...sendCommands,
+  ...eventCommands,
+  ...deadLetterCommands,
+  ...taskCommands,
+  ...agentCommands,
+];
 
 /** The process's own streams, environment and clock; Ctrl-C aborts `signal`. */
 export function processIo(signal: AbortSignal): Io {
