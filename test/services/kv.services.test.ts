@@ -1,9 +1,12 @@
 import { createManualClock } from "@mesh-six/shared/clock";
+import { ConfigError } from "@mesh-six/shared/errors";
+import { connectKv } from "@mesh-six/shared/kv/connect";
 import { describeKvContract } from "@mesh-six/shared/kv/contract";
 import { createMemoryKv } from "@mesh-six/shared/kv/memory";
 import { createUpstashKv } from "@mesh-six/shared/kv/upstash";
 import { describeRateLimiterContract } from "@mesh-six/shared/ratelimit/contract";
 import { createRateLimiter } from "@mesh-six/shared/ratelimit/create";
+import { describe, expect, it } from "vitest";
 import { serviceEnv } from "./env.ts";
 
 const upstash = () =>
@@ -25,4 +28,25 @@ describeKvContract("in-process", {
 
 describeRateLimiterContract("@upstash/ratelimit on Redis through the REST proxy", {
   open: async (settings) => createRateLimiter(upstash(), settings),
+});
+
+describe("connectKv against the Upstash REST proxy", () => {
+  it("connects with the right token", async () => {
+    const kv = await connectKv({
+      UPSTASH_REDIS_REST_URL: serviceEnv("MESH_TEST_UPSTASH_URL"),
+      UPSTASH_REDIS_REST_TOKEN: serviceEnv("MESH_TEST_UPSTASH_TOKEN"),
+    });
+    expect(kv.driver).toBe("upstash");
+  });
+
+  it("stops with the setting and the fix when the token is wrong", async () => {
+    const error = await connectKv({
+      UPSTASH_REDIS_REST_URL: serviceEnv("MESH_TEST_UPSTASH_URL"),
+      UPSTASH_REDIS_REST_TOKEN: "not-the-token",
+    }).catch((caught: unknown) => caught);
+    expect(error).toBeInstanceOf(ConfigError);
+    expect((error as Error).message).toBe(
+      "UPSTASH_REDIS_REST_TOKEN: Upstash refused the token (Unauthorized). Copy the REST token of this database from the Upstash console.",
+    );
+  });
 });
