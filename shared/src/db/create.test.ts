@@ -62,18 +62,23 @@ describe("createDb", () => {
 });
 
 describe("connectDb", () => {
-  it.each(["postgres", "neon"])("stops with the setting and the fix when %s cannot reach the server", async (driver) => {
-    const port = await closedPort();
-    const attempt = connectDb({
-      DATABASE_URL: `postgresql://mesh:secret-password@127.0.0.1:${port}/mesh`,
-      DATABASE_DRIVER: driver,
-      MESH_DATA_DIR: ".",
-    });
-    const error = await attempt.catch((caught: unknown) => caught);
-    expect(error).toBeInstanceOf(ConfigError);
-    expect((error as ConfigError).setting).toBe("DATABASE_URL");
-    expect((error as Error).message).toMatch(/^DATABASE_URL: cannot reach the database at 127\.0\.0\.1:\d+\/mesh/);
-    expect((error as Error).message).toContain("fix the host and port in DATABASE_URL");
-    expect((error as Error).message).not.toContain("secret-password");
-  });
+  it.each(["postgres", "neon"])(
+    "stops with the setting and the fix when %s cannot reach the server",
+    async (driver) => {
+      const port = await closedPort();
+      const attempt = connectDb({
+        DATABASE_URL: `postgresql://mesh:secret-password@127.0.0.1:${port}/mesh`,
+        DATABASE_DRIVER: driver,
+        MESH_DATA_DIR: ".",
+      });
+      const error = await attempt.catch((caught: unknown) => caught);
+      expect(error).toBeInstanceOf(ConfigError);
+      expect((error as ConfigError).setting).toBe("DATABASE_URL");
+      expect((error as Error).message).toMatch(
+        /^DATABASE_URL: cannot reach the database at 127\.0\.0\.1:\d+\/mesh/,
+      );
+      expect((error as Error).message).toContain("fix the host and port in DATABASE_URL");
+      expect((error as Error).message).not.toContain("secret-password");
+    },
+  );
 });
