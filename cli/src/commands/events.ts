@@ -82,6 +82,10 @@ function readFilters(input: CommandInput) {
   if (trace !== undefined && !/^[0-9a-f]{32}$/.test(trace)) {
     throw new UsageError(`--trace takes a whole W3C trace id, 32 lowercase hex digits (got '${trace}')`);
   }
+  for (const name of ["type", "kind"]) {
+    if (stringOption(input, name) === "")
+      throw new UsageError(`--${name} must not be empty; leave it out to see all`);
+  }
   return { type: stringOption(input, "type"), trace, kind: stringOption(input, "kind") };
 }
 
