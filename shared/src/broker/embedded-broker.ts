@@ -1,0 +1,269 @@
+import type { MeshEvent } from "@mesh-six/events";
+import { errorMessage, NonRetryableError } from "../errors.ts";
+import { deliveryOrderAnnotation, type Trigger } from "../function/knative-types.ts";
+import type { Clock } from "../ports/clock.ts";
+import type { Db, SqlExecutor } from "../ports/db.ts";
+import type { Logger } from "../ports/logger.ts";
+import { acceptedEntry, recordMeshEvent } from "../runtime/event-log.ts";
+import { attemptDelivery } from "./attempt.ts";
+import {
+  type DeliveryTarget,
+  deliveryId,
+  findDue,
+  nextDueAt,
+  type PendingDelivery,
+  storeEvent,
+} from "./broker-store.ts";
+import { timeoutMs } from "./delivery-policy.ts";
+import { normalizeEvent, toStoredJson, validateEvent } from "./event-json.ts";
+import { compileTriggerFilter, type EventPredicate, validateTrigger } from "./filters.ts";
+import { recordOutcome } from "./record-outcome.ts";
+import type { Broker, Subscriber, SubscriberResolver } from "./types.ts";
+
+export interface EmbeddedBrokerSettings {
+  readonly db: Db;
+  readonly namespace: string;
+  readonly name: string;
+  readonly triggers: readonly Trigger[];
+  readonly resolve: SubscriberResolver;
+  readonly clock: Clock;
+  readonly logger: Logger;
+  /** Deliveries in flight per Trigger (default 16); an ordered Trigger has at most one per partition key. */
+  readonly concurrency?: number;
+}
+
+/** What the dispatcher is doing, for tests that wait until nothing can move without the clock. */
+export interface BrokerActivity {
+  /** Asleep until the next retry falls due or an event arrives. */
+  readonly waiting: boolean;
+  readonly inFlight: number;
+  /** Attempts waiting for their subscriber's answer (the rest are recording their outcome). */
+  readonly calling: number;
+}
+
+export interface EmbeddedBroker extends Broker {
+  readonly triggers: readonly Trigger[];
+  activity(): BrokerActivity;
+}
+
+interface CompiledTrigger {
+  readonly trigger: Trigger;
+  readonly matches: EventPredicate;
+  readonly subscribers: Partial<Record<DeliveryTarget, Subscriber>>;
+}
+
+interface Attempt {
+  calling: boolean;
+  done?: Promise<void>;
+}
+
+const errorPauseMs = 1000;
+const longestSleepMs = 2 ** 31 - 1;
+
+/**
+ * The in-process broker with the Knative Kafka broker's delivery semantics, durable in
+ * Postgres: `publish` stores the event and a pending delivery per matching Trigger in one
+ * transaction; a dispatcher delivers due ones, retries with backoff by the injected
+ * clock, dead-letters, and publishes replies. Throws when a Trigger is invalid.
+ */
+export function createEmbeddedBroker(settings: EmbeddedBrokerSettings): EmbeddedBroker {
+  const { db, namespace, name, clock, resolve } = settings;
+  const broker = `${namespace}/${name}`;
+  const logger = settings.logger.child({ broker });
+  const concurrency = settings.concurrency ?? 16;
+  const compiled = compileTriggers(settings.triggers, namespace, name);
+  const triggerNames = [...compiled.keys()];
+  const ordered = triggerNames.filter(
+    (trigger) => compiled.get(trigger)!.trigger.metadata.annotations?.[deliveryOrderAnnotation] === "ordered",
+  );
+  const attempts = new Map<string, Attempt>();
+  // deliveries whose outcome could not be recorded rest until then before another attempt
+  const resting = new Map<string, number>();
+  let running = false;
+  let loop: Promise<void> | undefined;
+  let waiting = false;
+  let wakeRequested = false;
+  let wakeController = new AbortController();
+
+  const wake = () => {
+    wakeRequested = true;
+    wakeController.abort();
+  };
+
+  const storeAccepted = async (tx: SqlExecutor, event: MeshEvent) => {
+    const matching = triggerNames.filter((trigger) => compiled.get(trigger)!.matches(event));
+    await storeEvent(tx, { broker, event, triggers: matching, at: clock.now() });
+    await recordMeshEvent(tx, logEntry(event));
+  };
+
+  const subscriberFor = (entry: CompiledTrigger, target: DeliveryTarget): Subscriber => {
+    const cached = entry.subscribers[target];
+    if (cached) return cached;
+    const { trigger } = entry;
+    const sink = trigger.spec.delivery?.deadLetterSink;
+    const resolved =
+      target === "subscriber" || !sink
+        ? resolve(trigger)
+        : resolve({ ...trigger, spec: { broker: trigger.spec.broker, subscriber: sink } });
+    entry.subscribers[target] = resolved;
+    return resolved;
+  };
+
+  const deliver = async (delivery: PendingDelivery, attempt: Attempt) => {
+    const entry = compiled.get(delivery.trigger)!;
+    const outcome = await attemptDelivery(() => subscriberFor(entry, delivery.target), delivery.event, {
+      clock,
+      timeoutMs: timeoutMs(entry.trigger.spec.delivery),
+    });
+    attempt.calling = false;
+    const now = clock.now();
+    const recorded = await db.transaction((tx) =>
+      recordOutcome(tx, delivery, outcome, {
+        broker,
+        trigger: entry.trigger,
+        now,
+        storeReply: storeAccepted,
+      }),
+    );
+    const fields = { trigger: delivery.trigger, target: delivery.target, eventId: delivery.event.id };
+    if (outcome.kind === "failed") {
+      const log = recorded === "retry" ? logger.warn : logger.error;
+      log(`delivery failed (${recorded})`, { ...fields, status: outcome.status, error: outcome.error });
+    } else logger.debug("delivered", { ...fields, status: outcome.status, reply: outcome.reply?.id });
+  };
+
+  const start = (delivery: PendingDelivery) => {
+    const id = deliveryId(delivery);
+    const attempt: Attempt = { calling: true };
+    attempts.set(id, attempt);
+    attempt.done = deliver(delivery, attempt)
+      .catch((error: unknown) => {
+        logger.error("could not record a delivery; it stays pending and is attempted again", {
+          trigger: delivery.trigger,
+          eventId: delivery.event.id,
+          error: errorMessage(error),
+        });
+        resting.set(id, clock.now() + errorPauseMs);
+      })
+      .finally(() => {
+        attempts.delete(id);
+        wake();
+      });
+  };
+
+  const inFlightOf = (trigger: string, target: DeliveryTarget) =>
+    [...attempts.keys()].filter((id) => id.startsWith(`${trigger} ${target} `)).length;
+
+  const dispatch = async () => {
+    while (running) {
+      wakeRequested = false;
+      wakeController = new AbortController();
+      const { signal } = wakeController;
+      let pause: number | undefined;
+      try {
+        const now = clock.now();
+        for (const [id, until] of resting) if (until <= now) resting.delete(id);
+        const inFlight = [...attempts.keys(), ...resting.keys()];
+        const due = await findDue(db, {
+          broker,
+          now,
+          triggers: triggerNames,
+          ordered,
+          inFlight,
+          limit: concurrency,
+        });
+        for (const delivery of due) {
+          if (running && inFlightOf(delivery.trigger, delivery.target) < concurrency) start(delivery);
+        }
+        if (wakeRequested || !running) continue;
+        const next = Math.min(
+          (await nextDueAt(db, { broker, now, triggers: triggerNames })) ?? Number.POSITIVE_INFINITY,
+          ...resting.values(),
+        );
+        pause = Number.isFinite(next) ? Math.max(0, next - clock.now()) : undefined;
+      } catch (error) {
+        if (!running) break;
+        logger.error("the dispatcher could not read deliveries; trying again", {
+          error: errorMessage(error),
+        });
+        pause = errorPauseMs;
+      }
+      if (wakeRequested || !running || pause === 0) continue;
+      waiting = true;
+      await sleepUntilWoken(pause, signal);
+      waiting = false;
+    }
+  };
+
+  const sleepUntilWoken = (pause: number | undefined, signal: AbortSignal) => {
+    const woken = new Promise<void>((resolve) =>
+      signal.addEventListener("abort", () => resolve(), { once: true }),
+    );
+    if (pause === undefined) return woken;
+    return Promise.race([woken, clock.sleep(Math.min(pause, longestSleepMs), signal).catch(() => {})]);
+  };
+
+  return {
+    namespace,
+    name,
+    triggers: [...compiled.values()].map((entry) => entry.trigger),
+    async publish(event) {
+      const normalized = normalizeEvent(event);
+      const problems = validateEvent(normalized);
+      if (problems.length > 0) throw new NonRetryableError(`invalid CloudEvent: ${problems.join("; ")}`);
+      await db.transaction((tx) => storeAccepted(tx, normalized));
+      wake();
+    },
+    async start() {
+      if (running) return;
+      running = true;
+      loop = dispatch();
+    },
+    async stop() {
+      running = false;
+      wake();
+      await loop;
+      loop = undefined;
+      await Promise.all([...attempts.values()].map((attempt) => attempt.done));
+    },
+    activity() {
+      const calling = [...attempts.values()].filter((attempt) => attempt.calling).length;
+      return { waiting: waiting && !wakeRequested, inFlight: attempts.size, calling };
+    },
+  };
+}
+
+function compileTriggers(
+  triggers: readonly Trigger[],
+  namespace: string,
+  name: string,
+): Map<string, CompiledTrigger> {
+  const problems: string[] = [];
+  const compiled = new Map<string, CompiledTrigger>();
+  for (const trigger of triggers) {
+    const label = trigger?.metadata?.name ?? "(unnamed)";
+    const own = validateTrigger(trigger);
+    if (trigger?.spec?.broker !== undefined && trigger.spec.broker !== name) {
+      own.push(`spec.broker: ${trigger.spec.broker} is not this broker (${name})`);
+    }
+    if (trigger?.metadata?.namespace !== undefined && trigger.metadata.namespace !== namespace) {
+      own.push(
+        `metadata.namespace: ${trigger.metadata.namespace} is not the broker's namespace (${namespace})`,
+      );
+    }
+    if (compiled.has(label)) own.push("metadata.name: another Trigger has this name");
+    problems.push(...own.map((problem) => `Trigger ${label}: ${problem}`));
+    if (own.length === 0)
+      compiled.set(label, { trigger, matches: compileTriggerFilter(trigger), subscribers: {} });
+  }
+  if (problems.length > 0)
+    throw new Error(`invalid Triggers for broker ${namespace}/${name}:\n- ${problems.join("\n- ")}`);
+  return compiled;
+}
+
+/** The event-log row; bytes are logged as their base64 form rather than an array of numbers. */
+function logEntry(event: MeshEvent) {
+  const entry = acceptedEntry(event);
+  if (!(event.data instanceof Uint8Array)) return entry;
+  return { ...entry, data: { data_base64: toStoredJson(event).data_base64 } };
+}

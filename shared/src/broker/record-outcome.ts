@@ -1,0 +1,87 @@
+import type { MeshEvent } from "@mesh-six/events";
+import type { Trigger } from "../function/knative-types.ts";
+import type { SqlExecutor } from "../ports/db.ts";
+import type { AttemptOutcome } from "./attempt.ts";
+import { attributeNamePattern, isContextAttribute } from "./attributes.ts";
+import { addDeadLetterSinkDelivery, type PendingDelivery, recordAttempt } from "./broker-store.ts";
+import { storeDeadLetter, withErrorExtensions } from "./dead-letters.ts";
+import { retryDelayMs } from "./delivery-policy.ts";
+import { destinationAddress } from "./triggers.ts";
+
+export interface OutcomeContext {
+  /** `<namespace>/<name>`. */
+  readonly broker: string;
+  readonly trigger: Trigger;
+  readonly now: number;
+  /** Stores a reply in the same transaction, as `publish` would. */
+  readonly storeReply: (tx: SqlExecutor, reply: MeshEvent) => Promise<void>;
+}
+
+export type RecordedOutcome = "delivered" | "retry" | "dead-lettered" | "dead";
+
+/**
+ * Records one attempt in one transaction: delivered (and its reply stored), a retry at
+ * exactly now + the backoff delay, or dead. A subscriber delivery that is dead becomes a
+ * dead letter (with the `knativeerror*` extensions) and, when the Trigger has a
+ * dead-letter sink, a pending delivery to it; a dead-letter sink delivery that is dead
+ * only stays recorded, as its dead letter is stored already.
+ */
+export async function recordOutcome(
+  tx: SqlExecutor,
+  delivery: PendingDelivery,
+  outcome: AttemptOutcome,
+  context: OutcomeContext,
+): Promise<RecordedOutcome> {
+  if (outcome.kind === "delivered") {
+    await recordAttempt(tx, delivery, { status: "delivered", lastStatus: outcome.status, lastError: null });
+    if (outcome.reply) await context.storeReply(tx, outcome.reply);
+    return "delivered";
+  }
+  const { trigger, now } = context;
+  const delay = outcome.retryable ? retryDelayMs(trigger.spec.delivery, delivery.attempts + 1) : undefined;
+  const failure = { lastStatus: outcome.status, lastError: outcome.error };
+  if (delay !== undefined) {
+    await recordAttempt(tx, delivery, { status: "pending", nextAttemptAt: now + delay, ...failure });
+    return "retry";
+  }
+  await recordAttempt(tx, delivery, { status: "dead", ...failure });
+  if (delivery.target === "dead-letter-sink") return "dead";
+  const destination = destinationAddress(trigger.spec.subscriber, trigger.metadata.namespace);
+  const event = {
+    ...withErrorExtensions(delivery.event, {
+      destination,
+      ...(outcome.status === null ? {} : { status: outcome.status }),
+      ...(outcome.body ? { body: outcome.body } : {}),
+    }),
+    ...kneExtensions(outcome.headers),
+  };
+  const deadLetter = await storeDeadLetter(tx, {
+    broker: context.broker,
+    trigger: trigger.metadata.name,
+    subscriber: destination,
+    event,
+    attempts: delivery.attempts + 1,
+    at: now,
+  });
+  if (trigger.spec.delivery?.deadLetterSink) {
+    await addDeadLetterSinkDelivery(tx, {
+      seq: delivery.seq,
+      trigger: delivery.trigger,
+      deadLetterId: deadLetter.id,
+      at: now,
+    });
+  }
+  return "dead-lettered";
+}
+
+/** `kne-<name>` response headers become extensions of the dead letter, as in the Kafka broker. */
+export function kneExtensions(headers: Readonly<Record<string, string>> | undefined): Record<string, string> {
+  const extensions: Record<string, string> = {};
+  for (const [name, value] of Object.entries(headers ?? {})) {
+    const extension = name.toLowerCase().startsWith("kne-") ? name.slice(4).toLowerCase() : "";
+    if (attributeNamePattern.test(extension) && !isContextAttribute(extension) && extension !== "data") {
+      extensions[extension] = value;
+    }
+  }
+  return extensions;
+}
