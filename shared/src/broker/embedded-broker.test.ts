@@ -11,6 +11,7 @@ import { send, startWorld, trigger } from "./contract/world.ts";
 import { brokerContract, type CreateBrokerHarness } from "./contract.ts";
 import { listDeadLetters, replayDeadLetter } from "./dead-letters.ts";
 import { createEmbeddedBroker, type EmbeddedBroker } from "./embedded-broker.ts";
+import { waitUntilIdle } from "./embedded-idle.ts";
 import { createIngress } from "./ingress.ts";
 import { createSteppingClock, type SteppingClock } from "./stepping-clock.ts";
 import type { SubscriberResolver } from "./types.ts";
@@ -22,15 +23,8 @@ beforeAll(async () => {
 });
 afterAll(() => db.close());
 
-/** Waits until the dispatcher sleeps and every call in flight is a subscriber waiting on the clock. */
 function settler(broker: EmbeddedBroker, parked: () => number) {
-  return async () => {
-    for (;;) {
-      await new Promise((resolve) => setImmediate(resolve));
-      const activity = broker.activity();
-      if (activity.waiting && activity.inFlight === activity.calling && activity.calling === parked()) return;
-    }
-  };
+  return () => waitUntilIdle(broker, parked);
 }
 
 function harnessOn(target: () => Db, clock?: SteppingClock): CreateBrokerHarness {
@@ -110,6 +104,28 @@ describe("embedded broker", () => {
     expect(create).toThrow(/Trigger bad: spec\.delivery\.backoffDelay: "soon" is not an ISO-8601 duration/);
     expect(create).toThrow(/Trigger elsewhere: spec\.broker: other is not this broker/);
     expect(create).toThrow(/Trigger elsewhere: metadata\.name: another Trigger has this name/);
+  });
+
+  it("answers 413 for an event over the size limit", async () => {
+    const broker = createEmbeddedBroker({
+      db,
+      namespace: "contract",
+      name: "default",
+      triggers: [],
+      resolve: () => async () => ({ status: 200 }),
+      clock: createSteppingClock(),
+      logger: silentLogger,
+    });
+    const ingress = createIngress({ resolveBroker: () => broker, logger: silentLogger, maxBodyBytes: 10 });
+    const response = await ingress(
+      new Request("http://broker.test/contract/default", {
+        method: "POST",
+        headers: { "ce-specversion": "1.0", "ce-id": "1", "ce-source": "/s", "ce-type": "t" },
+        body: "01234567890",
+      }),
+    );
+    expect(response.status).toBe(413);
+    expect(((await response.json()) as { error: string }).error).toContain("over the 10-byte limit");
   });
 
   it("answers 503 when the event cannot be stored", async () => {
