@@ -1,3 +1,4 @@
+import { mkdirSync } from "node:fs";
 import { PGlite, type Transaction } from "@electric-sql/pglite";
 import { vector } from "@electric-sql/pglite-pgvector";
 import type { Db, DbTransaction, QueryResult, SqlExecutor } from "../ports/db.ts";
@@ -14,6 +15,7 @@ export interface PgliteSettings {
  * so never keep one open across slow I/O.
  */
 export async function createPgliteDb(settings: PgliteSettings = {}): Promise<Db> {
+  if (settings.dataDir) mkdirSync(settings.dataDir, { recursive: true });
   const pglite = await PGlite.create({
     ...(settings.dataDir ? { dataDir: settings.dataDir } : {}),
     extensions: { vector },

@@ -1,46 +1,64 @@
-import { join } from "node:path";
 import type { MeshEvent } from "@mesh-six/events";
 import { migrate } from "@mesh-six/sql";
 import { Hono } from "hono";
-import { createEmbeddedBroker } from "../broker/embedded-broker.ts";
+import { createEmbeddedBroker, type EmbeddedBroker } from "../broker/embedded-broker.ts";
 import { createHttpSubscriber } from "../broker/http-subscriber.ts";
 import { createIngress } from "../broker/ingress.ts";
 import { triggersFor } from "../broker/triggers.ts";
-import type { Broker, Subscriber } from "../broker/types.ts";
+import type { Broker, Subscriber, SubscriberResolver } from "../broker/types.ts";
 import { systemClock } from "../clock.ts";
 import type { MeshConfig } from "../config/env.ts";
-import { createPgliteDb } from "../db/pglite.ts";
+import { connectDb } from "../db/connect.ts";
 import type { FetchHandler, FunctionDefinition, HttpContext } from "../function/define.ts";
 import type { Trigger } from "../function/knative-types.ts";
-import { createMemoryKv } from "../kv/memory.ts";
+import { connectKv } from "../kv/connect.ts";
+import { createLlm } from "../llm/create.ts";
+import type { Llm } from "../llm/port.ts";
 import { createLogger } from "../log/logger.ts";
 import type { Clock } from "../ports/clock.ts";
 import type { Db } from "../ports/db.ts";
 import type { Kv } from "../ports/kv.ts";
 import type { Logger } from "../ports/logger.ts";
+import { registerAgents } from "../registry/agents.ts";
 import { createFunctionRuntime, type FunctionRuntime } from "../runtime/function-runtime.ts";
-import { createScheduler } from "../runtime/schedules.ts";
+import { createScheduler, type Scheduler } from "../runtime/schedules.ts";
+
+export interface BrokerFactorySettings {
+  readonly db: Db;
+  readonly namespace: string;
+  readonly name: string;
+  readonly triggers: readonly Trigger[];
+  readonly resolve: SubscriberResolver;
+  readonly clock: Clock;
+  readonly logger: Logger;
+}
 
 export interface EmbeddedHostSettings {
   readonly functions: readonly FunctionDefinition[];
   readonly config: MeshConfig;
   readonly clock?: Clock;
   readonly logger?: Logger;
-  /** Defaults to PGlite in `<MESH_DATA_DIR>/pg`. */
+  /** Defaults to the configured database (`connectDb`): PGlite in MESH_DATA_DIR when none is set. */
   readonly db?: Db;
+  /** Defaults to the configured key-value store (`connectKv`): in-process when none is set. */
   readonly kv?: Kv;
+  /** Defaults to the configured LLM (`createLlm`): the offline model when none is set. */
+  readonly llm?: Llm;
+  /** Defaults to the embedded broker; the kafka host passes its own. */
+  readonly createBroker?: (settings: BrokerFactorySettings) => Broker;
   /** How often the outbox sweep runs, in ms (default 5 s). */
   readonly sweepEveryMs?: number;
   /** Runs after migrations, before deliveries start (agent registration, …). */
   readonly onStart?: (host: EmbeddedHost) => Promise<void>;
 }
 
-/** Every function of the fleet in one process, on PGlite, an in-process KV and the embedded broker. */
+/** Every function of the fleet in one process, over one database, key-value store and broker. */
 export interface EmbeddedHost {
   /** The whole HTTP surface: `/healthz`, the broker ingress and every function's routes. */
   readonly fetch: FetchHandler;
   readonly db: Db;
   readonly kv: Kv;
+  readonly llm: Llm;
   readonly broker: Broker;
   readonly config: MeshConfig;
   readonly clock: Clock;
@@ -48,6 +66,10 @@ export interface EmbeddedHost {
   readonly triggers: readonly Trigger[];
   readonly runtimes: ReadonlyMap<string, FunctionRuntime>;
   readonly functions: readonly FunctionDefinition[];
+  /** Publishes an event to the broker (stored before it resolves). */
+  publish(event: MeshEvent): Promise<void>;
+  /** Republishes every function's follow-ups left unpublished; resolves with the count. */
+  sweep(): Promise<number>;
   /** Stops deliveries (in-flight ones finish), schedules and the sweep, and closes the database. */
   stop(): Promise<void>;
 }
@@ -56,94 +78,140 @@ export async function startEmbeddedHost(settings: EmbeddedHostSettings): Promise
   const { functions, config } = settings;
   const clock = settings.clock ?? systemClock;
   const logger = settings.logger ?? createLogger({ level: config.LOG_LEVEL });
-  const db = settings.db ?? (await createPgliteDb({ dataDir: join(config.MESH_DATA_DIR, "pg") }));
-  const kv = settings.kv ?? createMemoryKv({ clock });
+  const db = settings.db ?? (await connectDb(config));
+  const kv = settings.kv ?? (await connectKv(config, { clock }));
   await migrate(db);
+  const llm = settings.llm ?? createLlm({ config, db, clock, logger: logger.child({ component: "llm" }) });
 
   const namespace = config.MESH_NAMESPACE;
   const brokerName = config.MESH_BROKER_NAME;
   let broker: Broker | undefined;
   const publish = (event: MeshEvent) => {
-    if (!broker) throw new Error("the broker is not running yet");
+    if (!broker) return Promise.reject(new Error("the broker is not running yet"));
     return broker.publish(event);
   };
 
   const runtimes = new Map<string, FunctionRuntime>();
   for (const definition of functions) {
     if (!definition.handler) continue;
+    const functionLogger = logger.child({ function: definition.name });
     runtimes.set(
       definition.name,
-      createFunctionRuntime({ definition, db, kv, logger: logger.child({ function: definition.name }), clock, config, publish }),
+      createFunctionRuntime({ definition, db, kv, llm, logger: functionLogger, clock, config, publish }),
     );
   }
-  const triggers = functions.flatMap((definition) => triggersFor(definition, { namespace, broker: brokerName }));
-  const resolve = (destinationName: string | undefined, uri: string | undefined): Subscriber => {
+  const triggers = functions.flatMap((definition) =>
+    triggersFor(definition, { namespace, broker: brokerName }),
+  );
+  const resolve: SubscriberResolver = (trigger) => {
+    const { ref, uri } = trigger.spec.subscriber;
     if (uri) return createHttpSubscriber({ url: uri });
-    const runtime = destinationName ? runtimes.get(destinationName) : undefined;
-    if (!runtime) throw new Error(`no function named ${destinationName} in this host to deliver to`);
-    return runtime.subscriber;
+    const runtime = ref ? runtimes.get(ref.name) : undefined;
+    if (!runtime)
+      throw new Error(`Trigger ${trigger.metadata.name}: no function named ${ref?.name} in this host`);
+    return runtime.subscriber satisfies Subscriber;
   };
-  broker = createEmbeddedBroker({
+  const brokerSettings: BrokerFactorySettings = {
     db,
     namespace,
     name: brokerName,
     triggers,
-    resolve: (trigger) => resolve(trigger.spec.subscriber.ref?.name, trigger.spec.subscriber.uri),
+    resolve,
     clock,
     logger: logger.child({ component: "broker" }),
-  });
+  };
+  broker = settings.createBroker
+    ? settings.createBroker(brokerSettings)
+    : createEmbeddedBroker(brokerSettings);
+  const running: Broker = broker;
 
   const app = new Hono();
   app.get("/healthz", (context) => context.json({ status: "ok" }));
   const httpContext: HttpContext = { db, kv, logger, clock, config, publish };
   for (const definition of functions) {
     if (!definition.http) continue;
-    const handler = definition.http.create({ ...httpContext, logger: logger.child({ function: definition.name }) });
+    const handler = definition.http.create({
+      ...httpContext,
+      logger: logger.child({ function: definition.name }),
+    });
     for (const path of definition.http.paths) {
       app.all(path, (context) => handler(context.req.raw));
       app.all(`${path}/*`, (context) => handler(context.req.raw));
     }
   }
   const ingress = createIngress({
-    resolveBroker: (ns, name) => (ns === namespace && name === brokerName ? broker : undefined),
+    resolveBroker: (ns, name) => (ns === namespace && name === brokerName ? running : undefined),
     logger: logger.child({ component: "ingress" }),
   });
   app.all("/:namespace/:broker", (context) => ingress(context.req.raw));
+  app.notFound((context) =>
+    context.json(
+      {
+        error: `nothing at ${context.req.method} ${context.req.path}; events go to POST /${namespace}/${brokerName}`,
+      },
+      404,
+    ),
+  );
+
+  const sweep = async () => {
+    let count = 0;
+    for (const runtime of runtimes.values()) {
+      count += await runtime.sweepOutbox().catch((error: unknown) => {
+        logger.warn("outbox sweep failed", { error });
+        return 0;
+      });
+    }
+    return count;
+  };
+  const abort = new AbortController();
+  let scheduler: Scheduler | undefined;
+  let sweeping: Promise<void> = Promise.resolve();
 
   const host: EmbeddedHost = {
     fetch: app.fetch,
     db,
     kv,
-    broker,
+    llm,
+    broker: running,
     config,
     clock,
     logger,
     triggers,
     runtimes,
     functions,
-    stop: async () => {
+    publish,
+    sweep,
+    async stop() {
       abort.abort();
-      scheduler.stop();
-      await broker?.stop();
-      await sweeping.catch(() => {});
-      await db.close();
+      await scheduler?.stop();
+      await running.stop();
+      await sweeping;
       await kv.close();
+      await db.close();
     },
   };
+  await registerAgents(db, functions, { now: clock.now() });
   await settings.onStart?.(host);
-
-  const scheduler = createScheduler({ definitions: functions, namespace, publish, clock, logger });
-  const abort = new AbortController();
+  await running.start();
+  scheduler = createScheduler({
+    definitions: functions,
+    namespace,
+    broker: brokerName,
+    publish,
+    clock,
+    logger,
+  });
   const sweepEveryMs = settings.sweepEveryMs ?? 5_000;
-  const sweeping = (async () => {
+  sweeping = (async () => {
     while (!abort.signal.aborted) {
-      await clock.sleep(sweepEveryMs, abort.signal).catch(() => {});
-      if (abort.signal.aborted) break;
-      for (const runtime of runtimes.values()) {
-        await runtime.sweepOutbox().catch((error) => logger.warn("outbox sweep failed", { error }));
-      }
+      const slept = await clock.sleep(sweepEveryMs, abort.signal).then(
+        () => true,
+        () => false,
+      );
+      if (slept) await sweep();
     }
   })();
-  await broker.start();
   return host;
 }
+
+export type { EmbeddedBroker };

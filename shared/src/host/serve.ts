@@ -11,7 +11,11 @@ export interface RunningServer {
 }
 
 /** Serves a host's Fetch handler over node:http (port 0 picks a free port). */
-export function serveHost(host: { readonly fetch: FetchHandler }, port: number, hostname?: string): Promise<RunningServer> {
+export function serveHost(
+  host: { readonly fetch: FetchHandler },
+  port: number,
+  hostname?: string,
+): Promise<RunningServer> {
   const server = createServer(getRequestListener((request) => host.fetch(request)));
   return new Promise((resolve, reject) => {
     server.once("error", (error: NodeJS.ErrnoException) =>

@@ -2,6 +2,7 @@ import type { MeshEvent } from "@mesh-six/events";
 import type { Subscriber } from "../broker/types.ts";
 import type { MeshConfig } from "../config/env.ts";
 import type { FunctionDefinition } from "../function/define.ts";
+import type { Llm } from "../llm/port.ts";
 import type { Clock } from "../ports/clock.ts";
 import type { Db } from "../ports/db.ts";
 import type { Kv } from "../ports/kv.ts";
@@ -18,6 +19,8 @@ export interface FunctionRuntimeSettings {
   readonly config: MeshConfig;
   /** Hands a follow-up event to the broker; resolves once it is stored there. */
   readonly publish: (event: MeshEvent) => Promise<void>;
+  /** The LLM port handed to handlers as `ctx.llm`. */
+  readonly llm?: Llm;
 }
 
 export interface FunctionRuntime {

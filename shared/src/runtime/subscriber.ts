@@ -103,6 +103,7 @@ export function createHandlerSubscriber(settings: HandlerSubscriberSettings): Su
         signal: controller.signal,
         emit: createEmitter({ functionName: name, cause: event, trace, now }),
         commit: (work) => committer.commit(work),
+        ...(settings.llm ? { llm: settings.llm } : {}),
       };
       const returned = await withDeadline(async () => checkEvents(await handler(event, ctx)), {
         clock,
