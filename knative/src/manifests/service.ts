@@ -1,0 +1,58 @@
+import type { FunctionDefinition } from "@mesh-six/shared/function/define";
+import { containerEnvironment } from "./environment.ts";
+import { serviceAccountName } from "./rbac.ts";
+import { type DeploymentSettings, functionLabels, imageOf, type Resource } from "./settings.ts";
+
+export const visibilityLabel = "networking.knative.dev/visibility";
+export const minScaleAnnotation = "autoscaling.knative.dev/min-scale";
+export const maxScaleAnnotation = "autoscaling.knative.dev/max-scale";
+
+/**
+ * The function's Knative Service: scales to zero (unless the definition says otherwise),
+ * cluster-local unless public, the concurrency and timeout of its definition, resource
+ * requests, secrets by reference, and a readiness probe on /healthz.
+ */
+export function knativeService(definition: FunctionDefinition, settings: DeploymentSettings): Resource {
+  const { defaults } = settings;
+  const scaling = definition.scaling ?? {};
+  const resources = definition.resources ?? {};
+  const labels = functionLabels(definition.name);
+  return {
+    apiVersion: "serving.knative.dev/v1",
+    kind: "Service",
+    metadata: {
+      name: definition.name,
+      namespace: settings.namespace,
+      labels: definition.public ? labels : { ...labels, [visibilityLabel]: "cluster-local" },
+    },
+    spec: {
+      template: {
+        metadata: {
+          labels,
+          annotations: {
+            [minScaleAnnotation]: String(scaling.minScale ?? 0),
+            [maxScaleAnnotation]: String(scaling.maxScale ?? defaults.maxScale),
+          },
+        },
+        spec: {
+          containerConcurrency: scaling.concurrency ?? defaults.concurrency,
+          timeoutSeconds: scaling.timeoutSeconds ?? defaults.timeoutSeconds,
+          ...(definition.kubernetesAccess ? { serviceAccountName: serviceAccountName(definition.name) } : {}),
+          containers: [
+            {
+              name: "function",
+              image: imageOf(definition.name, settings),
+              ports: [{ name: "http1", containerPort: 8080 }],
+              ...containerEnvironment(definition.secrets ?? []),
+              resources: {
+                requests: { cpu: resources.cpu ?? defaults.cpu, memory: resources.memory ?? defaults.memory },
+                limits: { memory: resources.memoryLimit ?? defaults.memoryLimit },
+              },
+              readinessProbe: { httpGet: { path: "/healthz" } },
+            },
+          ],
+        },
+      },
+    },
+  };
+}
