@@ -13,8 +13,8 @@ export function validateEvent(event: MeshEvent): string[] {
   }
   for (const name of ["id", "source", "type"] as const) {
     const value = event[name];
-    if (typeof value !== "string" || value === "")
-      problems.push(`${name} is missing; every CloudEvent needs a ${name}`);
+    if (value === undefined || value === "") problems.push(`${name} is missing; every CloudEvent needs one`);
+    else if (typeof value !== "string") problems.push(`${name} must be a non-empty string`);
   }
   const { datacontenttype, dataschema, subject, time } = event;
   if (
