@@ -1,0 +1,252 @@
+import { fleet } from "@mesh-six/cli/fleet";
+import { defineEvent, TaskDispatched, TaskFinished, TaskRequested } from "@mesh-six/events";
+import { defineFunction, type FunctionDefinition } from "@mesh-six/shared/function/define";
+import { describe, expect, it } from "vitest";
+import { z } from "zod";
+import { readCommitted } from "./manifests/files.ts";
+import { generateManifests, type ManifestSet } from "./manifests/generate.ts";
+import { renderManifests } from "./manifests/render.ts";
+import type { Resource } from "./manifests/settings.ts";
+import { validateManifests } from "./validate/index.ts";
+
+type Mutable = Record<string, unknown>;
+
+/** The generated set with one resource changed by `change`. */
+function changed(
+  files: ManifestSet,
+  pick: (resource: Resource) => boolean,
+  change: (resource: Mutable) => void,
+): ManifestSet {
+  let done = false;
+  const copy = new Map<string, Resource[]>();
+  for (const [file, resources] of files) {
+    copy.set(
+      file,
+      resources.map((resource) => {
+        if (done || !pick(resource)) return resource;
+        done = true;
+        const clone = structuredClone(resource) as unknown as Mutable;
+        change(clone);
+        return clone as unknown as Resource;
+      }),
+    );
+  }
+  if (!done) throw new Error("no resource matched");
+  return copy;
+}
+
+const kind = (name: string) => (resource: Resource) => resource.kind === name;
+const spec = (resource: Mutable) => resource.spec as Mutable;
+
+/** A small fleet exercising every resource kind: a subscriber with a schedule and RBAC, and the dead-letter sink. */
+const worker = defineFunction({
+  name: "worker",
+  description: "test worker",
+  subscriptions: [{ name: "requests", attributes: { type: TaskRequested.type } }],
+  schedules: [{ name: "nightly", schedule: "0 3 * * *", timezone: "Europe/Berlin", data: { sweep: true } }],
+  kubernetesAccess: { rules: [{ apiGroups: [""], resources: ["pods"], verbs: ["get", "list"] }] },
+  secrets: [{ env: "GITHUB_TOKEN", secret: "mesh-six-github", key: "token" }],
+  emits: [TaskFinished],
+  handler: () => [],
+});
+const sink = defineFunction({ name: "dead-letter", description: "sink", handler: () => [] });
+const testFleet: readonly FunctionDefinition[] = [worker, sink];
+const testFiles = generateManifests(testFleet);
+
+describe("the committed manifests", () => {
+  it("equal what `npm run manifests` generates from the fleet (run it and commit when this fails)", () => {
+    const rendered = renderManifests(generateManifests(fleet));
+    const committed = readCommitted();
+    expect([...committed.keys()].sort()).toEqual([...rendered.keys()].sort());
+    for (const [path, text] of rendered) expect(committed.get(path), path).toBe(text);
+  });
+
+  it("pass every check", () => {
+    expect(validateManifests(generateManifests(fleet), fleet)).toEqual([]);
+  });
+});
+
+describe("manifest validation", () => {
+  const problemsOf = (files: ManifestSet, definitions = testFleet) =>
+    validateManifests(files, definitions).join("\n");
+
+  it("accepts a fleet using every kind: Service, Trigger, PingSource, SinkBinding, RBAC, Job, Broker", () => {
+    const kinds = new Set([...testFiles.values()].flat().map((resource) => resource.kind));
+    expect([...kinds].sort()).toEqual(
+      [
+        "Broker",
+        "ConfigMap",
+        "Job",
+        "Namespace",
+        "PingSource",
+        "Role",
+        "RoleBinding",
+        "Service",
+        "ServiceAccount",
+        "SinkBinding",
+        "Trigger",
+      ].sort(),
+    );
+    expect(validateManifests(testFiles, testFleet)).toEqual([]);
+  });
+
+  it("runs the JSON schema of each kind", () => {
+    const files = changed(testFiles, kind("Service"), (service) => {
+      const template = spec(service).template as { spec: Mutable };
+      template.spec.containerConcurrency = "ten";
+    });
+    expect(problemsOf(files)).toMatch(/Service [a-z-]+: schema: .*containerConcurrency must be integer/);
+  });
+
+  it("rejects durations that are not ISO-8601 and unknown backoff policies", () => {
+    const files = changed(testFiles, kind("Trigger"), (trigger) => {
+      spec(trigger).delivery = { backoffDelay: "1s", backoffPolicy: "random", timeout: "PT" };
+    });
+    const problems = problemsOf(files);
+    expect(problems).toMatch(/backoffDelay: "1s" is not an ISO-8601 duration/);
+    expect(problems).toMatch(/backoffPolicy: "random" must be "exponential" or "linear"/);
+    expect(problems).toMatch(/timeout: "PT" is not an ISO-8601 duration/);
+    expect(problems).toMatch(/deadLetterSink: missing/);
+  });
+
+  it("rejects two filter dialects in one item and invalid attribute names", () => {
+    const files = changed(testFiles, kind("Trigger"), (trigger) => {
+      spec(trigger).filters = [
+        { exact: { type: "a" }, prefix: { type: "b" } },
+        { exact: { "Mesh-Agent": "x" } },
+      ];
+    });
+    const problems = problemsOf(files);
+    expect(problems).toMatch(/has exact and prefix; a filter item has exactly one dialect/);
+    expect(problems).toMatch(/Mesh-Agent: invalid attribute name/);
+  });
+
+  it("rejects bad cron syntax, unknown timezones, L/W/# and data with dataBase64", () => {
+    const bad = (change: (source: Mutable) => void) =>
+      problemsOf(changed(testFiles, kind("PingSource"), change));
+    expect(bad((source) => Object.assign(spec(source), { schedule: "0 3 * *" }))).toMatch(
+      /must be five cron fields/,
+    );
+    expect(bad((source) => Object.assign(spec(source), { schedule: "61 3 * * *" }))).toMatch(
+      /is not a valid cron expression/,
+    );
+    expect(bad((source) => Object.assign(spec(source), { schedule: "0 3 L * *" }))).toMatch(/uses L, W or #/);
+    expect(bad((source) => Object.assign(spec(source), { timezone: "Mars/Olympus" }))).toMatch(
+      /unknown timezone/,
+    );
+    expect(bad((source) => Object.assign(spec(source), { dataBase64: "e30=" }))).toMatch(
+      /data and dataBase64 are both set/,
+    );
+    expect(
+      bad((source) => Object.assign(spec(source), { data: undefined, dataBase64: "not base64!" })),
+    ).toMatch(/dataBase64: is not base64/);
+    expect(bad((source) => Object.assign(spec(source), { data: "{not json" }))).toMatch(/is not JSON/);
+  });
+
+  it("checks the schedules of the definitions too", () => {
+    const broken = { ...worker, schedules: [{ name: "Nightly", schedule: "0 3 * * *" }] };
+    expect(problemsOf(generateManifests([broken, sink]), [broken, sink])).toMatch(
+      /schedule "Nightly": the name must be lowercase/,
+    );
+  });
+
+  it("rejects Triggers whose subscriber or dead-letter sink is not a deployed Service", () => {
+    const files = changed(testFiles, kind("Trigger"), (trigger) => {
+      spec(trigger).subscriber = {
+        ref: { apiVersion: "serving.knative.dev/v1", kind: "Service", name: "nobody" },
+      };
+      (spec(trigger).delivery as Mutable).deadLetterSink = {
+        ref: { apiVersion: "serving.knative.dev/v1", kind: "Service", name: "lost" },
+      };
+    });
+    const problems = problemsOf(files);
+    expect(problems).toMatch(/spec.subscriber: Service mesh-six\/nobody is not part of the deployment/);
+    expect(problems).toMatch(
+      /spec.delivery.deadLetterSink: Service mesh-six\/lost is not part of the deployment/,
+    );
+  });
+
+  it("requires the dead-letter function and a SinkBinding for every Service", () => {
+    const alone = generateManifests([worker]);
+    expect(problemsOf(alone, [worker])).toMatch(/the dead-letter function "dead-letter" is not deployed/);
+    const unbound = changed(testFiles, kind("SinkBinding"), (binding) => {
+      (spec(binding).subject as Mutable).name = "someone-else";
+    });
+    expect(problemsOf(unbound)).toMatch(/no SinkBinding gives this Service K_SINK/);
+  });
+
+  it("rejects a Broker of another class and reserved or literal secret environment variables", () => {
+    const broker = changed(testFiles, kind("Broker"), (resource) => {
+      resource.metadata = { ...(resource.metadata as object), annotations: {} };
+    });
+    expect(problemsOf(broker)).toMatch(/broker.class\]: "undefined" must be "Kafka"/);
+    const service = changed(testFiles, kind("Service"), (resource) => {
+      const template = spec(resource).template as { spec: { containers: Mutable[] } };
+      const container = template.spec.containers[0]!;
+      container.env = [
+        { name: "PORT", value: "9090" },
+        { name: "LLM_API_KEY", value: "sk-live" },
+      ];
+    });
+    const problems = problemsOf(service);
+    expect(problems).toMatch(/env\[PORT\]: reserved/);
+    expect(problems).toMatch(/env\[LLM_API_KEY\]: holds a literal value/);
+  });
+
+  it("rejects scale, concurrency and timeout Knative would refuse", () => {
+    const files = changed(testFiles, kind("Service"), (resource) => {
+      const template = spec(resource).template as { metadata: { annotations: Mutable }; spec: Mutable };
+      template.metadata.annotations["autoscaling.knative.dev/min-scale"] = "4";
+      template.metadata.annotations["autoscaling.knative.dev/max-scale"] = "2";
+      template.spec.containerConcurrency = 5000;
+      template.spec.timeoutSeconds = 900;
+    });
+    const problems = problemsOf(files);
+    expect(problems).toMatch(/min-scale 4 is above max-scale 2/);
+    expect(problems).toMatch(/containerConcurrency: 5000/);
+    expect(problems).toMatch(/timeoutSeconds: 900 must be 1–600/);
+  });
+
+  it("requires every emitted event type to be in the catalog and consumed by a Trigger or terminal", () => {
+    const Unlisted = defineEvent("dev.meshsix.test.unlisted", {
+      description: "not in the catalog",
+      schema: z.object({}),
+    });
+    // task.requested: the worker's Trigger consumes it; task.finished: terminal; task.dispatched: neither
+    const chatty = { ...worker, emits: [TaskRequested, TaskFinished, TaskDispatched, Unlisted] };
+    const problems = validateManifests(generateManifests([chatty, sink]), [chatty, sink]);
+    expect(problems).toEqual([
+      `function worker emits ${TaskDispatched.type}, but no Trigger consumes it; subscribe a function to it or mark it terminal in its defineEvent`,
+      "function worker emits dev.meshsix.test.unlisted, which is not in the event catalog (events/src/catalog.ts); add it there",
+    ]);
+  });
+
+  it("sees through filter trees when deciding whether a Trigger consumes a type", () => {
+    const picky = {
+      ...worker,
+      subscriptions: [
+        {
+          name: "dispatches",
+          filters: [
+            { any: [{ prefix: { type: "dev.meshsix.task.dis" } }, { exact: { type: "other" } }] },
+            { not: { exact: { type: TaskRequested.type } } },
+            { exact: { meshagent: "worker" } },
+          ],
+        },
+      ],
+      emits: [TaskDispatched, TaskRequested],
+    };
+    const problems = validateManifests(generateManifests([picky, sink]), [picky, sink]);
+    expect(problems).toEqual([
+      `function worker emits ${TaskRequested.type}, but no Trigger consumes it; subscribe a function to it or mark it terminal in its defineEvent`,
+    ]);
+  });
+
+  it("puts no Secret in the manifests and references the secrets by key", () => {
+    const all = [...testFiles.values()].flat();
+    expect(all.some((resource) => resource.kind === "Secret")).toBe(false);
+    const text = [...renderManifests(testFiles).values()].join("\n");
+    expect(text).toContain("name: mesh-six-github");
+    expect(text).not.toMatch(/\bvalue: /);
+  });
+});
