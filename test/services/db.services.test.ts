@@ -6,9 +6,12 @@ import { ConfigError } from "@mesh-six/shared/errors";
 import { describe, expect, it } from "vitest";
 import { serviceEnv } from "./env.ts";
 
+// Debian packages no pgvector for its PostgreSQL: pgvector is proven on PGlite, in-process
+// and over a real wire protocol through Neon's driver below.
 describeDbContract("PostgreSQL server through node-postgres", {
   open: async () => createPostgresDb({ url: serviceEnv("MESH_TEST_POSTGRES_URL") }),
   sessions: "many",
+  features: { vector: false },
 });
 
 const neonOverLocalProxy = (httpQueries: boolean) => async () =>
@@ -24,11 +27,13 @@ const neonOverLocalProxy = (httpQueries: boolean) => async () =>
 describeDbContract("PGlite over the wire through Neon's driver (HTTP queries, WebSocket transactions)", {
   open: neonOverLocalProxy(true),
   sessions: "one",
+  features: { vector: true },
 });
 
 describeDbContract("PGlite over the wire through Neon's driver (WebSocket only)", {
   open: neonOverLocalProxy(false),
   sessions: "one",
+  features: { vector: true },
 });
 
 describe("connectDb against a real PostgreSQL server", () => {

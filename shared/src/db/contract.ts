@@ -1,5 +1,5 @@
 import { randomUUID } from "node:crypto";
-import { type Migration, migrate } from "@mesh-six/sql";
+import { loadMigrations, type Migration, migrate } from "@mesh-six/sql";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Db } from "../ports/db.ts";
 import { toVector } from "./vector.ts";
@@ -13,6 +13,25 @@ export interface DbContractTarget {
    * the server has a single session (PGlite, in-process or served over a socket).
    */
   readonly sessions: "many" | "one";
+  /**
+   * What the server offers beyond core Postgres. `vector`: the pgvector extension can be
+   * created. Adapters without it run every other case, plus one proving that a migration
+   * needing pgvector stops with the fix.
+   */
+  readonly features: { readonly vector: boolean };
+}
+
+/** Does this migration create the pgvector extension? */
+export function needsVector(migration: Migration): boolean {
+  return /CREATE\s+EXTENSION\s+(IF\s+NOT\s+EXISTS\s+)?"?vector"?/i.test(migration.sql);
+}
+
+/** mesh-six's migrations a server can apply: all with pgvector, else those before the first needing it. */
+function applicableMigrations(vector: boolean): Migration[] {
+  const all = loadMigrations();
+  if (vector) return all;
+  const first = all.findIndex(needsVector);
+  return first < 0 ? all : all.slice(0, first);
 }
 
 /**
@@ -20,7 +39,8 @@ export interface DbContractTarget {
  * works on tables of its own, so several adapters may share one server.
  */
 export function describeDbContract(name: string, target: DbContractTarget): void {
-  describe(`Db contract: ${name}`, () => {
+  const covered = target.features.vector ? "core and pgvector" : "core, no pgvector on this server";
+  describe(`Db contract (${covered}): ${name}`, () => {
     let db: Db;
     const table = (prefix: string) => `${prefix}_${randomUUID().replaceAll("-", "").slice(0, 12)}`;
 
@@ -80,26 +100,6 @@ export function describeDbContract(name: string, target: DbContractTarget): void
         [JSON.stringify({ nested: { flag: false } })],
       );
       expect(rows).toEqual([{ body, title: "ünïcode ✓" }]);
-    });
-
-    it("round-trips pgvector values and orders by distance with <->", async () => {
-      const items = table("items");
-      await db.query("CREATE EXTENSION IF NOT EXISTS vector");
-      await db.query(`CREATE TABLE ${items} (name text PRIMARY KEY, embedding vector(3) NOT NULL)`);
-      const points: Record<string, number[]> = { near: [1, 1, 1.5], middle: [3, 3, 3], far: [-9, 8, 0.25] };
-      for (const [name, embedding] of Object.entries(points)) {
-        await db.query(`INSERT INTO ${items} VALUES ($1, $2)`, [name, toVector(embedding)]);
-      }
-      const { rows } = await db.query<{ name: string; embedding: number[] }>(
-        `SELECT name, embedding FROM ${items} ORDER BY embedding <-> $1::vector LIMIT 3`,
-        [toVector([1, 1, 1])],
-      );
-      expect(rows.map((row) => row.name)).toEqual(["near", "middle", "far"]);
-      expect(rows[2]?.embedding).toEqual([-9, 8, 0.25]);
-      const inTransaction = await db.transaction((tx) =>
-        tx.query<{ embedding: number[] }>(`SELECT embedding FROM ${items} WHERE name = 'near'`),
-      );
-      expect(inTransaction.rows[0]?.embedding).toEqual([1, 1, 1.5]);
     });
 
     it("commits a transaction's work when it resolves", async () => {
@@ -170,6 +170,47 @@ export function describeDbContract(name: string, target: DbContractTarget): void
       });
     }
 
+    if (target.features.vector) {
+      it("round-trips pgvector values and orders by distance with <->", async () => {
+        const items = table("items");
+        await db.query("CREATE EXTENSION IF NOT EXISTS vector");
+        await db.query(`CREATE TABLE ${items} (name text PRIMARY KEY, embedding vector(3) NOT NULL)`);
+        const points: Record<string, number[]> = { near: [1, 1, 1.5], middle: [3, 3, 3], far: [-9, 8, 0.25] };
+        for (const [name, embedding] of Object.entries(points)) {
+          await db.query(`INSERT INTO ${items} VALUES ($1, $2)`, [name, toVector(embedding)]);
+        }
+        const { rows } = await db.query<{ name: string; embedding: number[] }>(
+          `SELECT name, embedding FROM ${items} ORDER BY embedding <-> $1::vector LIMIT 3`,
+          [toVector([1, 1, 1])],
+        );
+        expect(rows.map((row) => row.name)).toEqual(["near", "middle", "far"]);
+        expect(rows[2]?.embedding).toEqual([-9, 8, 0.25]);
+        const inTransaction = await db.transaction((tx) =>
+          tx.query<{ embedding: number[] }>(`SELECT embedding FROM ${items} WHERE name = 'near'`),
+        );
+        expect(inTransaction.rows[0]?.embedding).toEqual([1, 1, 1.5]);
+      });
+    } else {
+      it("stops a migration that needs pgvector with the fix: install it, or use Neon or PGlite", async () => {
+        const base = 100_000 + Math.floor(Math.random() * 800_000);
+        const migration = { version: base, name: "vectors", sql: "CREATE EXTENSION IF NOT EXISTS vector;" };
+        expect(needsVector(migration)).toBe(true);
+        const error = await migrate(db, [migration]).catch((caught: unknown) => caught);
+        expect((error as Error).message).toMatch(
+          new RegExp(
+            `^migration ${base}_vectors failed: DATABASE_URL: the PostgreSQL server at \\S+ has no pgvector extension`,
+          ),
+        );
+        expect((error as Error).message).toContain(
+          "Install pgvector on the server (https://github.com/pgvector/pgvector#installation), or use Neon (DATABASE_DRIVER=neon) or PGlite (unset DATABASE_URL)",
+        );
+        const { rows } = await db.query(
+          "SELECT count(*) AS installed FROM pg_extension WHERE extname = 'vector'",
+        );
+        expect(rows).toEqual([{ installed: 0 }]);
+      });
+    }
+
     it("runs scripts of several statements", async () => {
       const first = table("first");
       await db.exec(`
@@ -181,9 +222,12 @@ export function describeDbContract(name: string, target: DbContractTarget): void
       expect((await db.query(`SELECT id FROM ${first} ORDER BY id`)).rows).toEqual([{ id: 10 }, { id: 20 }]);
     });
 
-    it("applies mesh-six's migrations once when run twice", async () => {
-      await migrate(db);
-      expect(await migrate(db)).toEqual([]);
+    const migrations = applicableMigrations(target.features.vector);
+    const which =
+      migrations.length === loadMigrations().length ? "all" : `the ${migrations.length} before pgvector's`;
+    it(`applies mesh-six's migrations (${which}) once when run twice`, async () => {
+      await migrate(db, migrations);
+      expect(await migrate(db, migrations)).toEqual([]);
       const { rows } = await db.query<{ version: number }>(
         "SELECT version FROM schema_migrations ORDER BY 1",
       );

@@ -1,4 +1,8 @@
 import { describeDbContract } from "./contract.ts";
 import { createPgliteDb } from "./pglite.ts";
 
-describeDbContract("PGlite in-process", { open: () => createPgliteDb(), sessions: "one" });
+describeDbContract("PGlite in-process", {
+  open: () => createPgliteDb(),
+  sessions: "one",
+  features: { vector: true },
+});

@@ -25,6 +25,8 @@ export interface PoolDbOptions {
   readonly driver: string;
   /** Runs single statements outside transactions some other way (Neon: over HTTP). */
   readonly query?: (text: string, params: unknown[]) => Promise<DriverResult>;
+  /** Replaces a failed statement's error, e.g. with one that says how to fix it. */
+  readonly explainError?: (error: unknown) => unknown;
 }
 
 type Run = (text: string, params?: unknown[]) => Promise<DriverResult | DriverResult[]>;
@@ -35,8 +37,16 @@ type Run = (text: string, params?: unknown[]) => Promise<DriverResult | DriverRe
  */
 export function createPoolDb(pool: DriverPool, options: PoolDbOptions): Db {
   const decode = createVectorDecoder();
-  const executor = (run: Run): SqlExecutor => ({
+  const explain = options.explainError ?? ((error: unknown) => error);
+  const explained =
+    (run: Run): Run =>
+    (text, params) =>
+      run(text, params).catch((error: unknown) => {
+        throw explain(error);
+      });
+  const executor = (unexplained: Run): SqlExecutor => ({
     async query<Row>(text: string, params: readonly unknown[] = []): Promise<QueryResult<Row>> {
+      const run = explained(unexplained);
       const result = last(await run(text, [...params]));
       const lookup = (sql: string, values: readonly unknown[]) => run(sql, [...values]).then(last);
       const rows = await decode(result.rows, result.fields ?? [], lookup);
@@ -58,7 +68,7 @@ export function createPoolDb(pool: DriverPool, options: PoolDbOptions): Db {
         const result = await work({
           ...executor(run),
           async exec(script) {
-            await connection.query(script);
+            await explained(run)(script);
           },
         });
         await connection.query("COMMIT");
@@ -74,7 +84,7 @@ export function createPoolDb(pool: DriverPool, options: PoolDbOptions): Db {
       }
     },
     async exec(script) {
-      await pool.query(script);
+      await explained((text) => pool.query(text))(script);
     },
     close: () => pool.end(),
   };

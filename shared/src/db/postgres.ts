@@ -1,5 +1,6 @@
 import pg from "pg";
 import type { Db } from "../ports/db.ts";
+import { explainMissingVector, serverOf } from "./missing-vector.ts";
 import { createPoolDb, type DriverPool } from "./pool.ts";
 import { sameTypesAsPglite } from "./types.ts";
 
@@ -12,7 +13,10 @@ export interface PostgresSettings {
   readonly connectTimeoutMs?: number;
 }
 
-/** Any Postgres server over TCP, through node-postgres's pool. */
+/**
+ * Any Postgres server over TCP, through node-postgres's pool. A statement that needs
+ * pgvector on a server without it fails with a ConfigError saying how to fix that.
+ */
 export function createPostgresDb(settings: PostgresSettings): Db {
   const pool = new pg.Pool({
     connectionString: settings.url,
@@ -22,5 +26,8 @@ export function createPostgresDb(settings: PostgresSettings): Db {
   });
   // An idle connection that the server drops must not crash the process; the next query reconnects.
   pool.on("error", () => {});
-  return createPoolDb(pool as unknown as DriverPool, { driver: "postgres" });
+  return createPoolDb(pool as unknown as DriverPool, {
+    driver: "postgres",
+    explainError: explainMissingVector(serverOf(settings.url)),
+  });
 }
