@@ -11,12 +11,7 @@ export interface KnativeEnvironment {
 }
 
 const overridesSchema = z.strictObject({
-  extensions: z
-    .record(
-      z.string().regex(attributeNamePattern, "extension names are lowercase letters and digits"),
-      z.string(),
-    )
-    .default({}),
+  extensions: z.record(z.string(), z.string()).default({}),
 });
 
 /**
@@ -55,6 +50,13 @@ function readOverrides(text: string | undefined): Record<string, string> {
     throw new ConfigError(
       "K_CE_OVERRIDES",
       `${z.prettifyError(result.error)} (got ${text}); write it as {"extensions":{"name":"value"}}.`,
+    );
+  }
+  const wrong = Object.keys(result.data.extensions).filter((name) => !attributeNamePattern.test(name));
+  if (wrong.length > 0) {
+    throw new ConfigError(
+      "K_CE_OVERRIDES",
+      `extension names are lowercase letters and digits only; rename ${wrong.map((name) => JSON.stringify(name)).join(", ")}.`,
     );
   }
   return result.data.extensions;
