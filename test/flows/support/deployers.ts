@@ -1,0 +1,71 @@
+import { TaskCompleted, TaskDispatched, TaskFailed } from "@mesh-six/events";
+import { NonRetryableError } from "@mesh-six/shared/errors";
+import { defineFunction, type FunctionDefinition } from "@mesh-six/shared/function/define";
+
+/** What a test agent does; the test flips these between phases. */
+export interface AgentControl {
+  /** What its dependency check answers (when it has one). */
+  healthy: boolean;
+  /** "succeed" → task.completed, "fail" → task.failed (api_error), "ignore" → no answer at all. */
+  behaviour: "succeed" | "fail" | "ignore";
+  /** Task ids it was dispatched, in order, with the attempt. */
+  readonly received: { taskId: string; attempt: number; priority: number }[];
+}
+
+export function agentControl(): AgentControl {
+  return { healthy: true, behaviour: "succeed", received: [] };
+}
+
+export interface TestAgentOptions {
+  readonly capability: string;
+  readonly weight: number;
+  /** A dependency check named this, answering `control.healthy`. */
+  readonly dependency?: string;
+}
+
+/** A real function on the broker whose health and results the test controls. */
+export function testAgent(
+  name: string,
+  options: TestAgentOptions,
+  control: AgentControl,
+): FunctionDefinition {
+  return defineFunction({
+    name,
+    description: `test agent for ${options.capability}`,
+    capabilities: [
+      {
+        name: options.capability,
+        weight: options.weight,
+        ...(options.dependency ? { dependencies: [options.dependency] } : {}),
+      },
+    ],
+    ...(options.dependency
+      ? { dependencyChecks: [{ name: options.dependency, check: async () => control.healthy }] }
+      : {}),
+    subscriptions: [{ name: "tasks", attributes: { type: TaskDispatched.type, meshagent: name } }],
+    async handler(event, ctx) {
+      const parsed = TaskDispatched.parse(event);
+      if (!parsed.ok) throw new NonRetryableError(parsed.error);
+      const task = parsed.data;
+      control.received.push({ taskId: task.taskId, attempt: task.attempt, priority: task.priority });
+      const base = { taskId: task.taskId, agentId: name, attempt: task.attempt, durationMs: 25 };
+      const key = { key: `result:${task.taskId}:${task.attempt}`, subject: task.taskId };
+      return ctx.commit(async () => {
+        if (control.behaviour === "ignore") return [];
+        if (control.behaviour === "succeed") {
+          return [ctx.emit(TaskCompleted, { ...base, result: { deployedBy: name } }, key)];
+        }
+        return [
+          ctx.emit(
+            TaskFailed,
+            {
+              ...base,
+              error: { type: "api_error", message: `${name}: upstream answered 502`, retryable: true },
+            },
+            key,
+          ),
+        ];
+      });
+    },
+  });
+}
