@@ -1,7 +1,6 @@
 import { z } from "zod";
 import { ConfigError } from "../errors.ts";
 
-const port = z.coerce.number().int().min(1).max(65_535);
 const name = z
   .string()
   .regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/, "must be a DNS-1123 label: lowercase letters, digits and '-'")
@@ -9,7 +8,13 @@ const name = z
 
 /** Every environment variable mesh-six reads, with its default and what it is for. */
 export const configSchema = z.object({
-  PORT: port.default(8080).describe("HTTP port of the host"),
+  PORT: z.coerce
+    .number()
+    .int()
+    .min(0)
+    .max(65_535)
+    .default(8080)
+    .describe("HTTP port of the host (0 picks a free one)"),
   MESH_BROKER: z
     .enum(["embedded", "kafka", "knative"])
     .default("embedded")
@@ -20,6 +25,24 @@ export const configSchema = z.object({
   LOG_LEVEL: z.enum(["debug", "info", "warn", "error"]).default("info"),
   DATABASE_URL: z.string().min(1).optional().describe("Postgres URL; PGlite in MESH_DATA_DIR when unset"),
   DATABASE_DRIVER: z.enum(["pglite", "postgres", "neon"]).optional(),
+  NEON_WS_PROXY: z
+    .string()
+    .regex(
+      /^[^/:]+(:\d+)?(\/\S*)?$/,
+      "must be host:port/path without ws:// or wss://, e.g. localhost:5433/v2",
+    )
+    .optional()
+    .describe("Neon driver: a self-hosted WebSocket proxy in front of Postgres; Neon's own when unset"),
+  NEON_FETCH_ENDPOINT: z
+    .url()
+    .optional()
+    .describe(
+      "Neon driver: where single queries go over HTTP (a self-hosted proxy's /sql); Neon's when unset",
+    ),
+  NEON_SECURE_WEBSOCKET: z
+    .stringbool()
+    .optional()
+    .describe("Neon driver: wss:// (true, the default) or ws:// (false) to NEON_WS_PROXY"),
   LLM_BASE_URL: z.url().optional().describe("OpenAI-compatible endpoint; the offline model when unset"),
   LLM_API_KEY: z.string().min(1).optional(),
   LLM_MODEL: z.string().min(1).default("gpt-4o-mini"),

@@ -1,0 +1,137 @@
+/**
+ * Ingress-to-handler throughput and latency of the embedded broker, over real HTTP.
+ *
+ * Baseline, measured in the same run: a bare node:http server that decodes the same
+ * binary-mode CloudEvent and calls the same handler directly (no storage, no broker).
+ * The ratio says what durability, Trigger matching, de-duplication and the outbox cost.
+ */
+
+import { mkdtempSync, rmSync } from "node:fs";
+import { createServer } from "node:http";
+import type { AddressInfo } from "node:net";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { defineEvent } from "@mesh-six/events";
+import { loadConfig } from "@mesh-six/shared/config/env";
+import { defineFunction } from "@mesh-six/shared/function/define";
+import { startEmbeddedHost } from "@mesh-six/shared/host/embedded";
+import { serveHost } from "@mesh-six/shared/host/serve";
+import { silentLogger } from "@mesh-six/shared/log/logger";
+import { z } from "zod";
+import { percentile, round, writeResult } from "./stats.ts";
+
+const total = Number(process.env.BENCH_EVENTS ?? 2000);
+const concurrency = Number(process.env.BENCH_CONCURRENCY ?? 16);
+
+const Ping = defineEvent("dev.meshsix.bench.pinged", {
+  description: "benchmark event",
+  schema: z.object({ sentAt: z.number(), n: z.number() }),
+});
+
+interface Sink {
+  latencies: number[];
+  received: number;
+  done?: () => void;
+}
+
+function record(sink: Sink, data: { sentAt: number }): void {
+  sink.latencies.push(performance.timeOrigin + performance.now() - data.sentAt);
+  sink.received += 1;
+  if (sink.received === total) sink.done?.();
+}
+
+async function drive(url: string, sink: Sink): Promise<{ seconds: number }> {
+  const finished = new Promise<void>((resolve) => {
+    sink.done = resolve;
+  });
+  const started = performance.now();
+  let next = 0;
+  const worker = async () => {
+    while (next < total) {
+      const n = next++;
+      const response = await fetch(url, {
+        method: "POST",
+        headers: {
+          "content-type": "application/json",
+          "ce-specversion": "1.0",
+          "ce-id": `bench-${n}`,
+          "ce-source": "/bench",
+          "ce-type": Ping.type,
+        },
+        body: JSON.stringify({ sentAt: performance.timeOrigin + performance.now(), n }),
+      });
+      if (response.status !== 202 && response.status !== 200)
+        throw new Error(`ingress answered ${response.status}`);
+      await response.arrayBuffer();
+    }
+  };
+  await Promise.all(Array.from({ length: concurrency }, worker));
+  await finished;
+  return { seconds: (performance.now() - started) / 1000 };
+}
+
+function summary(sink: Sink, seconds: number) {
+  return {
+    eventsPerSecond: round(total / seconds, 1),
+    latencyMs: { p50: round(percentile(sink.latencies, 50)), p99: round(percentile(sink.latencies, 99)) },
+  };
+}
+
+async function baseline() {
+  const sink: Sink = { latencies: [], received: 0 };
+  const server = createServer((request, response) => {
+    const chunks: Buffer[] = [];
+    request.on("data", (chunk: Buffer) => chunks.push(chunk));
+    request.on("end", () => {
+      const parsed = Ping.schema.safeParse(JSON.parse(Buffer.concat(chunks).toString("utf8")));
+      response.writeHead(parsed.success ? 202 : 400).end();
+      if (parsed.success) record(sink, parsed.data);
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const { port } = server.address() as AddressInfo;
+  const { seconds } = await drive(`http://127.0.0.1:${port}/mesh-six/default`, sink);
+  server.close();
+  return summary(sink, seconds);
+}
+
+async function embedded() {
+  const sink: Sink = { latencies: [], received: 0 };
+  const receiver = defineFunction({
+    name: "bench-receiver",
+    description: "records when each event arrives",
+    subscriptions: [{ name: "pings", attributes: { type: Ping.type } }],
+    async handler(event) {
+      const parsed = Ping.parse(event);
+      if (parsed.ok) record(sink, parsed.data);
+    },
+  });
+  const dataDir = mkdtempSync(join(tmpdir(), "mesh-bench-"));
+  const config = loadConfig({ MESH_DATA_DIR: dataDir, LOG_LEVEL: "error" });
+  const host = await startEmbeddedHost({ functions: [receiver], config, logger: silentLogger });
+  const server = await serveHost(host, 0, "127.0.0.1");
+  try {
+    const { seconds } = await drive(`http://127.0.0.1:${server.port}/mesh-six/default`, sink);
+    return summary(sink, seconds);
+  } finally {
+    await server.close();
+    await host.stop();
+    rmSync(dataDir, { recursive: true, force: true });
+  }
+}
+
+const bare = await baseline();
+const broker = await embedded();
+writeResult("broker", {
+  description:
+    "ingress → handler through the embedded broker (PGlite on disk, HTTP ingress, Trigger match, durable delivery, inbox/outbox) vs a bare HTTP server calling the handler directly",
+  events: total,
+  concurrency,
+  baseline: bare,
+  embeddedBroker: broker,
+  ratio: {
+    throughput: round(broker.eventsPerSecond / bare.eventsPerSecond),
+    p50Latency: round(broker.latencyMs.p50 / bare.latencyMs.p50, 1),
+    p99Latency: round(broker.latencyMs.p99 / bare.latencyMs.p99, 1),
+  },
+});
