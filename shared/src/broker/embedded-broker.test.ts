@@ -106,6 +106,32 @@ describe("embedded broker", () => {
     expect(create).toThrow(/Trigger elsewhere: metadata\.name: another Trigger has this name/);
   });
 
+  it("refuses with 400 an event Postgres cannot store (U+0000 in text)", async () => {
+    const world = await startWorld(
+      harnessOn(() => db),
+      [trigger("everything")],
+    );
+    try {
+      const response = await world.harness.ingress(
+        new Request("http://broker.test/contract/default", {
+          method: "POST",
+          headers: {
+            "ce-specversion": "1.0",
+            "ce-id": "1",
+            "ce-source": "/s",
+            "ce-type": "t",
+            "content-type": "text/plain",
+          },
+          body: "a\u0000b",
+        }),
+      );
+      expect(response.status).toBe(400);
+      expect(((await response.json()) as { error: string }).error).toContain("U+0000");
+    } finally {
+      await world.harness.close();
+    }
+  });
+
   it("answers 413 for an event over the size limit", async () => {
     const broker = createEmbeddedBroker({
       db,

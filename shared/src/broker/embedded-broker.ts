@@ -210,6 +210,11 @@ export function createEmbeddedBroker(settings: EmbeddedBrokerSettings): Embedded
     async publish(event) {
       const normalized = normalizeEvent(event);
       const problems = validateEvent(normalized);
+      if (containsNul(toStoredJson(normalized))) {
+        problems.push(
+          "it contains the character U+0000, which Postgres cannot store; encode the data as bytes",
+        );
+      }
       if (problems.length > 0) throw new NonRetryableError(`invalid CloudEvent: ${problems.join("; ")}`);
       await db.transaction((tx) => storeAccepted(tx, normalized));
       wake();
@@ -233,7 +238,8 @@ export function createEmbeddedBroker(settings: EmbeddedBrokerSettings): Embedded
   };
 }
 
-function compileTriggers(
+/** Validates a broker's Triggers and compiles their filters; throws listing every problem (the kafka broker uses it too). */
+export function compileTriggers(
   triggers: readonly Trigger[],
   namespace: string,
   name: string,
@@ -259,6 +265,16 @@ function compileTriggers(
   if (problems.length > 0)
     throw new Error(`invalid Triggers for broker ${namespace}/${name}:\n- ${problems.join("\n- ")}`);
   return compiled;
+}
+
+/** Postgres text and jsonb cannot hold U+0000. */
+function containsNul(value: unknown): boolean {
+  if (typeof value === "string") return value.includes("\u0000");
+  if (Array.isArray(value)) return value.some(containsNul);
+  if (value && typeof value === "object") {
+    return Object.entries(value).some(([key, inner]) => key.includes("\u0000") || containsNul(inner));
+  }
+  return false;
 }
 
 /** The event-log row; bytes are logged as their base64 form rather than an array of numbers. */

@@ -1,4 +1,4 @@
-import { errorMessage } from "../errors.ts";
+import { errorMessage, isRetryable } from "../errors.ts";
 import type { Logger } from "../ports/logger.ts";
 import { decodeHttpMessage } from "./http-binding.ts";
 import type { Broker } from "./types.ts";
@@ -48,6 +48,7 @@ export function createIngress(settings: IngressSettings): IngressHandler {
     try {
       await broker.publish(event);
     } catch (error) {
+      if (!isRetryable(error)) return problem(400, `invalid CloudEvent: ${errorMessage(error)}`);
       logger.error("could not store an event", {
         broker: `${namespace}/${name}`,
         eventId: event.id,
