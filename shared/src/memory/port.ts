@@ -27,6 +27,8 @@ export interface MemoryFilter {
   readonly userId?: string | null;
   /** Only memories written or used at or after this time. */
   readonly since?: Date;
+  /** Only memories whose `metadata.kind` is one of these. */
+  readonly kinds?: readonly MemoryKind[];
 }
 
 export interface MemorySearch extends MemoryFilter {

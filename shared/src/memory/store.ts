@@ -124,13 +124,13 @@ export function createMemoryStore(settings: MemoryStoreSettings): MemoryStore {
         // With a filter, pgvector ≥ 0.8 keeps walking the HNSW graph until `limit` rows pass it.
         if (iterativeScan) await tx.query("SET LOCAL hnsw.iterative_scan = strict_order");
         const result = await tx.query<MemoryRow>(sql, params);
-        if (options.touch && result.rows.length > 0) {
-          await tx.query("UPDATE memories SET last_used_at = $2 WHERE id = ANY($1::uuid[])", [
-            result.rows.map((row) => row.id),
-            now(),
-          ]);
-        }
-        return result.rows;
+        if (!options.touch || result.rows.length === 0) return result.rows;
+        const usedAt = now();
+        await tx.query("UPDATE memories SET last_used_at = $2 WHERE id = ANY($1::uuid[])", [
+          result.rows.map((row) => row.id),
+          usedAt,
+        ]);
+        return result.rows.map((row) => ({ ...row, last_used_at: usedAt }));
       });
       return rows.map(toMatch);
     },
@@ -207,6 +207,8 @@ function filterClause(filter: MemoryFilter, params: unknown[], base: string) {
   if (filter.agent !== undefined) conditions.push(`agent = ${parameter(filter.agent)}`);
   if (filter.userId === null) conditions.push("user_id IS NULL");
   else if (filter.userId !== undefined) conditions.push(`user_id = ${parameter(filter.userId)}`);
+  if (filter.kinds !== undefined)
+    conditions.push(`metadata->>'kind' = ANY(${parameter([...filter.kinds])}::text[])`);
   if (filter.since !== undefined) {
     conditions.push(`greatest(updated_at, last_used_at) >= ${parameter(filter.since)}::timestamptz`);
   }

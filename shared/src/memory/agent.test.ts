@@ -1,0 +1,168 @@
+import { readFileSync } from "node:fs";
+import { migrate } from "@mesh-six/sql";
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import {
+  type RecordedResponse,
+  type ReplayServer,
+  startReplayServer,
+} from "../../../test/fixtures/openai/replay-server.ts";
+import { createManualClock } from "../clock.ts";
+import { loadConfig } from "../config/env.ts";
+import { createPgliteDb } from "../db/pglite.ts";
+import { createLlm } from "../llm/create.ts";
+import type { Db } from "../ports/db.ts";
+import { createMemory } from "./create.ts";
+import { formatMemories } from "./prompt.ts";
+
+const recorded: RecordedResponse = {
+  name: "chat-completion-memories",
+  ...(JSON.parse(
+    readFileSync(new URL("./__fixtures__/chat-completion-memories.json", import.meta.url), "utf8"),
+  ) as Omit<RecordedResponse, "name">),
+};
+const conversation = [
+  {
+    role: "user" as const,
+    content:
+      "I prefer concise answers. I work as a platform engineer at Contoso. What is the capital of France?",
+  },
+  { role: "assistant" as const, content: "Paris." },
+];
+
+describe("an agent's memory (ctx.memory)", () => {
+  let db: Db;
+  let server: ReplayServer;
+  const clock = createManualClock(Date.parse("2025-06-01T12:00:00Z"));
+  beforeAll(async () => {
+    db = await createPgliteDb();
+    await migrate(db);
+    server = await startReplayServer([recorded]);
+  });
+  afterAll(async () => {
+    await server.close();
+    await db.close();
+  });
+  beforeEach(async () => {
+    await db.exec("DELETE FROM memories; DELETE FROM llm_usage;");
+    server.received.length = 0;
+  });
+
+  const offline = (env: Record<string, string> = {}) => {
+    const config = loadConfig(env);
+    return createMemory({ db, config, llm: createLlm({ config, db, clock }), clock });
+  };
+
+  it("learns with the offline rules, then recalls for the same user only", async () => {
+    const memory = offline().forAgent("general-agent");
+    expect(memory).toMatchObject({ agent: "general-agent", enabled: true, embedder: { local: true } });
+    const learned = await memory.learn(conversation, { userId: "u1", metadata: { taskId: "t1" } });
+    expect(learned.extractedBy).toBe("rules");
+    expect(
+      learned.remembered.map((entry) => [entry.action, entry.memory.content, entry.memory.metadata]),
+    ).toEqual([
+      [
+        "inserted",
+        "The user prefers concise answers.",
+        { taskId: "t1", kind: "preference", extractedBy: "rules" },
+      ],
+      [
+        "inserted",
+        "The user works as a platform engineer at Contoso.",
+        { taskId: "t1", kind: "profile", extractedBy: "rules" },
+      ],
+    ]);
+    // Learning the same again updates instead of piling up.
+    const again = await memory.learn(conversation, { userId: "u1" });
+    expect(again.remembered.map((entry) => entry.action)).toEqual(["updated", "updated"]);
+
+    const recalled = await memory.recall("Could you keep your answers concise?", { userId: "u1" });
+    expect(recalled[0]?.content).toBe("The user prefers concise answers.");
+    expect(await memory.recall("Could you keep your answers concise?", { userId: "u2" })).toEqual([]);
+    expect(await memory.recall("Could you keep your answers concise?")).toEqual([]);
+    expect(await offline().forAgent("architect").recall("concise answers", { userId: "u1" })).toEqual([]);
+  });
+
+  it("recalls standing preferences and profile facts even for an unrelated question", async () => {
+    const memory = offline().forAgent("general-agent");
+    await memory.learn(conversation, { userId: "u1" });
+    await memory.remember("The user's staging cluster is called kestrel.", {
+      userId: "u1",
+      metadata: { kind: "fact" },
+    });
+    const recalled = await memory.recall("What is the capital of Germany?", { userId: "u1" });
+    expect(recalled.map((entry) => entry.content).sort()).toEqual([
+      "The user prefers concise answers.",
+      "The user works as a platform engineer at Contoso.",
+    ]);
+    expect(await memory.recall("What is the capital of Germany?", { userId: "u1", standing: false })).toEqual(
+      [],
+    );
+    expect(recalled.every((entry) => entry.lastUsedAt?.getTime() === clock.now())).toBe(true);
+    expect(formatMemories(recalled.slice(0, 1))).toBe(
+      "What you remember from earlier conversations with this user (use it where it helps):\n- The user prefers concise answers.",
+    );
+  });
+
+  it("distils facts with the LLM's structured output and records the call", async () => {
+    const config = loadConfig({ LLM_BASE_URL: server.baseURL, LLM_API_KEY: "sk-test" });
+    const memory = createMemory({ db, config, llm: createLlm({ config, db, clock }), clock }).forAgent(
+      "general-agent",
+    );
+    const learned = await memory.learn(conversation, { userId: "u1", taskId: "task-7" });
+    expect(learned.extractedBy).toBe("llm");
+    expect(learned.facts).toEqual([
+      { content: "The user prefers concise answers.", kind: "preference" },
+      { content: "The user works as a platform engineer at Contoso.", kind: "profile" },
+    ]);
+    const [request] = server.received;
+    expect(request?.body.response_format).toMatchObject({
+      type: "json_schema",
+      json_schema: { name: "memories" },
+    });
+    expect(request?.body.messages?.[0]?.content).toContain("long-term memory");
+    expect(request?.body.messages?.[1]?.content).toContain("User: I prefer concise answers.");
+    const { rows } = await db.query(
+      "SELECT model, capability, task_id, user_id, prompt_tokens, outcome FROM llm_usage",
+    );
+    expect(rows).toEqual([
+      {
+        model: "gpt-4o-mini-2024-07-18",
+        capability: "memory-extraction",
+        task_id: "task-7",
+        user_id: "u1",
+        prompt_tokens: 236,
+        outcome: "ok",
+      },
+    ]);
+  });
+
+  it("falls back to the rules when the LLM cannot extract", async () => {
+    const config = loadConfig({ LLM_BASE_URL: server.baseURL });
+    const memory = createMemory({ db, config, llm: createLlm({ config, db, clock }), clock }).forAgent(
+      "general-agent",
+    );
+    const learned = await memory.learn([{ role: "user", content: "My name is Ada." }], { userId: "u1" });
+    expect(learned).toMatchObject({
+      extractedBy: "rules",
+      facts: [{ content: "The user's name is Ada.", kind: "profile" }],
+    });
+    const { rows } = await db.query("SELECT outcome FROM llm_usage");
+    expect(rows).toEqual([{ outcome: "invalid_input" }]);
+  });
+
+  it("is switched off for the agents in MEMORY_DISABLED_AGENTS", async () => {
+    const service = offline({ MEMORY_DISABLED_AGENTS: "architect, researcher" });
+    expect(service.isEnabled("general-agent")).toBe(true);
+    const memory = service.forAgent("architect");
+    expect(memory.enabled).toBe(false);
+    expect(await memory.learn(conversation, { userId: "u1" })).toEqual({
+      facts: [],
+      remembered: [],
+      extractedBy: "rules",
+    });
+    expect(await memory.remember("The user likes tea.", { userId: "u1" })).toBeUndefined();
+    await service.forAgent("general-agent").learn(conversation, { userId: "u1" });
+    expect(await memory.recall("concise answers", { userId: "u1" })).toEqual([]);
+    expect(await memory.search("concise answers", { agent: "general-agent" })).toEqual([]);
+  });
+});
