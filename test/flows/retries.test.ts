@@ -1,0 +1,132 @@
+import { TaskCompleted, TaskFinished } from "@mesh-six/events";
+import { orchestrator } from "@mesh-six/function-orchestrator";
+import { readMeshEvents } from "@mesh-six/shared/runtime/event-log";
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { agentControl, testAgent } from "./support/deployers.ts";
+import { startTestMesh, type TestMesh } from "./support/mesh.ts";
+
+/** Failure, re-scoring, timeouts and redelivery, all through the broker and the real orchestrator. */
+describe("retries, re-scoring and timeouts through events", () => {
+  const primary = agentControl();
+  const backup = agentControl();
+  let mesh: TestMesh;
+  beforeAll(async () => {
+    mesh = await startTestMesh([
+      orchestrator,
+      testAgent("primary-builder", { capability: "build-image", weight: 0.9 }, primary),
+      testAgent("backup-builder", { capability: "build-image", weight: 0.6 }, backup),
+    ]);
+  });
+  afterAll(() => mesh.stop());
+  beforeEach(async () => {
+    primary.behaviour = "succeed";
+    backup.behaviour = "succeed";
+    // each case starts from a clean record, so primary-builder (0.9) leads
+    await mesh.host.db.query("DELETE FROM agent_task_history");
+  });
+
+  const history = async (taskId: string) =>
+    (
+      await mesh.host.db.query<{ agent_id: string; success: boolean; error_type: string | null }>(
+        "SELECT agent_id, success, error_type FROM agent_task_history WHERE task_id = $1 ORDER BY attempt",
+        [taskId],
+      )
+    ).rows;
+
+  const finishedEvents = async (taskId: string) =>
+    (await readMeshEvents(mesh.host.db, { eventType: TaskFinished.type, limit: 1000 })).filter(
+      (row) => row.subject === taskId,
+    );
+
+  it("re-routes a failed attempt to the next agent without the one that failed", async () => {
+    primary.behaviour = "fail";
+    const task = await mesh.request("retry-1", { capability: "build-image", payload: { image: "api" } });
+    expect(task.status).toBe("succeeded");
+    expect(task.result).toEqual({ deployedBy: "backup-builder" });
+    expect(task.attempts.map((attempt) => [attempt.agentId, attempt.success, attempt.error?.type])).toEqual([
+      ["primary-builder", false, "api_error"],
+      ["backup-builder", true, undefined],
+    ]);
+    expect(await history("retry-1")).toEqual([
+      { agent_id: "primary-builder", success: false, error_type: "api_error" },
+      { agent_id: "backup-builder", success: true, error_type: null },
+    ]);
+    expect(await finishedEvents("retry-1")).toHaveLength(1);
+  });
+
+  it("fails the task listing every attempt when every agent has failed it", async () => {
+    primary.behaviour = "fail";
+    backup.behaviour = "fail";
+    const task = await mesh.request("retry-2", { capability: "build-image" });
+    expect(task.status).toBe("failed");
+    expect(task.error?.type).toBe("no_agent");
+    expect(task.error?.message).toContain(
+      "primary-builder (attempt 1: api_error), backup-builder (attempt 2: api_error)",
+    );
+    const [finished] = await finishedEvents("retry-2");
+    expect(finished?.data).toMatchObject({
+      status: "failed",
+      attempts: [{ agentId: "primary-builder" }, { agentId: "backup-builder" }],
+    });
+  });
+
+  it("fails a capability nobody offers at once, with a clear error", async () => {
+    const task = await mesh.request("retry-3", { capability: "paint-fence" });
+    expect(task).toMatchObject({ status: "failed", attempts: [] });
+    expect(task.error?.message).toBe(
+      'no agent offers the capability "paint-fence"; capabilities on offer: build-image',
+    );
+  });
+
+  it("times out an attempt nobody answers on the scheduled sweep and dispatches it again", async () => {
+    primary.behaviour = "ignore";
+    const waiting = await mesh.request("timeout-1", { capability: "build-image", timeout: 30 });
+    expect(waiting).toMatchObject({ status: "dispatched", agentId: "primary-builder", attempt: 1 });
+    // the sweep runs every minute (a PingSource); one minute on, the attempt is past its deadline
+    await mesh.advance(60_000);
+    const task = await mesh.task("timeout-1");
+    expect(task.status).toBe("succeeded");
+    expect(task.attempts.map((attempt) => [attempt.agentId, attempt.error?.type])).toEqual([
+      ["primary-builder", "timeout"],
+      ["backup-builder", undefined],
+    ]);
+    expect(await history("timeout-1")).toEqual([
+      { agent_id: "primary-builder", success: false, error_type: "timeout" },
+      { agent_id: "backup-builder", success: true, error_type: null },
+    ]);
+  });
+
+  it("records a redelivered or re-sent task.completed once, and finishes the task once", async () => {
+    primary.behaviour = "ignore";
+    await mesh.request("redeliver-1", { capability: "build-image" });
+    const completed = TaskCompleted.create({
+      source: "/mesh-six/primary-builder",
+      data: {
+        taskId: "redeliver-1",
+        agentId: "primary-builder",
+        attempt: 1,
+        durationMs: 12,
+        result: { ok: 1 },
+      },
+    });
+    await mesh.publish(completed);
+    await mesh.publish(completed);
+    await mesh.publish(
+      TaskCompleted.create({
+        source: "/mesh-six/primary-builder",
+        data: {
+          taskId: "redeliver-1",
+          agentId: "primary-builder",
+          attempt: 1,
+          durationMs: 12,
+          result: { ok: 2 },
+        },
+      }),
+    );
+    expect(await history("redeliver-1")).toEqual([
+      { agent_id: "primary-builder", success: true, error_type: null },
+    ]);
+    expect((await mesh.task("redeliver-1")).result).toEqual({ ok: 1 });
+    expect(await finishedEvents("redeliver-1")).toHaveLength(1);
+  });
+});
