@@ -1,3 +1,4 @@
+import { loadConfig } from "@mesh-six/shared/config/env";
 import { connectDb } from "@mesh-six/shared/db/connect";
 import { describeDbContract } from "@mesh-six/shared/db/contract";
 import { createNeonDb } from "@mesh-six/shared/db/neon";
@@ -65,5 +66,45 @@ describe("connectDb against a real PostgreSQL server", () => {
     await expect(connectDb({ DATABASE_URL: missing.href, MESH_DATA_DIR: "." })).rejects.toThrow(
       /DATABASE_URL: .*database "no_such_database" does not exist\. Create the database or fix its name/,
     );
+  });
+});
+
+describe("connectDb on Neon's driver through a local proxy, configured from the environment", () => {
+  const environment = (url: string, extra: Record<string, string> = {}) =>
+    loadConfig({
+      DATABASE_URL: url,
+      DATABASE_DRIVER: "neon",
+      NEON_WS_PROXY: serviceEnv("MESH_TEST_NEON_WS_PROXY"),
+      NEON_SECURE_WEBSOCKET: "false",
+      ...extra,
+    });
+
+  it("reaches the PostgreSQL server (SCRAM password) over WebSockets only", async () => {
+    const db = await connectDb(environment(serviceEnv("MESH_TEST_POSTGRES_URL")));
+    expect(db.driver).toBe("neon");
+    const { rows } = await db.query<{ server: string }>(
+      "SELECT current_setting('server_version_num') AS server",
+    );
+    expect(Number(rows[0]?.server)).toBeGreaterThan(150_000);
+    await db.close();
+  });
+
+  it("reaches PGlite over the wire with single queries over HTTP", async () => {
+    const db = await connectDb(
+      environment(serviceEnv("MESH_TEST_PGLITE_URL"), {
+        NEON_FETCH_ENDPOINT: serviceEnv("MESH_TEST_NEON_FETCH_ENDPOINT"),
+      }),
+    );
+    expect(db.driver).toBe("neon");
+    expect((await db.query("SELECT 1 AS one")).rows).toEqual([{ one: 1 }]);
+    await db.close();
+  });
+
+  it("stops with the setting and the fix when the password is wrong", async () => {
+    const wrong = new URL(serviceEnv("MESH_TEST_POSTGRES_URL"));
+    wrong.password = "not-the-password";
+    const error = await connectDb(environment(wrong.href)).catch((caught: unknown) => caught);
+    expect(error).toBeInstanceOf(ConfigError);
+    expect((error as Error).message).toMatch(/^DATABASE_URL: .* refused the user name or password/);
   });
 });

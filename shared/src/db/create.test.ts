@@ -3,6 +3,7 @@ import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
+import { loadConfig } from "../config/env.ts";
 import { ConfigError } from "../errors.ts";
 import { connectDb } from "./connect.ts";
 import { chooseDriver, createDb } from "./create.ts";
@@ -81,4 +82,23 @@ describe("connectDb", () => {
       expect((error as Error).message).not.toContain("secret-password");
     },
   );
+});
+
+describe("the Neon proxy settings", () => {
+  it("refuse a WebSocket proxy written with its protocol, naming NEON_WS_PROXY", () => {
+    expect(() => loadConfig({ NEON_WS_PROXY: "ws://localhost:5433/v2" })).toThrow(
+      /NEON_WS_PROXY: must be host:port\/path without ws:\/\/ or wss:\/\//,
+    );
+  });
+
+  it("read NEON_SECURE_WEBSOCKET as a boolean and NEON_FETCH_ENDPOINT as a URL", () => {
+    const config = loadConfig({
+      NEON_WS_PROXY: "localhost:5433/v2",
+      NEON_SECURE_WEBSOCKET: "false",
+      NEON_FETCH_ENDPOINT: "http://localhost:5433/sql",
+    });
+    expect(config.NEON_SECURE_WEBSOCKET).toBe(false);
+    expect(() => loadConfig({ NEON_FETCH_ENDPOINT: "localhost/sql" })).toThrow(/NEON_FETCH_ENDPOINT: /);
+    expect(() => loadConfig({ NEON_SECURE_WEBSOCKET: "maybe" })).toThrow(/NEON_SECURE_WEBSOCKET: /);
+  });
 });

@@ -1,7 +1,7 @@
 import { join } from "node:path";
 import { ConfigError } from "../errors.ts";
 import type { Db } from "../ports/db.ts";
-import { createNeonDb } from "./neon.ts";
+import { createNeonDb, type NeonSettings } from "./neon.ts";
 import { createPgliteDb } from "./pglite.ts";
 import { createPostgresDb } from "./postgres.ts";
 
@@ -10,6 +10,12 @@ export interface DbConfig {
   readonly DATABASE_URL?: string | undefined;
   readonly DATABASE_DRIVER?: string | undefined;
   readonly MESH_DATA_DIR: string;
+  /** Neon driver only: a self-hosted WebSocket proxy, `host:port/path` (e.g. a local wsproxy). */
+  readonly NEON_WS_PROXY?: string | undefined;
+  /** Neon driver only: a self-hosted HTTP query endpoint; without it, a proxied driver uses WebSockets only. */
+  readonly NEON_FETCH_ENDPOINT?: string | undefined;
+  /** Neon driver only: `wss:` (true, the default) or `ws:` to the proxy. */
+  readonly NEON_SECURE_WEBSOCKET?: boolean | undefined;
 }
 
 const drivers = ["postgres", "neon", "pglite"] as const;
@@ -39,7 +45,28 @@ export async function createDb(config: DbConfig): Promise<Db> {
     );
   }
   const parsed = parseUrl(url);
-  return driver === "neon" ? createNeonDb({ url: parsed.href }) : createPostgresDb({ url: parsed.href });
+  return driver === "neon"
+    ? createNeonDb(neonSettings(parsed.href, config))
+    : createPostgresDb({ url: parsed.href });
+}
+
+/**
+ * Neon's own service when no proxy is set. Behind a self-hosted WebSocket proxy the server
+ * is a plain Postgres: start-up is not pipelined (it may ask for SCRAM, not a cleartext
+ * password), and single queries go over HTTP only when NEON_FETCH_ENDPOINT says where.
+ */
+function neonSettings(url: string, config: DbConfig): NeonSettings {
+  const proxy = config.NEON_WS_PROXY;
+  const fetchEndpoint = config.NEON_FETCH_ENDPOINT;
+  return {
+    url,
+    ...(proxy ? { wsProxy: proxy, pipelineConnect: false as const } : {}),
+    ...(fetchEndpoint ? { fetchEndpoint } : {}),
+    ...(config.NEON_SECURE_WEBSOCKET === undefined
+      ? {}
+      : { useSecureWebSocket: config.NEON_SECURE_WEBSOCKET }),
+    httpQueries: fetchEndpoint !== undefined || !proxy,
+  };
 }
 
 export function chooseDriver(config: Pick<DbConfig, "DATABASE_URL" | "DATABASE_DRIVER">): DbDriver {
