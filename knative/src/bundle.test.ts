@@ -1,0 +1,137 @@
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fleet } from "@mesh-six/cli/fleet";
+import type { MeshEvent } from "@mesh-six/events";
+import type { FunctionDefinition } from "@mesh-six/shared/function/define";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { type BuiltBundle, bundleFleet, migrateBundleName } from "./bundle/fleet.ts";
+import { startWireDatabase, type WireDatabase } from "./testing/database.ts";
+import { freePort, isolate, type RunningBundle, runBundle, waitForOutput } from "./testing/processes.ts";
+import { deliver, sampleEventFor } from "./testing/samples.ts";
+import { startTestSink, type TestSink } from "./testing/sink.ts";
+
+const overrides = '{"extensions":{"meshbundle":"test"}}';
+
+describe("each function's bundle, alone in an empty directory", () => {
+  let outDir: string;
+  let bundles: Map<string, BuiltBundle>;
+  let database: WireDatabase;
+  let sink: TestSink;
+  const running: RunningBundle[] = [];
+  /** Functions whose sample event produced follow-ups, for the redelivery test. */
+  const emitting: FunctionDefinition[] = [];
+
+  beforeAll(async () => {
+    const major = Number(process.versions.node.split(".")[0]);
+    if (major < 24)
+      throw new Error(`run the tests with Node 24 (npx vitest); this is Node ${process.version}`);
+    outDir = mkdtempSync(join(tmpdir(), "mesh-six-dist-"));
+    bundles = new Map((await bundleFleet(fleet, outDir)).map((bundle) => [bundle.name, bundle]));
+    database = await startWireDatabase();
+    sink = await startTestSink();
+    const job = runBundle(isolate(bundles.get(migrateBundleName)!.file), { DATABASE_URL: database.url });
+    const code = await job.exited;
+    if (code !== 0) throw new Error(`the migration Job's bundle exited with ${code}:\n${job.output()}`);
+  }, 120_000);
+
+  afterAll(async () => {
+    await Promise.all(running.map((bundle) => bundle.stop()));
+    await sink?.close();
+    await database?.stop();
+    if (outDir) rmSync(outDir, { recursive: true, force: true });
+  });
+
+  async function start(definition: FunctionDefinition, env: Record<string, string> = {}) {
+    const port = await freePort();
+    const bundle = runBundle(isolate(bundles.get(definition.name)!.file), {
+      PORT: String(port),
+      DATABASE_URL: database.url,
+      K_SINK: sink.url,
+      K_CE_OVERRIDES: overrides,
+      ...env,
+    });
+    running.push(bundle);
+    await waitForOutput(bundle, `${definition.name} is serving on port ${port}`);
+    return { bundle, url: `http://127.0.0.1:${port}` };
+  }
+
+  async function followUpIds(definition: FunctionDefinition, cause: MeshEvent): Promise<string[]> {
+    const { rows } = await database.pglite.query<{ event_id: string }>(
+      "SELECT event_id FROM outbox WHERE function_name = $1 AND cause_source = $2 AND cause_id = $3 ORDER BY id",
+      [definition.name, cause.source, cause.id],
+    );
+    return rows.map((row) => row.event_id);
+  }
+
+  it("the migration Job's bundle migrated the database and registered the agents", async () => {
+    const applied = await database.pglite.query<{ version: number }>("SELECT version FROM schema_migrations");
+    expect(applied.rows.length).toBeGreaterThan(0);
+    const agents = await database.pglite.query<{ name: string }>("SELECT name FROM agents ORDER BY name");
+    const withCapabilities = fleet.filter((definition) => (definition.capabilities ?? []).length > 0);
+    expect(agents.rows.map((row) => row.name)).toEqual(
+      withCapabilities.map((definition) => definition.name).sort(),
+    );
+  });
+
+  for (const definition of fleet) {
+    it(`${definition.name}: starts, takes a binary-mode CloudEvent (or a request) and sends its follow-ups to K_SINK before answering`, async () => {
+      const { bundle, url } = await start(definition);
+      const health = await fetch(`${url}/healthz`);
+      expect(await health.json()).toEqual({ status: "ok", function: definition.name });
+      const [path] = definition.http?.paths ?? [];
+      if (path) expect((await fetch(`${url}${path}`)).status, bundle.output()).toBeLessThan(500);
+
+      const event = sampleEventFor(definition);
+      if (event) {
+        const response = await deliver(`${url}/`, event);
+        expect(response.status, `${await response.text()}\n${bundle.output()}`).toBe(200);
+        const expected = await followUpIds(definition, event);
+        // published before the answer: already at the sink, with K_CE_OVERRIDES applied
+        const arrived = sink.events.filter((sent) => expected.includes(sent.id));
+        expect(arrived.map((sent) => sent.id).sort()).toEqual([...expected].sort());
+        for (const sent of arrived) expect(sent.meshbundle).toBe("test");
+        if (expected.length > 0) emitting.push(definition);
+      }
+      expect(sink.notBinary).toEqual([]);
+      expect(await bundle.stop()).toBe(0);
+    });
+  }
+
+  it("some function of the fleet emitted follow-ups (so the tests above saw events arrive)", () => {
+    expect(emitting.map((definition) => definition.name)).not.toEqual([]);
+  });
+
+  it("answers 503 while K_SINK refuses follow-ups; the redelivery publishes the same ones", async () => {
+    const definition = emitting[0]!;
+    const { bundle, url } = await start(definition);
+    const event = sampleEventFor(definition)!;
+    sink.setDown(true);
+    const refused = await deliver(`${url}/`, event);
+    expect(refused.status).toBe(503);
+    expect(await refused.text()).toMatch(/could not be published .*answered 503/);
+    const kept = await followUpIds(definition, event);
+    expect(kept.length).toBeGreaterThan(0);
+    expect(sink.events.some((sent) => kept.includes(sent.id))).toBe(false);
+
+    sink.setDown(false);
+    const again = await deliver(`${url}/`, event);
+    expect(again.status, bundle.output()).toBe(200);
+    expect(await followUpIds(definition, event)).toEqual(kept);
+    expect(sink.events.filter((sent) => kept.includes(sent.id)).map((sent) => sent.id)).toEqual(kept);
+    await bundle.stop();
+  });
+
+  it("stops at start-up with the variable to fix when DATABASE_URL or K_SINK is missing", async () => {
+    const [definition] = fleet;
+    const directory = isolate(bundles.get(definition!.name)!.file);
+    const withoutDatabase = runBundle(directory, { PORT: String(await freePort()), K_SINK: sink.url });
+    expect(await withoutDatabase.exited).toBe(2);
+    expect(withoutDatabase.output()).toMatch(
+      /DATABASE_URL: is not set: a function on Knative keeps its state/,
+    );
+    const withoutSink = runBundle(directory, { PORT: String(await freePort()), DATABASE_URL: database.url });
+    expect(await withoutSink.exited).toBe(2);
+    expect(withoutSink.output()).toMatch(/K_SINK: is not set: the function's SinkBinding injects it/);
+  });
+});
