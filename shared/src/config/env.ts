@@ -43,24 +43,6 @@ export const configSchema = z.object({
     .stringbool()
     .optional()
     .describe("Neon driver: wss:// (true, the default) or ws:// (false) to NEON_WS_PROXY"),
-  NEON_WS_PROXY: z
-    .string()
-    .regex(
-      /^[^/:]+(:\d+)?(\/\S*)?$/,
-      "must be host:port/path without ws:// or wss://, e.g. localhost:5433/v2",
-    )
-    .optional()
-    .describe("Neon driver: a self-hosted WebSocket proxy in front of Postgres; Neon's own when unset"),
-  NEON_FETCH_ENDPOINT: z
-    .url()
-    .optional()
-    .describe(
-      "Neon driver: where single queries go over HTTP (a self-hosted proxy's /sql); Neon's when unset",
-    ),
-  NEON_SECURE_WEBSOCKET: z
-    .stringbool()
-    .optional()
-    .describe("Neon driver: wss:// (true, the default) or ws:// (false) to NEON_WS_PROXY"),
   LLM_BASE_URL: z.url().optional().describe("OpenAI-compatible endpoint; the offline model when unset"),
   LLM_API_KEY: z.string().min(1).optional(),
   LLM_MODEL: z.string().min(1).default("gpt-4o-mini"),
