@@ -5,7 +5,7 @@ import type { Clock } from "../ports/clock.ts";
 import type { Db, SqlExecutor } from "../ports/db.ts";
 import type { Logger } from "../ports/logger.ts";
 import { acceptedEntry, recordMeshEvent } from "../runtime/event-log.ts";
-import { attemptDelivery } from "./attempt.ts";
+import { type AttemptOutcome, attemptDelivery } from "./attempt.ts";
 import {
   type DeliveryTarget,
   deliveryId,
@@ -111,10 +111,19 @@ export function createEmbeddedBroker(settings: EmbeddedBrokerSettings): Embedded
 
   const deliver = async (delivery: PendingDelivery, attempt: Attempt) => {
     const entry = compiled.get(delivery.trigger)!;
-    const outcome = await attemptDelivery(() => subscriberFor(entry, delivery.target), delivery.event, {
+    const answer = await attemptDelivery(() => subscriberFor(entry, delivery.target), delivery.event, {
       clock,
       timeoutMs: timeoutMs(entry.trigger.spec.delivery),
     });
+    const outcome: AttemptOutcome =
+      answer.kind === "delivered" && answer.reply && containsNul(toStoredJson(answer.reply))
+        ? {
+            kind: "failed",
+            retryable: false,
+            status: answer.status,
+            error: "the reply contains U+0000, which Postgres cannot store",
+          }
+        : answer;
     attempt.calling = false;
     const now = clock.now();
     const recorded = await db.transaction((tx) =>
@@ -278,7 +287,7 @@ function containsNul(value: unknown): boolean {
 }
 
 /** The event-log row; bytes are logged as their base64 form rather than an array of numbers. */
-function logEntry(event: MeshEvent) {
+export function logEntry(event: MeshEvent) {
   const entry = acceptedEntry(event);
   if (!(event.data instanceof Uint8Array)) return entry;
   return { ...entry, data: { data_base64: toStoredJson(event).data_base64 } };
