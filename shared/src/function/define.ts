@@ -3,6 +3,7 @@ import type { z } from "zod";
 import type { MeshConfig } from "../config/env.ts";
 import type { Llm } from "../llm/port.ts";
 import type { TraceContext } from "../log/trace.ts";
+import type { AgentMemory } from "../memory/port.ts";
 import type { Clock } from "../ports/clock.ts";
 import type { Db, SqlExecutor } from "../ports/db.ts";
 import type { Kv } from "../ports/kv.ts";
@@ -76,6 +77,11 @@ export interface FunctionContext {
    * `createLlm({ config, db, clock, logger })` (see shared/src/llm).
    */
   readonly llm?: Llm;
+  /**
+   * This function's long-term memory (recall before answering, learn after), when the host
+   * provides it; see `createMemory` in shared/src/memory.
+   */
+  readonly memory?: AgentMemory;
   /** The event being handled. */
   readonly event: MeshEvent;
   /**

@@ -3,6 +3,7 @@ import type { Subscriber } from "../broker/types.ts";
 import type { MeshConfig } from "../config/env.ts";
 import type { FunctionDefinition } from "../function/define.ts";
 import type { Llm } from "../llm/port.ts";
+import type { MemoryService } from "../memory/create.ts";
 import type { Clock } from "../ports/clock.ts";
 import type { Db } from "../ports/db.ts";
 import type { Kv } from "../ports/kv.ts";
@@ -21,6 +22,8 @@ export interface FunctionRuntimeSettings {
   readonly publish: (event: MeshEvent) => Promise<void>;
   /** The LLM port handed to handlers as `ctx.llm`. */
   readonly llm?: Llm;
+  /** Long-term memory; each handler gets its function's view as `ctx.memory`. */
+  readonly memory?: MemoryService;
 }
 
 export interface FunctionRuntime {

@@ -104,6 +104,7 @@ export function createHandlerSubscriber(settings: HandlerSubscriberSettings): Su
         emit: createEmitter({ functionName: name, cause: event, trace, now }),
         commit: (work) => committer.commit(work),
         ...(settings.llm ? { llm: settings.llm } : {}),
+        ...(settings.memory ? { memory: settings.memory.forAgent(name) } : {}),
       };
       const returned = await withDeadline(async () => checkEvents(await handler(event, ctx)), {
         clock,
