@@ -3,6 +3,7 @@ import { Hono } from "hono";
 import { agentRoutes } from "./routes/agents.ts";
 import { deadLetterRoutes } from "./routes/dead-letters.ts";
 import { eventRoutes } from "./routes/events.ts";
+import { memoryRoutes } from "./routes/memories.ts";
 import { taskRoutes } from "./routes/tasks.ts";
 
 /**
@@ -11,7 +12,7 @@ import { taskRoutes } from "./routes/tasks.ts";
  */
 export type RouteModule = (app: Hono, ctx: HttpContext) => void;
 
-const modules: RouteModule[] = [eventRoutes, deadLetterRoutes, taskRoutes, agentRoutes];
+const modules: RouteModule[] = [eventRoutes, deadLetterRoutes, taskRoutes, agentRoutes, memoryRoutes];
 
 export function createGatewayApp(ctx: HttpContext): Hono {
   const app = new Hono();

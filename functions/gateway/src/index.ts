@@ -8,7 +8,7 @@ export const gateway = defineFunction({
   public: true,
   scaling: { minScale: 0, maxScale: 5, concurrency: 100, timeoutSeconds: 300 },
   http: {
-    paths: ["/events", "/dead-letters", "/tasks", "/agents"],
+    paths: ["/events", "/dead-letters", "/tasks", "/agents", "/memories"],
     create: (ctx) => createGatewayApp(ctx).fetch,
   },
 });
