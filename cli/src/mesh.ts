@@ -3,6 +3,7 @@ import type { Command, Io } from "./command.ts";
 import { agentCommands } from "./commands/agents.ts";
 import { deadLetterCommands } from "./commands/dead-letters.ts";
 import { eventCommands } from "./commands/events.ts";
+import { memoryCommands } from "./commands/memory.ts";
 import { sendCommands } from "./commands/send.ts";
 import { taskCommands } from "./commands/task.ts";
 import { runMesh } from "./run.ts";
@@ -17,6 +18,7 @@ export const commands: readonly Command[] = [
   ...deadLetterCommands,
   ...taskCommands,
   ...agentCommands,
+  ...memoryCommands,
 ];
 
 /** The process's own streams, environment and clock; Ctrl-C aborts `signal`. */
