@@ -64,11 +64,14 @@ export interface ClaimQuery {
   readonly inFlight: readonly string[];
   /** At most this many per Trigger and target. */
   readonly limit: number;
+  /** This dispatcher; deliveries other dispatchers hold a live claim on are left out. */
+  readonly consumer: string;
 }
 
 /**
- * Pending deliveries that are due, not in flight and, for an ordered Trigger, first in
- * their partition (nothing earlier still pending), oldest due first.
+ * Pending deliveries that are due, not in flight, not claimed by another dispatcher and,
+ * for an ordered Trigger, first in their partition (nothing earlier still pending),
+ * oldest due first.
  */
 export async function findDue(db: SqlExecutor, query: ClaimQuery): Promise<PendingDelivery[]> {
   const { rows } = await db.query<DueRow>(
@@ -82,6 +85,7 @@ export async function findDue(db: SqlExecutor, query: ClaimQuery): Promise<Pendi
         WHERE e.broker = $1 AND d.status = 'pending' AND d.next_attempt_at <= $2
           AND d.trigger_name = ANY($3::text[])
           AND NOT (d.trigger_name || ' ' || d.target || ' ' || d.seq) = ANY($5::text[])
+          AND (d.claimed_until IS NULL OR d.claimed_until <= $2 OR d.claimed_by = $7)
           AND NOT (d.target = 'subscriber' AND d.trigger_name = ANY($4::text[]) AND EXISTS (
                 SELECT 1 FROM broker_deliveries p JOIN broker_events pe ON pe.seq = p.seq
                  WHERE p.trigger_name = d.trigger_name AND p.target = 'subscriber' AND p.status = 'pending'
@@ -90,7 +94,7 @@ export async function findDue(db: SqlExecutor, query: ClaimQuery): Promise<Pendi
      ) due
      WHERE rank <= $6 AND event IS NOT NULL
      ORDER BY next_attempt_at, seq`,
-    [query.broker, query.now, query.triggers, query.ordered, query.inFlight, query.limit],
+    [query.broker, query.now, query.triggers, query.ordered, query.inFlight, query.limit, query.consumer],
   );
   return rows.map((row) => ({
     seq: String(row.seq),
@@ -102,15 +106,28 @@ export async function findDue(db: SqlExecutor, query: ClaimQuery): Promise<Pendi
   }));
 }
 
-/** When the next pending delivery falls due after `now`; undefined when none is waiting. */
+/**
+ * When the next pending delivery falls due after `now` (or another dispatcher's claim on
+ * it runs out); undefined when none is waiting.
+ */
 export async function nextDueAt(
   db: SqlExecutor,
-  query: { readonly broker: string; readonly now: number; readonly triggers: readonly string[] },
+  query: {
+    readonly broker: string;
+    readonly now: number;
+    readonly triggers: readonly string[];
+    /** This dispatcher: its own claims do not delay anything. */
+    readonly consumer: string;
+  },
 ): Promise<number | undefined> {
   const { rows } = await db.query<{ next: number | string | null }>(
-    `SELECT min(d.next_attempt_at) AS next FROM broker_deliveries d JOIN broker_events e ON e.seq = d.seq
-      WHERE e.broker = $1 AND d.status = 'pending' AND d.next_attempt_at > $2 AND d.trigger_name = ANY($3::text[])`,
-    [query.broker, query.now, query.triggers],
+    `SELECT min(due) AS next FROM (
+       SELECT CASE WHEN d.claimed_by = $4 THEN d.next_attempt_at
+                   ELSE greatest(d.next_attempt_at, coalesce(d.claimed_until, 0)) END AS due
+         FROM broker_deliveries d JOIN broker_events e ON e.seq = d.seq
+        WHERE e.broker = $1 AND d.status = 'pending' AND d.trigger_name = ANY($3::text[])) pending
+      WHERE due > $2`,
+    [query.broker, query.now, query.triggers, query.consumer],
   );
   const next = rows[0]?.next;
   return next === null || next === undefined ? undefined : Number(next);
@@ -123,12 +140,70 @@ export interface AttemptRecord {
   readonly lastError: string | null;
 }
 
-/** Counts one attempt and records its outcome. */
+/**
+ * Claims deliveries found due for `consumer` until each one's `until` (FOR UPDATE SKIP
+ * LOCKED, then the claim columns), so that of several dispatchers sharing the database
+ * exactly one attempts each. Returns the ids (`deliveryId`) it got; a delivery claimed by
+ * another dispatcher in the meantime, or no longer pending, is not among them.
+ */
+export async function claimDeliveries(
+  db: SqlExecutor,
+  claim: {
+    readonly consumer: string;
+    readonly now: number;
+    readonly deliveries: readonly (DeliveryKey & { readonly until: number })[];
+  },
+): Promise<Set<string>> {
+  if (claim.deliveries.length === 0) return new Set();
+  const { deliveries } = claim;
+  const { rows } = await db.query<{ seq: number | bigint; trigger_name: string; target: DeliveryTarget }>(
+    `UPDATE broker_deliveries d SET claimed_by = $5, claimed_until = wanted.until
+       FROM (
+         SELECT c.seq, c.trigger_name, c.target, c.until
+           FROM broker_deliveries c
+           JOIN unnest($1::bigint[], $2::text[], $3::text[], $4::bigint[]) AS w (seq, trigger_name, target, until)
+             ON c.seq = w.seq AND c.trigger_name = w.trigger_name AND c.target = w.target
+          WHERE c.status = 'pending' AND c.next_attempt_at <= $6
+            AND (c.claimed_until IS NULL OR c.claimed_until <= $6 OR c.claimed_by = $5)
+          FOR UPDATE OF c SKIP LOCKED
+       ) AS wanted (seq, trigger_name, target, until)
+      WHERE d.seq = wanted.seq AND d.trigger_name = wanted.trigger_name AND d.target = wanted.target
+      RETURNING d.seq, d.trigger_name, d.target`,
+    [
+      deliveries.map((delivery) => delivery.seq),
+      deliveries.map((delivery) => delivery.trigger),
+      deliveries.map((delivery) => delivery.target),
+      deliveries.map((delivery) => delivery.until),
+      claim.consumer,
+      claim.now,
+    ],
+  );
+  return new Set(
+    rows.map((row) => deliveryId({ seq: String(row.seq), trigger: row.trigger_name, target: row.target })),
+  );
+}
+
+/** Drops the claims `consumer` holds on pending deliveries of `broker` (a restart of the only consumer). */
+export async function releaseClaims(
+  db: SqlExecutor,
+  release: { readonly broker: string; readonly consumer?: string },
+): Promise<number> {
+  const { rowCount } = await db.query(
+    `UPDATE broker_deliveries d SET claimed_by = NULL, claimed_until = NULL
+       FROM broker_events e
+      WHERE e.seq = d.seq AND e.broker = $1 AND d.status = 'pending' AND d.claimed_by IS NOT NULL
+        AND ($2::text IS NULL OR d.claimed_by = $2)`,
+    [release.broker, release.consumer ?? null],
+  );
+  return rowCount;
+}
+
+/** Counts one attempt, records its outcome and drops the claim on the delivery. */
 export async function recordAttempt(tx: SqlExecutor, key: DeliveryKey, record: AttemptRecord): Promise<void> {
   await tx.query(
     `UPDATE broker_deliveries
         SET attempts = attempts + 1, status = $4, next_attempt_at = coalesce($5, next_attempt_at),
-            last_status = $6, last_error = $7
+            last_status = $6, last_error = $7, claimed_by = NULL, claimed_until = NULL
       WHERE seq = $1 AND trigger_name = $2 AND target = $3`,
     [
       key.seq,

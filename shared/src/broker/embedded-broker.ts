@@ -1,3 +1,4 @@
+import { randomUUID } from "node:crypto";
 import type { MeshEvent } from "@mesh-six/events";
 import { errorMessage, NonRetryableError } from "../errors.ts";
 import { deliveryOrderAnnotation, type Trigger } from "../function/knative-types.ts";
@@ -7,11 +8,13 @@ import type { Logger } from "../ports/logger.ts";
 import { acceptedEntry, recordMeshEvent } from "../runtime/event-log.ts";
 import { type AttemptOutcome, attemptDelivery } from "./attempt.ts";
 import {
+  claimDeliveries,
   type DeliveryTarget,
   deliveryId,
   findDue,
   nextDueAt,
   type PendingDelivery,
+  releaseClaims,
   storeEvent,
 } from "./broker-store.ts";
 import { timeoutMs } from "./delivery-policy.ts";
@@ -30,6 +33,18 @@ export interface EmbeddedBrokerSettings {
   readonly logger: Logger;
   /** Deliveries in flight per Trigger (default 16); an ordered Trigger has at most one per partition key. */
   readonly concurrency?: number;
+  /**
+   * Other processes dispatch from the same database (embedded hosts sharing a Postgres
+   * server): each delivery is claimed before its attempt, for the delivery timeout plus
+   * `claimMarginMs` (default 30 s); a claim left by a crashed process runs out after that.
+   * Default: shared unless the database is an in-process PGlite, which no other process
+   * can open.
+   */
+  readonly shared?: boolean;
+  /** How long a claim outlives the delivery timeout; default 30 s. */
+  readonly claimMarginMs?: number;
+  /** How often a shared dispatcher looks for deliveries stored by the other processes; default 1 s. */
+  readonly pollEveryMs?: number;
 }
 
 /** What the dispatcher is doing, for tests that wait until nothing can move without the clock. */
@@ -71,6 +86,10 @@ export function createEmbeddedBroker(settings: EmbeddedBrokerSettings): Embedded
   const broker = `${namespace}/${name}`;
   const logger = settings.logger.child({ broker });
   const concurrency = settings.concurrency ?? 16;
+  const shared = settings.shared ?? db.driver !== "pglite";
+  const consumer = `${name}-${randomUUID()}`;
+  const claimMarginMs = settings.claimMarginMs ?? 30_000;
+  const pollEveryMs = shared ? (settings.pollEveryMs ?? 1_000) : undefined;
   const compiled = compileTriggers(settings.triggers, namespace, name);
   const triggerNames = [...compiled.keys()];
   const ordered = triggerNames.filter(
@@ -180,14 +199,34 @@ export function createEmbeddedBroker(settings: EmbeddedBrokerSettings): Embedded
           ordered,
           inFlight,
           limit: concurrency,
+          consumer,
         });
-        for (const delivery of due) {
-          if (running && inFlightOf(delivery.trigger, delivery.target) < concurrency) start(delivery);
+        const taken = new Map<string, number>();
+        const wanted = due.filter((delivery) => {
+          const queue = `${delivery.trigger} ${delivery.target}`;
+          const count = taken.get(queue) ?? inFlightOf(delivery.trigger, delivery.target);
+          taken.set(queue, count + 1);
+          return count < concurrency;
+        });
+        const claimed = shared
+          ? await claimDeliveries(db, {
+              consumer,
+              now,
+              deliveries: wanted.map((delivery) => ({
+                ...delivery,
+                until: now + timeoutMs(compiled.get(delivery.trigger)!.trigger.spec.delivery) + claimMarginMs,
+              })),
+            })
+          : undefined;
+        for (const delivery of wanted) {
+          if (running && (!claimed || claimed.has(deliveryId(delivery)))) start(delivery);
         }
         if (wakeRequested || !running) continue;
         const next = Math.min(
-          (await nextDueAt(db, { broker, now, triggers: triggerNames })) ?? Number.POSITIVE_INFINITY,
+          (await nextDueAt(db, { broker, now, triggers: triggerNames, consumer })) ??
+            Number.POSITIVE_INFINITY,
           ...resting.values(),
+          pollEveryMs === undefined ? Number.POSITIVE_INFINITY : now + pollEveryMs,
         );
         pause = Number.isFinite(next) ? Math.max(0, next - clock.now()) : undefined;
       } catch (error) {
@@ -230,6 +269,8 @@ export function createEmbeddedBroker(settings: EmbeddedBrokerSettings): Embedded
     },
     async start() {
       if (running) return;
+      // The only process on this database: claims left by an earlier run of it are void.
+      if (!shared) await releaseClaims(db, { broker });
       running = true;
       loop = dispatch();
     },
@@ -239,6 +280,8 @@ export function createEmbeddedBroker(settings: EmbeddedBrokerSettings): Embedded
       await loop;
       loop = undefined;
       await Promise.all([...attempts.values()].map((attempt) => attempt.done));
+      // What this process claimed but did not attempt goes back to the others at once.
+      if (shared) await releaseClaims(db, { broker, consumer }).catch(() => {});
     },
     activity() {
       const calling = [...attempts.values()].filter((attempt) => attempt.calling).length;
