@@ -2,6 +2,7 @@ import { randomUUID } from "node:crypto";
 import { loadMigrations, type Migration, migrate } from "@mesh-six/sql";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Db } from "../ports/db.ts";
+import { needsVector, withoutVector } from "./missing-vector.ts";
 import { toVector } from "./vector.ts";
 
 export interface DbContractTarget {
@@ -21,17 +22,10 @@ export interface DbContractTarget {
   readonly features: { readonly vector: boolean };
 }
 
-/** Does this migration create the pgvector extension? */
-export function needsVector(migration: Migration): boolean {
-  return /CREATE\s+EXTENSION\s+(IF\s+NOT\s+EXISTS\s+)?"?vector"?/i.test(migration.sql);
-}
-
-/** mesh-six's migrations a server can apply: all with pgvector, else those before the first needing it. */
+/** mesh-six's migrations a server can apply: all with pgvector, else those that do not need it. */
 function applicableMigrations(vector: boolean): Migration[] {
   const all = loadMigrations();
-  if (vector) return all;
-  const first = all.findIndex(needsVector);
-  return first < 0 ? all : all.slice(0, first);
+  return vector ? all : withoutVector(all);
 }
 
 /**

@@ -1,3 +1,4 @@
+import type { Migration } from "@mesh-six/sql";
 import { ConfigError } from "../errors.ts";
 
 // PostgreSQL 15 and older: "could not open extension control file ".../vector.control"";
@@ -28,4 +29,18 @@ export function serverOf(url: string): string {
   } catch {
     return "DATABASE_URL";
   }
+}
+
+/** Does this migration create the pgvector extension? */
+export function needsVector(migration: Migration): boolean {
+  return /CREATE\s+EXTENSION\s+(IF\s+NOT\s+EXISTS\s+)?"?vector"?/i.test(migration.sql);
+}
+
+/**
+ * The migrations a server without pgvector can apply: all but those creating the
+ * extension (the memory tables). For tests on a plain PostgreSQL server of flows that
+ * use no memory; a deployment installs pgvector instead.
+ */
+export function withoutVector(migrations: readonly Migration[]): Migration[] {
+  return migrations.filter((migration) => !needsVector(migration));
 }

@@ -1,5 +1,5 @@
 import type { MeshEvent } from "@mesh-six/events";
-import { migrate } from "@mesh-six/sql";
+import { type Migration, migrate } from "@mesh-six/sql";
 import { Hono } from "hono";
 import { createEmbeddedBroker, type EmbeddedBroker } from "../broker/embedded-broker.ts";
 import { createHttpSubscriber } from "../broker/http-subscriber.ts";
@@ -48,6 +48,8 @@ export interface EmbeddedHostSettings {
   readonly createBroker?: (settings: BrokerFactorySettings) => Broker;
   /** How often the outbox sweep runs, in ms (default 5 s). */
   readonly sweepEveryMs?: number;
+  /** The migrations applied at start; every one in sql/migrations when omitted. */
+  readonly migrations?: readonly Migration[];
   /** Runs after migrations, before deliveries start (agent registration, …). */
   readonly onStart?: (host: EmbeddedHost) => Promise<void>;
 }
@@ -80,7 +82,7 @@ export async function startEmbeddedHost(settings: EmbeddedHostSettings): Promise
   const logger = settings.logger ?? createLogger({ level: config.LOG_LEVEL });
   const db = settings.db ?? (await connectDb(config));
   const kv = settings.kv ?? (await connectKv(config, { clock }));
-  await migrate(db);
+  await migrate(db, settings.migrations);
   const llm = settings.llm ?? createLlm({ config, db, clock, logger: logger.child({ component: "llm" }) });
 
   const namespace = config.MESH_NAMESPACE;
