@@ -45,11 +45,15 @@ export interface RunningBundle {
 }
 
 /**
- * Runs `index.mjs` in `directory` with this process's Node (24) and only `env`: no
- * inherited variables, so nothing leaks in from the test's environment.
+ * Runs `index.mjs` (or `args`) in `directory` with this process's Node (24) and only
+ * `env`: no inherited variables, so nothing leaks in from the test's environment.
  */
-export function runBundle(directory: string, env: Record<string, string>): RunningBundle {
-  const child = spawn(process.execPath, ["index.mjs"], {
+export function runBundle(
+  directory: string,
+  env: Record<string, string>,
+  args: readonly string[] = ["index.mjs"],
+): RunningBundle {
+  const child = spawn(process.execPath, args, {
     cwd: directory,
     env,
     stdio: ["ignore", "pipe", "pipe"],
