@@ -1,3 +1,4 @@
+import { kafkaService } from "./kafka.ts";
 import { neonProxyService } from "./neon-proxy.ts";
 import { pgliteServerService } from "./pglite-server.ts";
 import { postgresService } from "./postgres.ts";
@@ -12,4 +13,5 @@ export const services: readonly ServiceModule[] = [
   neonProxyService,
   redisService,
   upstashProxyService,
+  kafkaService,
 ];

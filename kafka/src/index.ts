@@ -1,0 +1,10 @@
+export { type ConfigMap, kafkaBrokerConfigMap, type TopicSettings, topicSettings } from "./config.ts";
+export type { DeliveryResult } from "./delivery.ts";
+export {
+  createKafkaBroker,
+  type KafkaBroker,
+  type KafkaBrokerActivity,
+  type KafkaBrokerSettings,
+} from "./kafka-broker.ts";
+export { brokerTopic, triggerConsumerGroup } from "./names.ts";
+export { eventToRecord, recordToEvent } from "./record-binding.ts";
