@@ -15,6 +15,7 @@ import { connectKv } from "../kv/connect.ts";
 import { createLlm } from "../llm/create.ts";
 import type { Llm } from "../llm/port.ts";
 import { createLogger } from "../log/logger.ts";
+import { connectMemory, type MemoryService } from "../memory/create.ts";
 import type { Clock } from "../ports/clock.ts";
 import type { Db } from "../ports/db.ts";
 import type { Kv } from "../ports/kv.ts";
@@ -44,6 +45,11 @@ export interface EmbeddedHostSettings {
   readonly kv?: Kv;
   /** Defaults to the configured LLM (`createLlm`): the offline model when none is set. */
   readonly llm?: Llm;
+  /**
+   * Long-term memory handed to handlers as `ctx.memory`. Defaults to memory on this host's
+   * database (`connectMemory`); none when the database has no memories table.
+   */
+  readonly memory?: MemoryService;
   /** Defaults to the embedded broker; the kafka host passes its own. */
   readonly createBroker?: (settings: BrokerFactorySettings) => Broker;
   /** How often the outbox sweep runs, in ms (default 5 s). */
@@ -61,6 +67,7 @@ export interface EmbeddedHost {
   readonly db: Db;
   readonly kv: Kv;
   readonly llm: Llm;
+  readonly memory: MemoryService | undefined;
   readonly broker: Broker;
   readonly config: MeshConfig;
   readonly clock: Clock;
@@ -84,6 +91,9 @@ export async function startEmbeddedHost(settings: EmbeddedHostSettings): Promise
   const kv = settings.kv ?? (await connectKv(config, { clock }));
   await migrate(db, settings.migrations);
   const llm = settings.llm ?? createLlm({ config, db, clock, logger: logger.child({ component: "llm" }) });
+  const memory =
+    settings.memory ??
+    (await connectMemory({ db, config, llm, clock, logger: logger.child({ component: "memory" }) }));
 
   const namespace = config.MESH_NAMESPACE;
   const brokerName = config.MESH_BROKER_NAME;
@@ -99,7 +109,17 @@ export async function startEmbeddedHost(settings: EmbeddedHostSettings): Promise
     const functionLogger = logger.child({ function: definition.name });
     runtimes.set(
       definition.name,
-      createFunctionRuntime({ definition, db, kv, llm, logger: functionLogger, clock, config, publish }),
+      createFunctionRuntime({
+        definition,
+        db,
+        kv,
+        llm,
+        ...(memory ? { memory } : {}),
+        logger: functionLogger,
+        clock,
+        config,
+        publish,
+      }),
     );
   }
   const triggers = functions.flatMap((definition) =>
@@ -174,6 +194,7 @@ export async function startEmbeddedHost(settings: EmbeddedHostSettings): Promise
     db,
     kv,
     llm,
+    memory,
     broker: running,
     config,
     clock,

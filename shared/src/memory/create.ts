@@ -7,6 +7,7 @@ import type { Db } from "../ports/db.ts";
 import type { Logger } from "../ports/logger.ts";
 import { createAgentMemory } from "./agent.ts";
 import type { AgentMemory } from "./port.ts";
+import { memoryColumnDimensions } from "./schema.ts";
 import { createMemoryStore, type MemoryStore } from "./store.ts";
 
 export interface MemorySettings {
@@ -77,4 +78,21 @@ export function createMemory(settings: MemorySettings): MemoryService {
       return memory;
     },
   };
+}
+
+/**
+ * The memory a host hands its functions: ready (the table checked against
+ * EMBEDDING_DIMENSIONS, so a mismatch stops the start), or undefined with a warning when
+ * the database has no memories table (migrations applied without pgvector).
+ */
+export async function connectMemory(settings: MemorySettings): Promise<MemoryService | undefined> {
+  if ((await memoryColumnDimensions(settings.db)) === undefined) {
+    settings.logger?.warn(
+      "memory is off: the database has no memories table (sql/migrations/0003_memory.sql needs pgvector)",
+    );
+    return undefined;
+  }
+  const memory = createMemory(settings);
+  await memory.ready();
+  return memory;
 }
