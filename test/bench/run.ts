@@ -14,7 +14,9 @@ const scripts = readdirSync(here)
   .filter((file) => wanted.length === 0 || wanted.some((name) => file.startsWith(name)))
   .sort();
 if (scripts.length === 0) {
-  process.stderr.write(`no benchmark matches ${wanted.join(", ")}; available: ${readdirSync(here).join(", ")}\n`);
+  process.stderr.write(
+    `no benchmark matches ${wanted.join(", ")}; available: ${readdirSync(here).join(", ")}\n`,
+  );
   process.exit(2);
 }
 let failed = 0;

@@ -30,8 +30,8 @@ async function start(dir: string, functions = fleet): Promise<EmbeddedHost> {
   return host;
 }
 
-function post(host: EmbeddedHost, path: string, body: unknown): Promise<Response> {
-  return host.fetch(
+async function post(host: EmbeddedHost, path: string, body: unknown): Promise<Response> {
+  return await host.fetch(
     new Request(`http://mesh.test${path}`, {
       method: "POST",
       headers: { "content-type": "application/json" },

@@ -12,7 +12,10 @@ export const deadLetter = defineFunction({
   scaling: { minScale: 0, maxScale: 2, concurrency: 50, timeoutSeconds: 30 },
   async handler(event, ctx) {
     await ctx.commit(async (tx) => {
-      await storeDeadLetter(tx, { broker: `${ctx.config.MESH_NAMESPACE}/${ctx.config.MESH_BROKER_NAME}`, event });
+      await storeDeadLetter(tx, {
+        broker: `${ctx.config.MESH_NAMESPACE}/${ctx.config.MESH_BROKER_NAME}`,
+        event,
+      });
     });
   },
 });
