@@ -1,5 +1,6 @@
 export { type ConfigMap, kafkaBrokerConfigMap, type TopicSettings, topicSettings } from "./config.ts";
 export type { DeliveryResult } from "./delivery.ts";
+export { type KafkaHostOptions, kafkaBrokerFactory, parseKafkaBrokers } from "./host.ts";
 export {
   createKafkaBroker,
   type KafkaBroker,
