@@ -1,7 +1,7 @@
-import { ConfigError, errorMessage } from "@mesh-six/shared/errors";
 import { loadConfig } from "@mesh-six/shared/config/env";
-import { serveHost } from "@mesh-six/shared/host/serve";
+import { ConfigError, errorMessage } from "@mesh-six/shared/errors";
 import { startEmbeddedHost } from "@mesh-six/shared/host/embedded";
+import { serveHost } from "@mesh-six/shared/host/serve";
 import { createLogger } from "@mesh-six/shared/log/logger";
 import { fleet } from "./fleet.ts";
 
