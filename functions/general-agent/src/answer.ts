@@ -4,6 +4,7 @@ import type { FunctionContext } from "@mesh-six/shared/function/define";
 import { createLlm } from "@mesh-six/shared/llm/create";
 import { LlmError } from "@mesh-six/shared/llm/errors";
 import type { Llm } from "@mesh-six/shared/llm/port";
+import { learnFrom, userOf, withMemories } from "./memory.ts";
 
 const instructions =
   "You are mesh-six's general agent. Answer the question directly and briefly; say so when you do not know.";
@@ -49,24 +50,33 @@ export async function answer(event: MeshEvent, ctx: FunctionContext): Promise<re
     ]);
   }
   const llm = llmFor(ctx);
+  const userId = userOf(task.payload);
   try {
+    const remembered = await withMemories(ctx, instructions, question, userId);
     const response = await llm.generate({
       prompt: question,
-      instructions,
+      instructions: remembered.instructions,
       ...(ctx.signal ? { signal: ctx.signal } : {}),
       context: {
         agentId: ctx.function,
         capability: task.capability,
         taskId: task.taskId,
         traceId: ctx.trace.traceId,
+        ...(userId ? { userId } : {}),
       },
     });
+    const learned = await learnFrom(ctx, { question, answer: response.text, userId, taskId: task.taskId });
     return ctx.commit(async () => [
       ctx.emit(
         TaskCompleted,
         {
           ...base,
-          result: { answer: response.text, model: response.modelId, offline: response.offline },
+          result: {
+            answer: response.text,
+            model: response.modelId,
+            offline: response.offline,
+            memories: { recalled: remembered.recalled, learned },
+          },
           durationMs: ctx.clock.now() - started,
           usage: response.usage,
         },
