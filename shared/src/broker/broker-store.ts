@@ -159,7 +159,7 @@ export async function claimDeliveries(
   const { rows } = await db.query<{ seq: number | bigint; trigger_name: string; target: DeliveryTarget }>(
     `UPDATE broker_deliveries d SET claimed_by = $5, claimed_until = wanted.until
        FROM (
-         SELECT c.seq, c.trigger_name, c.target, c.until
+         SELECT c.seq, c.trigger_name, c.target, w.until
            FROM broker_deliveries c
            JOIN unnest($1::bigint[], $2::text[], $3::text[], $4::bigint[]) AS w (seq, trigger_name, target, until)
              ON c.seq = w.seq AND c.trigger_name = w.trigger_name AND c.target = w.target
