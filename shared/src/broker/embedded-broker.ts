@@ -320,7 +320,7 @@ export function compileTriggers(
 }
 
 /** Postgres text and jsonb cannot hold U+0000. */
-function containsNul(value: unknown): boolean {
+export function containsNul(value: unknown): boolean {
   if (typeof value === "string") return value.includes("\u0000");
   if (Array.isArray(value)) return value.some(containsNul);
   if (value && typeof value === "object") {
