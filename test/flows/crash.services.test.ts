@@ -1,0 +1,171 @@
+import { type ChildProcess, spawn } from "node:child_process";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { createPostgresDb } from "@mesh-six/shared/db/postgres";
+import type { Db } from "@mesh-six/shared/ports/db";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { serviceEnv } from "../services/env.ts";
+import { CrashCounted, CrashEchoed, type CrashPoint, crashTables } from "../support/crash-functions.ts";
+import { createServiceDatabase, type ServiceDatabase } from "../support/service-database.ts";
+import { until } from "../support/until.ts";
+
+const entry = new URL("../support/crash-host.ts", import.meta.url).pathname;
+
+interface Host {
+  readonly child: ChildProcess;
+  readonly port: number;
+  readonly output: () => string;
+  readonly exited: Promise<number | null>;
+}
+
+/** Sent events: accepted (202), or unknown when the process died before answering. */
+const accepted = new Set<string>();
+const unanswered = new Set<string>();
+
+describe("a host killed mid-handler (SIGKILL) on the PostgreSQL server", () => {
+  let database: ServiceDatabase;
+  let db: Db;
+  let directory: string;
+  const children: ChildProcess[] = [];
+
+  beforeAll(async () => {
+    database = await createServiceDatabase(serviceEnv("MESH_TEST_POSTGRES_URL"), "crash");
+    db = createPostgresDb({ url: database.url, max: 2 });
+    await db.exec(crashTables);
+    directory = mkdtempSync(join(tmpdir(), "mesh-crash-"));
+  });
+  afterAll(async () => {
+    for (const child of children) child.kill("SIGKILL");
+    await db?.close();
+    await database?.drop();
+    rmSync(directory, { recursive: true, force: true });
+  });
+
+  /** Starts the host process (the fleet plus the crash functions) and waits for its ready line. */
+  const start = (crash?: `${CrashPoint}:${string}`): Promise<Host> => {
+    const child = spawn(process.execPath, [entry], {
+      env: {
+        ...process.env,
+        DATABASE_URL: database.url,
+        MESH_DATA_DIR: directory,
+        PORT: "0",
+        LOG_LEVEL: "error",
+        MESH_TEST_CRASH: crash ?? "",
+      },
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    children.push(child);
+    let output = "";
+    const exited = new Promise<number | null>((resolve) =>
+      child.once("exit", (code, signal) => resolve(signal === "SIGKILL" ? 137 : code)),
+    );
+    return new Promise((resolve, reject) => {
+      const onData = (chunk: Buffer) => {
+        output += chunk.toString("utf8");
+        const ready = /crash-host ready (\d+)/.exec(output);
+        if (ready) resolve({ child, port: Number(ready[1]), output: () => output, exited });
+      };
+      child.stdout!.on("data", onData);
+      child.stderr!.on("data", onData);
+      void exited.then((code) =>
+        reject(new Error(`the host exited with ${code} before it was ready:\n${output}`)),
+      );
+    });
+  };
+
+  /** POSTs one event to the host's broker ingress, as `kn event send` would. */
+  const send = async (host: Host, id: string, n: number) => {
+    try {
+      const response = await fetch(`http://127.0.0.1:${host.port}/mesh-six/default`, {
+        method: "POST",
+        headers: {
+          "content-type": "application/json",
+          "ce-specversion": "1.0",
+          "ce-id": id,
+          "ce-source": "/test/crash",
+          "ce-type": CrashCounted.type,
+        },
+        body: JSON.stringify({ n }),
+      });
+      expect(response.status).toBe(202);
+      accepted.add(id);
+    } catch (error) {
+      // the process died while this request was open: stored or not, we cannot know
+      if (host.child.exitCode === null && host.child.signalCode === null) throw error;
+      unanswered.add(id);
+    }
+  };
+  const sendAll = async (host: Host, ids: readonly string[]) => {
+    for (const [index, id] of ids.entries()) await send(host, id, index);
+  };
+
+  it("is killed by the test while a handler holds an event", async () => {
+    const host = await start("hold:a-3");
+    await sendAll(host, ["a-1", "a-2", "a-3", "a-4", "a-5"]);
+    await until("the handler of a-3 to be holding", () => host.output().includes("holding a-3"));
+    host.child.kill("SIGKILL");
+    expect(await host.exited).toBe(137);
+    expect([...accepted]).toEqual(["a-1", "a-2", "a-3", "a-4", "a-5"]);
+  });
+
+  it("kills itself right after a handler committed, before its follow-up is published", async () => {
+    const host = await start("after-commit:b-3");
+    await sendAll(host, ["b-1", "b-2", "b-3"]);
+    expect(await host.exited).toBe(137);
+    const { rows } = await db.query("SELECT 1 FROM crash_effects WHERE event_id = 'b-3'");
+    expect(rows).toHaveLength(1);
+  });
+
+  it("kills itself inside a handler before it commits", async () => {
+    const host = await start("before-commit:c-2");
+    await sendAll(host, ["c-1", "c-2"]);
+    expect(await host.exited).toBe(137);
+    const { rows } = await db.query("SELECT 1 FROM crash_effects WHERE event_id = 'c-2'");
+    expect(rows).toHaveLength(0);
+  });
+
+  it("applies every accepted event's effect exactly once after a restart", async () => {
+    const host = await start();
+    await sendAll(host, ["d-1", "d-2"]);
+    const sent = [...accepted, ...unanswered];
+    // Every accepted event counted and echoed, and nothing left to deliver. A follow-up a
+    // killed process had claimed for publishing waits out the outbox's 60 s claim first.
+    await until(
+      "every accepted event handled and its follow-up recorded",
+      async () => {
+        const { rows } = await db.query<{ effects: number; echoes: number; pending: number }>(
+          `SELECT (SELECT count(DISTINCT event_id)::int FROM crash_effects WHERE event_id = ANY($1)) AS effects,
+                (SELECT count(DISTINCT event_id)::int FROM crash_echoes WHERE event_id = ANY($1)) AS echoes,
+                (SELECT count(*)::int FROM broker_deliveries d JOIN broker_events e ON e.seq = d.seq
+                  WHERE d.status = 'pending' AND e.event->>'type' IN ($2, $3)) AS pending`,
+          [[...accepted], CrashCounted.type, CrashEchoed.type],
+        );
+        const row = rows[0]!;
+        return row.effects === accepted.size && row.echoes === accepted.size && row.pending === 0;
+      },
+      { everyMs: 100, attempts: 1_500 },
+    );
+    host.child.kill("SIGTERM");
+    expect(await host.exited).toBe(0);
+
+    const effects = await db.query<{ event_id: string; count: number }>(
+      "SELECT event_id, count(*)::int AS count FROM crash_effects GROUP BY 1 ORDER BY 1",
+    );
+    const echoes = await db.query<{ event_id: string; count: number }>(
+      "SELECT event_id, count(*)::int AS count FROM crash_echoes GROUP BY 1 ORDER BY 1",
+    );
+    // each accepted event exactly once; an unanswered one at most once; nothing else
+    for (const result of [effects, echoes]) {
+      expect(result.rows.every((row) => row.count === 1)).toBe(true);
+      const ids = result.rows.map((row) => row.event_id);
+      expect(ids.filter((id) => accepted.has(id)).sort()).toEqual([...accepted].sort());
+      expect(ids.every((id) => sent.includes(id))).toBe(true);
+    }
+    const total = await db.query<{ n: number }>("SELECT n FROM crash_total");
+    expect(total.rows).toEqual([{ n: effects.rows.length }]);
+    // the handlers that were killed ran in processes that are gone: their effects are the restarted ones'
+    const killed = await db.query("SELECT 1 FROM crash_effects WHERE event_id IN ('a-3', 'c-2')");
+    expect(killed.rows).toHaveLength(2);
+  }, 200_000);
+});
