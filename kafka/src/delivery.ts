@@ -5,7 +5,7 @@ import { retryDelayMs, timeoutMs } from "@mesh-six/shared/broker/delivery-policy
 import { kneExtensions } from "@mesh-six/shared/broker/record-outcome";
 import { destinationAddress } from "@mesh-six/shared/broker/triggers";
 import type { Subscriber } from "@mesh-six/shared/broker/types";
-import { errorMessage } from "@mesh-six/shared/errors";
+import { errorMessage, isRetryable } from "@mesh-six/shared/errors";
 import type { Trigger } from "@mesh-six/shared/function/knative-types";
 import type { Clock } from "@mesh-six/shared/ports/clock";
 import type { Db } from "@mesh-six/shared/ports/db";
@@ -157,9 +157,10 @@ async function publishReply(
     await context.publish(outcome.reply!);
     return outcome;
   } catch (error) {
+    // an invalid reply never becomes valid; Kafka being away is passing
     return {
       kind: "failed",
-      retryable: true,
+      retryable: isRetryable(error),
       status: outcome.status,
       error: `the reply could not be published: ${errorMessage(error)}`,
     };

@@ -1,6 +1,6 @@
 import type { MeshEvent } from "@mesh-six/events";
-import { compileTriggers } from "@mesh-six/shared/broker/embedded-broker";
-import { normalizeEvent, validateEvent } from "@mesh-six/shared/broker/event-json";
+import { compileTriggers, containsNul } from "@mesh-six/shared/broker/embedded-broker";
+import { normalizeEvent, toStoredJson, validateEvent } from "@mesh-six/shared/broker/event-json";
 import type { Broker, Subscriber, SubscriberResolver } from "@mesh-six/shared/broker/types";
 import { NonRetryableError } from "@mesh-six/shared/errors";
 import { deliveryOrderAnnotation, type Trigger } from "@mesh-six/shared/function/knative-types";
@@ -99,6 +99,12 @@ export function createKafkaBroker(settings: KafkaBrokerSettings): KafkaBroker {
   const publish = async (event: MeshEvent) => {
     const normalized = normalizeEvent(event);
     const problems = validateEvent(normalized);
+    // a dead letter is stored in Postgres, which cannot hold U+0000 in text or jsonb
+    if (containsNul(toStoredJson(normalized))) {
+      problems.push(
+        "it contains the character U+0000, which Postgres cannot store; encode the data as bytes",
+      );
+    }
     if (problems.length > 0) throw new NonRetryableError(`invalid CloudEvent: ${problems.join("; ")}`);
     const { producer } = await connect();
     const acknowledged = await producer.send({ topic, acks: -1, messages: [eventToRecord(normalized)] });
