@@ -7,8 +7,10 @@ import type { FunctionDefinition } from "@mesh-six/shared/function/define";
 import { createKnativeHost } from "@mesh-six/shared/host/knative";
 import { readKnativeEnvironment } from "@mesh-six/shared/host/knative-env";
 import { createSinkPublisher } from "@mesh-six/shared/host/knative-sink";
-import { createKv } from "@mesh-six/shared/kv/create";
+import { connectKv } from "@mesh-six/shared/kv/connect";
+import { createLlm } from "@mesh-six/shared/llm/create";
 import { createLogger } from "@mesh-six/shared/log/logger";
+import { connectMemory } from "@mesh-six/shared/memory/create";
 import { functionsFrameworkServer } from "./functions-framework.ts";
 
 /** How often a running instance republishes follow-ups a crash left in the outbox. */
@@ -17,7 +19,7 @@ const sweepEveryMs = 60_000;
 /**
  * Starts one function as its Knative Service runs it: configuration from the environment
  * (a wrong value stops the process with the variable to fix), Postgres from DATABASE_URL,
- * Upstash or the in-process Kv, follow-ups POSTed to K_SINK, served by the
+ * Upstash or the in-process Kv (checked), the configured LLM and memory, follow-ups POSTed to K_SINK, served by the
  * functions-framework on PORT. SIGTERM (Knative scaling down) lets open requests finish.
  */
 export async function startKnativeFunction(definition: FunctionDefinition): Promise<void> {
@@ -72,8 +74,20 @@ async function prepare(definition: FunctionDefinition) {
   const logger = createLogger({ level: config.LOG_LEVEL, fields: { function: definition.name } });
   const clock = systemClock;
   const db = await connectDb(config);
-  const kv = createKv(config, { clock });
+  const kv = await connectKv(config, { clock });
+  const llm = createLlm({ config, db, clock, logger: logger.child({ component: "llm" }) });
+  const memory = definition.handler ? await connectMemory({ db, config, llm, clock, logger }) : undefined;
   const publish = createSinkPublisher({ sink: knative.sink, extensions: knative.extensions });
-  const host = createKnativeHost({ definition, db, kv, logger, clock, config, publish });
+  const host = createKnativeHost({
+    definition,
+    db,
+    kv,
+    logger,
+    clock,
+    config,
+    publish,
+    llm,
+    ...(memory ? { memory } : {}),
+  });
   return { config, db, kv, logger, host };
 }

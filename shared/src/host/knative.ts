@@ -5,6 +5,8 @@ import type { SubscriberResponse } from "../broker/types.ts";
 import type { MeshConfig } from "../config/env.ts";
 import { errorMessage } from "../errors.ts";
 import type { FetchHandler, FunctionDefinition } from "../function/define.ts";
+import type { Llm } from "../llm/port.ts";
+import type { MemoryService } from "../memory/create.ts";
 import type { Clock } from "../ports/clock.ts";
 import type { Db } from "../ports/db.ts";
 import type { Kv } from "../ports/kv.ts";
@@ -20,6 +22,10 @@ export interface KnativeHostSettings {
   readonly config: MeshConfig;
   /** Sends one event to the broker (`createSinkPublisher`); rejects when it was not accepted. */
   readonly publish: (event: MeshEvent) => Promise<void>;
+  /** `ctx.llm` for the handler (the configured LLM). */
+  readonly llm?: Llm;
+  /** `ctx.memory` for the handler; absent when the database has no memories table. */
+  readonly memory?: MemoryService;
 }
 
 /** One function as a Knative Service serves it, as a Fetch handler the functions-framework adapter calls. */
