@@ -26,7 +26,13 @@ describe("mesh task against an OpenAI-compatible server", () => {
     llm = await startReplayServer();
     host = await startEmbeddedHost({
       functions: [orchestrator, gateway, generalAgent],
-      config: loadConfig({ LLM_BASE_URL: llm.baseURL, LLM_API_KEY: "sk-test", LLM_MODEL: "gpt-4o-mini" }),
+      config: loadConfig({
+        LLM_BASE_URL: llm.baseURL,
+        LLM_API_KEY: "sk-test",
+        LLM_MODEL: "gpt-4o-mini",
+        // the recorded 429 asks for 20 s: past this budget, so each attempt makes one call
+        LLM_RETRY_BUDGET_SECONDS: "5",
+      }),
       db: await createPgliteDb(),
       kv: createMemoryKv(),
       logger: silentLogger,

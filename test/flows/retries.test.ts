@@ -21,6 +21,8 @@ describe("retries, re-scoring and timeouts through events", () => {
   beforeEach(async () => {
     primary.behaviour = "succeed";
     backup.behaviour = "succeed";
+    primary.next = [];
+    backup.next = [];
     // each case starts from a clean record, so primary-builder (0.9) leads
     await mesh.host.db.query("DELETE FROM agent_task_history");
   });
@@ -54,20 +56,44 @@ describe("retries, re-scoring and timeouts through events", () => {
     expect(await finishedEvents("retry-1")).toHaveLength(1);
   });
 
-  it("fails the task listing every attempt when every agent has failed it", async () => {
+  it("retries the last agent twice when every agent has failed it, then fails listing every attempt", async () => {
     primary.behaviour = "fail";
     backup.behaviour = "fail";
     const task = await mesh.request("retry-2", { capability: "build-image" });
     expect(task.status).toBe("failed");
     expect(task.error?.type).toBe("no_agent");
     expect(task.error?.message).toContain(
-      "primary-builder (attempt 1: api_error), backup-builder (attempt 2: api_error)",
+      "primary-builder (attempt 1: api_error), backup-builder (attempt 2: api_error), backup-builder (attempt 3: api_error), backup-builder (attempt 4: api_error); same-agent retries: 2 of at most 2",
     );
+    expect(task.attempts.map((attempt) => [attempt.agentId, attempt.reason])).toEqual([
+      ["primary-builder", "score"],
+      ["backup-builder", "score"],
+      ["backup-builder", "retry"],
+      ["backup-builder", "retry"],
+    ]);
     const [finished] = await finishedEvents("retry-2");
     expect(finished?.data).toMatchObject({
       status: "failed",
-      attempts: [{ agentId: "primary-builder" }, { agentId: "backup-builder" }],
+      attempts: [
+        { agentId: "primary-builder" },
+        { agentId: "backup-builder" },
+        { agentId: "backup-builder" },
+        { agentId: "backup-builder" },
+      ],
     });
+  });
+
+  it("succeeds when a same-agent retry gets through", async () => {
+    primary.behaviour = "fail";
+    // the backup fails its first attempt and succeeds on the retry
+    backup.next = ["fail"];
+    const task = await mesh.request("retry-4", { capability: "build-image" });
+    expect(task.status).toBe("succeeded");
+    expect(task.attempts.map((attempt) => [attempt.agentId, attempt.reason, attempt.success])).toEqual([
+      ["primary-builder", "score", false],
+      ["backup-builder", "score", false],
+      ["backup-builder", "retry", true],
+    ]);
   });
 
   it("fails a capability nobody offers at once, with a clear error", async () => {

@@ -81,7 +81,8 @@ describe("general-agent", () => {
   });
 
   it("reports LLM errors as task.failed with their type and retry behaviour", async () => {
-    const env = { LLM_BASE_URL: server.baseURL };
+    // a 1 s retry budget: the 429's 20 s and the 500's 2 s backoff are past it, so one call each
+    const env = { LLM_BASE_URL: server.baseURL, LLM_RETRY_BUDGET_SECONDS: "1" };
     const cases = [
       ["please rate limit me", "rate_limited", true],
       ["fail on the server", "api_error", true],

@@ -4,16 +4,21 @@ import type { SqlExecutor } from "@mesh-six/shared/ports/db";
 import { offeredCapabilities } from "@mesh-six/shared/registry/agents";
 import { recordDecision } from "@mesh-six/shared/registry/decisions";
 import type { DependencyHealth } from "@mesh-six/shared/registry/health";
-import { chooseAgent } from "@mesh-six/shared/registry/route";
+import { chooseAgent, type Route, retryRoute } from "@mesh-six/shared/registry/route";
 import { scoreCandidates } from "@mesh-six/shared/registry/score";
 import type { ScoreCard } from "@mesh-six/shared/registry/score-card";
 import { startAttempt, type TaskRecord } from "@mesh-six/shared/registry/tasks";
 import { finish } from "./finish.ts";
 
+/** Same-agent retries a task may get in all, each one an attempt of its own. */
+export const maxSameAgentRetries = 2;
+
 /**
  * Scores the agents that may take the task's next attempt (every agent that has not
  * failed it yet), records the decision with each score card, and dispatches to the
- * chosen one, or fails the task when nobody is left.
+ * chosen one. When nobody is left and the last attempt failed with a passing fault
+ * (rate limit, server error, timeout), the agent that had it tries again, at most
+ * `maxSameAgentRetries` times per task; after that the task fails listing every attempt.
  */
 export async function dispatchNext(
   tx: SqlExecutor,
@@ -23,8 +28,15 @@ export async function dispatchNext(
 ): Promise<MeshEvent[]> {
   const attempt = task.attempt + 1;
   const excluded = [...new Set(task.attempts.map((entry) => entry.agentId))];
-  const cards = await scoreCandidates(tx, { capability: task.capability, exclude: excluded, health });
-  const route = chooseAgent(cards, { taskId: task.id, attempt, priority: task.priority });
+  let cards = await scoreCandidates(tx, { capability: task.capability, exclude: excluded, health });
+  let route: Route = chooseAgent(cards, { taskId: task.id, attempt, priority: task.priority });
+  if (!route.chosen) {
+    const again = await sameAgentRetry(tx, task, health);
+    if (again) {
+      cards = [again];
+      route = retryRoute(again, task.id);
+    }
+  }
   const now = ctx.clock.now();
   await recordDecision(tx, {
     taskId: task.id,
@@ -73,6 +85,24 @@ export async function dispatchNext(
   ];
 }
 
+/** The card of the agent whose attempt just failed, when it may try again. */
+async function sameAgentRetry(
+  tx: SqlExecutor,
+  task: TaskRecord,
+  health: ReadonlyMap<string, DependencyHealth>,
+): Promise<ScoreCard | undefined> {
+  const last = task.attempts.at(-1);
+  if (last?.success !== false || !last.error?.retryable) return undefined;
+  if (retriesMade(task) >= maxSameAgentRetries) return undefined;
+  const cards = await scoreCandidates(tx, { capability: task.capability, health });
+  const card = cards.find((candidate) => candidate.agentId === last.agentId);
+  return card?.dependencyHealth === 1 ? card : undefined;
+}
+
+function retriesMade(task: TaskRecord): number {
+  return task.attempts.filter((entry) => entry.reason === "retry").length;
+}
+
 async function noAgentError(
   tx: SqlExecutor,
   task: TaskRecord,
@@ -83,9 +113,11 @@ async function noAgentError(
       .map((entry) => `${entry.agentId} (attempt ${entry.attempt}: ${entry.error?.type ?? "failed"})`)
       .join(", ");
     const down = cards.filter((card) => card.final <= 0).map(describeDown);
+    const retries = retriesMade(task);
+    const retried = retries > 0 ? `; same-agent retries: ${retries} of at most ${maxSameAgentRetries}` : "";
     return {
       type: "no_agent",
-      message: `no agent left for ${task.capability}: tried ${tried}${down.length ? `; unavailable: ${down.join(", ")}` : ""}`,
+      message: `no agent left for ${task.capability}: tried ${tried}${retried}${down.length ? `; unavailable: ${down.join(", ")}` : ""}`,
       retryable: false,
     };
   }

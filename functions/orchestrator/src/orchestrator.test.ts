@@ -31,9 +31,19 @@ describe("orchestrator", () => {
       "DELETE FROM tasks; DELETE FROM agent_task_history; DELETE FROM routing_decisions; DELETE FROM agents;",
     );
     host = runtimeUnderTest(db, orchestrator);
-    await registerAgents(db, [deployer("argocd-deployer", 0.9), deployer("kubectl-deployer", 0.7)], {
-      now: host.clock.now(),
-    });
+    await registerAgents(
+      db,
+      [
+        deployer("argocd-deployer", 0.9),
+        deployer("kubectl-deployer", 0.7),
+        defineFunction({
+          name: "image-builder",
+          description: "the only agent that builds images",
+          capabilities: [{ name: "build-image", weight: 0.8 }],
+        }),
+      ],
+      { now: host.clock.now() },
+    );
   });
 
   const request = (data: Partial<Parameters<typeof TaskRequested.create>[0]["data"]> = {}, id?: string) =>
@@ -68,7 +78,13 @@ describe("orchestrator", () => {
     dispatched: { taskId: string; agentId: string; attempt: number },
     outcome:
       | { result: unknown }
-      | { error: { type: "api_error" | "invalid_input"; message: string; retryable: boolean } },
+      | {
+          error: {
+            type: "api_error" | "rate_limited" | "permission" | "invalid_input";
+            message: string;
+            retryable: boolean;
+          };
+        },
     source = `/mesh-six/${dispatched.agentId}`,
   ) =>
     "result" in outcome
@@ -131,28 +147,98 @@ describe("orchestrator", () => {
     });
   });
 
-  it("re-scores without the failed agent, and fails the task listing every attempt when nobody is left", async () => {
+  it("re-scores without the failed agent, retries the last one when nobody else is left, then fails listing every attempt", async () => {
     const first = dispatchedOf(await deliver(request())).data;
     const failure = {
       error: { type: "api_error" as const, message: "ArgoCD answered 502", retryable: true },
     };
     const second = dispatchedOf(await deliver(agentEvent(first, failure))).data;
     expect(second).toMatchObject({ taskId: first.taskId, agentId: "kubectl-deployer", attempt: 2 });
-    const finished = finishedOf(await deliver(agentEvent(second, failure)));
+    const third = dispatchedOf(await deliver(agentEvent(second, failure))).data;
+    expect(third).toMatchObject({ agentId: "kubectl-deployer", attempt: 3 });
+    const fourth = dispatchedOf(await deliver(agentEvent(third, failure))).data;
+    expect(fourth).toMatchObject({ agentId: "kubectl-deployer", attempt: 4 });
+    const finished = finishedOf(await deliver(agentEvent(fourth, failure)));
     expect(finished.status).toBe("failed");
     expect(finished.error?.type).toBe("no_agent");
-    expect(finished.error?.message).toContain("argocd-deployer (attempt 1: api_error)");
-    expect(finished.error?.message).toContain("kubectl-deployer (attempt 2: api_error)");
+    expect(finished.error?.message).toBe(
+      "no agent left for deploy-service: tried argocd-deployer (attempt 1: api_error), kubectl-deployer (attempt 2: api_error), kubectl-deployer (attempt 3: api_error), kubectl-deployer (attempt 4: api_error); same-agent retries: 2 of at most 2",
+    );
     expect(
       finished.attempts.map((attempt) => [attempt.agentId, attempt.success, attempt.error?.type]),
     ).toEqual([
       ["argocd-deployer", false, "api_error"],
       ["kubectl-deployer", false, "api_error"],
+      ["kubectl-deployer", false, "api_error"],
+      ["kubectl-deployer", false, "api_error"],
     ]);
-    expect(await historyRows()).toEqual([
-      { agent_id: "argocd-deployer", success: false, error_type: "api_error", attempt: 1 },
-      { agent_id: "kubectl-deployer", success: false, error_type: "api_error", attempt: 2 },
+    expect((await historyRows()).map((row) => [row.agent_id, row.attempt])).toEqual([
+      ["argocd-deployer", 1],
+      ["kubectl-deployer", 2],
+      ["kubectl-deployer", 3],
+      ["kubectl-deployer", 4],
     ]);
+    const { rows } = await db.query<{ attempt: number; chosen: string; reason: string }>(
+      "SELECT attempt, chosen, reason FROM routing_decisions WHERE task_id = $1 ORDER BY attempt",
+      [first.taskId],
+    );
+    expect(rows).toEqual([
+      { attempt: 1, chosen: "argocd-deployer", reason: "score" },
+      { attempt: 2, chosen: "kubectl-deployer", reason: "score" },
+      { attempt: 3, chosen: "kubectl-deployer", reason: "retry" },
+      { attempt: 4, chosen: "kubectl-deployer", reason: "retry" },
+      { attempt: 5, chosen: null, reason: "none" },
+    ]);
+  });
+
+  it("gives the only agent of a capability its task again after a rate limit, and the retry can succeed", async () => {
+    const first = dispatchedOf(await deliver(request({ capability: "build-image" }))).data;
+    expect(first.agentId).toBe("image-builder");
+    const limited = {
+      error: { type: "rate_limited" as const, message: "429 from the LLM", retryable: true },
+    };
+    const second = dispatchedOf(await deliver(agentEvent(first, limited))).data;
+    expect(second).toMatchObject({ agentId: "image-builder", attempt: 2 });
+    const finished = finishedOf(await deliver(agentEvent(second, { result: { image: "api:1" } })));
+    expect(finished).toMatchObject({ status: "succeeded", result: { image: "api:1" } });
+    expect(finished.attempts.map((attempt) => [attempt.attempt, attempt.success])).toEqual([
+      [1, false],
+      [2, true],
+    ]);
+    expect((await readTask(db, first.taskId))?.attempts.map((attempt) => attempt.reason)).toEqual([
+      "score",
+      "retry",
+    ]);
+  });
+
+  it("does not retry an agent whose failure is not passing", async () => {
+    const first = dispatchedOf(await deliver(request({ capability: "build-image" }))).data;
+    const refused = {
+      error: { type: "permission" as const, message: "the registry refused the token", retryable: false },
+    };
+    const finished = finishedOf(await deliver(agentEvent(first, refused)));
+    expect(finished).toMatchObject({ status: "failed", error: { type: "no_agent" } });
+    expect(finished.attempts).toHaveLength(1);
+  });
+
+  it("still routes to the only agent of a capability when its history alone holds it at 0", async () => {
+    for (let attempt = 1; attempt <= 20; attempt += 1) {
+      await db.query(
+        `INSERT INTO agent_task_history (agent_id, capability, success, error_type, created_at, task_id, attempt)
+         VALUES ('image-builder', 'build-image', false, 'rate_limited', now(), 'old-task', $1)`,
+        [attempt],
+      );
+    }
+    const { event, data } = dispatchedOf(
+      await deliver(request({ capability: "build-image" }, "after-burst")),
+    );
+    expect(event.meshagent).toBe("image-builder");
+    expect(data.attempt).toBe(1);
+    const { rows } = await db.query<{ reason: string; candidates: { cards: { final: number }[] } }>(
+      "SELECT reason, candidates FROM routing_decisions WHERE task_id = 'after-burst'",
+    );
+    expect(rows[0]?.reason).toBe("probe");
+    expect(rows[0]?.candidates.cards[0]?.final).toBe(0);
   });
 
   it("fails at once on input the agent rejects as invalid", async () => {
@@ -173,7 +259,7 @@ describe("orchestrator", () => {
     const finished = finishedOf(await deliver(request({ capability: "make-coffee" })));
     expect(finished).toMatchObject({ status: "failed", attempts: [] });
     expect(finished.error?.message).toBe(
-      'no agent offers the capability "make-coffee"; capabilities on offer: deploy-service',
+      'no agent offers the capability "make-coffee"; capabilities on offer: build-image, deploy-service',
     );
   });
 

@@ -67,6 +67,21 @@ export const configSchema = z.object({
     )
     .optional()
     .describe("LLM prices, USD per million tokens, added to the built-in table"),
+  LLM_MAX_RETRIES: z.coerce
+    .number()
+    .int()
+    .min(0)
+    .max(5)
+    .default(2)
+    .describe("retries of a rate-limited (429) or failed (5xx, network) LLM call within one request"),
+  LLM_RETRY_BUDGET_SECONDS: z.coerce
+    .number()
+    .min(0)
+    .max(300)
+    .default(30)
+    .describe(
+      "longest an LLM call may spend on retries, waits included; a retry whose wait would end later is not made",
+    ),
   EMBEDDING_MODEL: z
     .string()
     .min(1)

@@ -40,9 +40,9 @@ describe("the LLM port", () => {
       clock: createManualClock(),
     });
 
-  const failure = async (prompt: string) => {
+  const failure = async (prompt: string, extra: Record<string, string> = {}) => {
     try {
-      await online().generate({ prompt, context });
+      await online(extra).generate({ prompt, context });
     } catch (error) {
       return error;
     }
@@ -58,6 +58,7 @@ describe("the LLM port", () => {
       modelId: "gpt-4o-mini-2024-07-18",
       offline: false,
       usage: { promptTokens: 24, completionTokens: 8 },
+      calls: 1,
     });
     expect(response.usage.costUsd).toBeCloseTo((24 * 0.15 + 8 * 0.6) / 1e6, 12);
     const [request] = server.received;
@@ -105,30 +106,63 @@ describe("the LLM port", () => {
     });
   });
 
-  it("turns a 429 into a retryable rate_limited error with the server's retry-after", async () => {
-    const error = await failure("please rate limit me");
+  it("retries a rate limit within the request, waiting what the server asks, and records every call", async () => {
+    server.script("What is 2+2?", ["error-429-tokens-per-minute"]);
+    const response = await online().generate({ prompt: "What is 2+2?", context });
+    expect(response).toMatchObject({ text: "2 + 2 = 4.", calls: 2, usage: { promptTokens: 24 } });
+    expect(server.received).toHaveLength(2);
+    const { rows } = await db.query(
+      "SELECT outcome, prompt_tokens, completion_tokens FROM llm_usage ORDER BY id",
+    );
+    expect(rows).toEqual([
+      { outcome: "rate_limited", prompt_tokens: 0, completion_tokens: 0 },
+      { outcome: "ok", prompt_tokens: 24, completion_tokens: 8 },
+    ]);
+  });
+
+  it("gives up after LLM_MAX_RETRIES retries when the rate limit lasts, with every call recorded", async () => {
+    const error = await failure("we are over the token limit");
     expect(error).toBeInstanceOf(LlmError);
+    expect(error).toMatchObject({ type: "rate_limited", retryable: true, status: 429, calls: 3 });
+    expect((error as Error).message).toContain("tokens per min (TPM)");
+    expect((error as Error).message).toContain("(after 3 calls)");
+    expect(server.received).toHaveLength(3);
+    const { rows } = await db.query("SELECT outcome, prompt_tokens FROM llm_usage");
+    expect(rows).toEqual(Array(3).fill({ outcome: "rate_limited", prompt_tokens: 0 }));
+  });
+
+  it("does not retry when the server's wait would end past the retry budget", async () => {
+    const error = await failure("please rate limit me", { LLM_RETRY_BUDGET_SECONDS: "10" });
     expect(error).toMatchObject({ type: "rate_limited", retryable: true, status: 429, retryAfterMs: 20_000 });
     expect((error as Error).message).toContain("Rate limit reached for gpt-4o-mini");
+    expect((error as Error).message).toContain(
+      "not retried: the next try would start 20 s after the first, past the 10 s retry budget",
+    );
     expect(server.received).toHaveLength(1);
     const { rows } = await db.query("SELECT outcome, prompt_tokens FROM llm_usage");
     expect(rows).toEqual([{ outcome: "rate_limited", prompt_tokens: 0 }]);
   });
 
-  it("turns a 500 into a retryable api_error and a 400 into invalid_input that is not", async () => {
-    expect(await failure("fail on the server")).toMatchObject({
-      type: "api_error",
-      retryable: true,
-      status: 500,
-    });
+  it("makes one call when LLM_MAX_RETRIES is 0", async () => {
+    const error = await failure("we are over the token limit", { LLM_MAX_RETRIES: "0" });
+    expect(error).toMatchObject({ type: "rate_limited", retryable: true });
+    expect(server.received).toHaveLength(1);
+  });
+
+  it("turns a 500 into a retryable api_error (its 2 s backoff past a 1 s budget) and a 400 into invalid_input that is not retried", async () => {
+    const serverFault = await failure("fail on the server", { LLM_RETRY_BUDGET_SECONDS: "1" });
+    expect(serverFault).toMatchObject({ type: "api_error", retryable: true, status: 500 });
+    expect((serverFault as Error).message).toContain("the next try would start 2 s after the first");
+    expect(server.received).toHaveLength(1);
     const invalid = await failure("this prompt is too long for the context");
     expect(invalid).toMatchObject({ type: "invalid_input", retryable: false, status: 400 });
     expect((invalid as Error).message).toContain("maximum context length");
+    expect(server.received).toHaveLength(2);
   });
 
   it("turns an endpoint nobody answers on into a retryable api_error", async () => {
     const llm = createLlm({
-      config: loadConfig({ LLM_BASE_URL: "http://127.0.0.1:9/v1" }),
+      config: loadConfig({ LLM_BASE_URL: "http://127.0.0.1:9/v1", LLM_RETRY_BUDGET_SECONDS: "1" }),
       db,
     });
     await expect(llm.generate({ prompt: "What is 2+2?", context })).rejects.toMatchObject({

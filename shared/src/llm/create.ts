@@ -1,19 +1,28 @@
-import type { LanguageModelV4 } from "@ai-sdk/provider";
-import { generateText } from "ai";
+import type { LanguageModelV4, LanguageModelV4Usage } from "@ai-sdk/provider";
+import { generateText, wrapLanguageModel } from "ai";
 import { systemClock } from "../clock.ts";
 import type { MeshConfig } from "../config/env.ts";
 import type { Clock } from "../ports/clock.ts";
 import type { SqlExecutor } from "../ports/db.ts";
 import type { Logger } from "../ports/logger.ts";
-import { toLlmError } from "./errors.ts";
+import { toLlmError, withCalls } from "./errors.ts";
 import { createOfflineModel, offlineModelId } from "./offline-model.ts";
 import { createOpenAiModel } from "./openai-model.ts";
-import type { Llm, LlmRequest, LlmResponse } from "./port.ts";
+import type { Llm, LlmRequest, LlmResponse, LlmUsage } from "./port.ts";
 import { costOf, defaultPrices, type PriceTable, priceOf } from "./prices.ts";
+import { type LlmRetryPolicy, type ObservedCall, type RetryLog, retryGuard } from "./retry.ts";
 import { type LlmCallRecord, recordLlmCall } from "./usage.ts";
 
 export interface LlmSettings {
-  readonly config: Pick<MeshConfig, "LLM_BASE_URL" | "LLM_API_KEY" | "LLM_MODEL" | "LLM_PRICES">;
+  readonly config: Pick<
+    MeshConfig,
+    | "LLM_BASE_URL"
+    | "LLM_API_KEY"
+    | "LLM_MODEL"
+    | "LLM_PRICES"
+    | "LLM_MAX_RETRIES"
+    | "LLM_RETRY_BUDGET_SECONDS"
+  >;
   /** Where usage is recorded (`llm_usage` and `mesh_events`). */
   readonly db: SqlExecutor;
   readonly clock?: Clock;
@@ -25,9 +34,14 @@ export interface LlmSettings {
 
 /**
  * The LLM port on the Vercel AI SDK: `@ai-sdk/openai` chat completions against
- * LLM_BASE_URL when set, the offline deterministic model otherwise. Every call is
- * recorded with its tokens and cost; failures become LlmError. The SDK does not retry
- * (maxRetries 0): retries belong to the broker and the orchestrator.
+ * LLM_BASE_URL when set, the offline deterministic model otherwise. Every HTTP call is
+ * recorded with its tokens and cost (a failed one with none); failures become LlmError.
+ *
+ * Rate limits (429) and server faults (5xx, network) are retried within the request by
+ * the SDK (`maxRetries` = LLM_MAX_RETRIES, waiting what the server's `retry-after-ms` /
+ * `retry-after` asks, else 2 s, 4 s, …), as long as the next try can start within
+ * LLM_RETRY_BUDGET_SECONDS of the first; what is left fails the task attempt with a
+ * retryable error, and the orchestrator decides (docs/routing.md).
  */
 export function createLlm(settings: LlmSettings): Llm {
   const { config } = settings;
@@ -44,6 +58,10 @@ export function createLlm(settings: LlmSettings): Llm {
         })
       : createOfflineModel());
   const prices: PriceTable = { ...defaultPrices, ...config.LLM_PRICES };
+  const policy: LlmRetryPolicy = {
+    maxRetries: config.LLM_MAX_RETRIES,
+    budgetMs: config.LLM_RETRY_BUDGET_SECONDS * 1000,
+  };
 
   const record = async (call: LlmCallRecord) => {
     try {
@@ -53,56 +71,76 @@ export function createLlm(settings: LlmSettings): Llm {
     }
   };
 
+  const usageOf = (modelId: string, usage: LanguageModelV4Usage): LlmUsage => {
+    const tokens = {
+      promptTokens: usage.inputTokens.total ?? 0,
+      completionTokens: usage.outputTokens.total ?? 0,
+    };
+    return { ...tokens, costUsd: costOf(priceOf(prices, modelId) ?? priceOf(prices, model.modelId), tokens) };
+  };
+
   return {
     modelId: model.modelId,
     offline,
     model,
     async generate(request: LlmRequest): Promise<LlmResponse> {
       const started = clock.now();
+      const log: RetryLog = { calls: 0, stopped: undefined };
+      let answered: { modelId: string; usage: LlmUsage } | undefined;
+      const onCall = async (call: ObservedCall) => {
+        const at = clock.now();
+        const base = { offline, durationMs: call.durationMs, context: request.context, at };
+        if (call.ok) {
+          const modelId = call.result.response?.modelId || model.modelId;
+          answered = { modelId, usage: usageOf(modelId, call.result.usage) };
+          await record({ ...base, ...answered, outcome: "ok" });
+        } else {
+          const error = toLlmError(call.error, request.signal);
+          await record({
+            ...base,
+            modelId: model.modelId,
+            usage: noUsage,
+            outcome: error.type,
+            error: error.message,
+          });
+        }
+      };
       try {
         const result = await generateText({
-          model,
+          model: wrapLanguageModel({ model, middleware: retryGuard({ policy, clock, log, onCall }) }),
           prompt: request.prompt,
           ...(request.instructions ? { instructions: request.instructions } : {}),
           ...(request.maxOutputTokens ? { maxOutputTokens: request.maxOutputTokens } : {}),
           ...(request.temperature === undefined ? {} : { temperature: request.temperature }),
           ...(request.signal ? { abortSignal: request.signal } : {}),
-          maxRetries: 0,
+          maxRetries: policy.maxRetries,
         });
-        const modelId = result.response.modelId || model.modelId;
-        const tokens = {
-          promptTokens: result.usage.inputTokens ?? 0,
-          completionTokens: result.usage.outputTokens ?? 0,
-        };
-        const usage = {
-          ...tokens,
-          costUsd: costOf(priceOf(prices, modelId) ?? priceOf(prices, model.modelId), tokens),
-        };
-        const durationMs = clock.now() - started;
-        await record({
-          modelId,
+        return {
+          text: result.text,
+          modelId: answered?.modelId ?? model.modelId,
           offline,
-          usage,
-          durationMs,
-          outcome: "ok",
-          context: request.context,
-          at: clock.now(),
-        });
-        return { text: result.text, modelId, offline, usage, durationMs };
-      } catch (thrown) {
-        const error = toLlmError(thrown, request.signal);
-        await record({
-          modelId: model.modelId,
-          offline,
-          usage: { promptTokens: 0, completionTokens: 0, costUsd: 0 },
+          usage: answered?.usage ?? noUsage,
           durationMs: clock.now() - started,
-          outcome: error.type,
-          context: request.context,
-          at: clock.now(),
-          error: error.message,
-        });
+          calls: log.calls,
+        };
+      } catch (thrown) {
+        const error = withCalls(toLlmError(thrown, request.signal), log);
+        if (log.calls === 0) {
+          await record({
+            modelId: model.modelId,
+            offline,
+            usage: noUsage,
+            durationMs: clock.now() - started,
+            outcome: error.type,
+            context: request.context,
+            at: clock.now(),
+            error: error.message,
+          });
+        }
         throw error;
       }
     },
   };
 }
+
+const noUsage: LlmUsage = { promptTokens: 0, completionTokens: 0, costUsd: 0 };

@@ -1,4 +1,5 @@
 import { APICallError } from "@ai-sdk/provider";
+import { RetryError } from "ai";
 import { MeshError } from "../errors.ts";
 import type { LlmErrorType } from "./port.ts";
 
@@ -8,25 +9,47 @@ export class LlmError extends MeshError {
   readonly status: number | undefined;
   /** From the Retry-After / x-ratelimit-reset headers of a rate-limit response. */
   readonly retryAfterMs: number | undefined;
+  /** How many HTTP calls were made before giving up (retries within the request included). */
+  readonly calls: number | undefined;
   constructor(
     type: LlmErrorType,
     message: string,
-    options: { retryable: boolean; status?: number; retryAfterMs?: number; cause?: unknown },
+    options: { retryable: boolean; status?: number; retryAfterMs?: number; calls?: number; cause?: unknown },
   ) {
     super(message, { retryable: options.retryable, cause: options.cause });
     this.type = type;
     this.status = options.status;
     this.retryAfterMs = options.retryAfterMs;
+    this.calls = options.calls;
   }
+}
+
+/** The error with how many calls the request made, and why it stopped retrying when it did. */
+export function withCalls(error: LlmError, log: { calls: number; stopped: string | undefined }): LlmError {
+  if (log.calls <= 1 && !log.stopped) return error;
+  const detail = [log.calls > 1 ? `after ${log.calls} calls` : undefined, log.stopped]
+    .filter(Boolean)
+    .join("; ");
+  return new LlmError(error.type, `${error.message} (${detail})`, {
+    retryable: error.retryable,
+    calls: log.calls,
+    cause: error.cause,
+    ...(error.status === undefined ? {} : { status: error.status }),
+    ...(error.retryAfterMs === undefined ? {} : { retryAfterMs: error.retryAfterMs }),
+  });
 }
 
 /**
  * Maps whatever the AI SDK threw to an LlmError: 429 → rate_limited (retryable),
  * 5xx and network faults → api_error (retryable), 400/404/422 → invalid_input,
- * 401/403 → permission (not retryable), aborted → timeout (retryable).
+ * 401/403 → permission (not retryable), aborted → timeout (retryable). After the SDK's
+ * own retries, the last call's error decides.
  */
 export function toLlmError(error: unknown, signal?: AbortSignal): LlmError {
   if (error instanceof LlmError) return error;
+  // the SDK's retries ended: the last call's error says what went wrong
+  if (RetryError.isInstance(error) && error.lastError !== undefined)
+    return toLlmError(error.lastError, signal);
   if (signal?.aborted || (error instanceof Error && error.name === "AbortError")) {
     return new LlmError("timeout", "the LLM call was aborted before it answered", {
       retryable: true,

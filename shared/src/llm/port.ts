@@ -33,8 +33,12 @@ export interface LlmResponse {
   readonly modelId: string;
   /** True when the offline deterministic model answered. */
   readonly offline: boolean;
+  /** Tokens and cost of the call that answered. */
   readonly usage: LlmUsage;
+  /** From the first call to the answer, waits between retries included. */
   readonly durationMs: number;
+  /** HTTP calls made: 1, or more when the SDK retried a rate limit or a server fault. */
+  readonly calls: number;
 }
 
 /** The LLM port: one call in, text, usage and cost out, recorded. */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { chooseAgent, drawFor, potentialScore, probeShare } from "./route.ts";
+import { chooseAgent, drawFor, potentialScore, probeShare, retryRoute } from "./route.ts";
 import { finalScore, type ScoreCard } from "./score-card.ts";
 
 function card(agentId: string, fields: Partial<ScoreCard>): ScoreCard {
@@ -69,6 +69,37 @@ describe("choosing an agent", () => {
     for (const taskId of ids(200)) {
       expect(chooseAgent([kubectl, weak, down], { taskId, attempt: 1, priority: 0 }).chosen).toBe(kubectl);
     }
+  });
+
+  it("probes the best healthy agent on every attempt when only history holds every score at 0", () => {
+    const burnt = card("only-builder", { weight: 0.8, rollingSuccessRate: 0, recencyBoost: 1 });
+    const weaker = card("other-builder", { weight: 0.5, rollingSuccessRate: 0, recencyBoost: 1 });
+    const down = card("down-builder", { weight: 0.9, rollingSuccessRate: 0, dependencyHealth: 0 });
+    expect(burnt.final).toBe(0);
+    for (const [priority, attempt] of [
+      [9, 1],
+      [2, 3],
+    ] as const) {
+      expect(chooseAgent([down, weaker, burnt], { taskId: "t", attempt, priority })).toMatchObject({
+        chosen: burnt,
+        reason: "probe",
+        leader: undefined,
+        recovering: ["other-builder", "only-builder"],
+        share: 1,
+      });
+    }
+    expect(chooseAgent([down], { taskId: "t", attempt: 1, priority: 5 }).reason).toBe("none");
+  });
+
+  it("describes a same-agent retry", () => {
+    expect(retryRoute(kubectl, "t")).toEqual({
+      chosen: kubectl,
+      reason: "retry",
+      leader: undefined,
+      recovering: [],
+      draw: drawFor("t"),
+      share: 0,
+    });
   });
 
   it("draws the same number for the same task id", () => {

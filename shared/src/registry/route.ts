@@ -21,7 +21,12 @@ export interface RouteInput {
   readonly priority: number;
 }
 
-export type RouteReason = "score" | "probe" | "none";
+/**
+ * Why an agent got an attempt: the best score, a recovering agent's probe, or a
+ * same-agent retry after a passing fault when nobody else is left (the orchestrator
+ * decides retries; see docs/routing.md). "none": nobody could take it.
+ */
+export type RouteReason = "score" | "probe" | "retry" | "none";
 
 export interface Route {
   readonly chosen: ScoreCard | undefined;
@@ -55,20 +60,37 @@ export function drawFor(taskId: string): number {
  * Exploration: an agent whose dependencies pass and whose clean-record score would beat
  * the leader is held back only by old failures; on a first attempt, a share of tasks
  * set by priority goes to the best such agent, so new results can replace the old ones
- * and it climbs back by the formula alone.
+ * and it climbs back by the formula alone. When nobody scores above 0 but an agent's
+ * checks pass (only its history holds it back: e.g. the only agent for a capability
+ * after a run of failures), that agent gets every attempt as a probe: failing the task
+ * unheard would leave the history, and so the capability, stuck at 0 for good.
  */
 export function chooseAgent(cards: readonly ScoreCard[], input: RouteInput): Route {
   const draw = drawFor(input.taskId);
   const leader = cards.find((card) => card.final > 0);
-  const recovering = leader
-    ? cards.filter(
-        (card) => card !== leader && card.dependencyHealth === 1 && potentialScore(card) > leader.final,
-      )
-    : [];
+  const recovering = cards.filter(
+    (card) => card !== leader && card.dependencyHealth === 1 && potentialScore(card) > (leader?.final ?? 0),
+  );
+  const base = { leader, recovering: recovering.map((card) => card.agentId), draw };
+  if (!leader) {
+    const best = recovering.toSorted((a, b) => potentialScore(b) - potentialScore(a))[0];
+    if (best) return { ...base, chosen: best, reason: "probe", share: 1 };
+    return { ...base, chosen: undefined, reason: "none", share: 0 };
+  }
   const candidate = recovering[0];
   const share = input.attempt === 1 && candidate ? probeShare(input.priority, candidate) : 0;
-  const base = { leader, recovering: recovering.map((card) => card.agentId), draw, share };
-  if (!leader) return { ...base, chosen: undefined, reason: "none" };
-  if (candidate && draw < share) return { ...base, chosen: candidate, reason: "probe" };
-  return { ...base, chosen: leader, reason: "score" };
+  if (candidate && draw < share) return { ...base, share, chosen: candidate, reason: "probe" };
+  return { ...base, share, chosen: leader, reason: "score" };
+}
+
+/** A same-agent retry: the agent whose attempt just failed with a passing fault takes the task again. */
+export function retryRoute(card: ScoreCard, taskId: string): Route {
+  return {
+    chosen: card,
+    reason: "retry",
+    leader: undefined,
+    recovering: [],
+    draw: drawFor(taskId),
+    share: 0,
+  };
 }

@@ -2,18 +2,22 @@ import { TaskCompleted, TaskDispatched, TaskFailed } from "@mesh-six/events";
 import { NonRetryableError } from "@mesh-six/shared/errors";
 import { defineFunction, type FunctionDefinition } from "@mesh-six/shared/function/define";
 
+export type Behaviour = "succeed" | "fail" | "ignore";
+
 /** What a test agent does; the test flips these between phases. */
 export interface AgentControl {
   /** What its dependency check answers (when it has one). */
   healthy: boolean;
   /** "succeed" → task.completed, "fail" → task.failed (api_error), "ignore" → no answer at all. */
-  behaviour: "succeed" | "fail" | "ignore";
+  behaviour: Behaviour;
+  /** Behaviours for the next dispatches, in order; `behaviour` again once they are used up. */
+  next: Behaviour[];
   /** Task ids it was dispatched, in order, with the attempt. */
   readonly received: { taskId: string; attempt: number; priority: number }[];
 }
 
 export function agentControl(): AgentControl {
-  return { healthy: true, behaviour: "succeed", received: [] };
+  return { healthy: true, behaviour: "succeed", next: [], received: [] };
 }
 
 export interface TestAgentOptions {
@@ -50,9 +54,10 @@ export function testAgent(
       control.received.push({ taskId: task.taskId, attempt: task.attempt, priority: task.priority });
       const base = { taskId: task.taskId, agentId: name, attempt: task.attempt, durationMs: 25 };
       const key = { key: `result:${task.taskId}:${task.attempt}`, subject: task.taskId };
+      const behaviour = control.next.shift() ?? control.behaviour;
       return ctx.commit(async () => {
-        if (control.behaviour === "ignore") return [];
-        if (control.behaviour === "succeed") {
+        if (behaviour === "ignore") return [];
+        if (behaviour === "succeed") {
           return [ctx.emit(TaskCompleted, { ...base, result: { deployedBy: name } }, key)];
         }
         return [

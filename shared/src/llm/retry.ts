@@ -1,0 +1,102 @@
+import { APICallError, type LanguageModelV4GenerateResult } from "@ai-sdk/provider";
+import type { LanguageModelMiddleware } from "ai";
+import type { Clock } from "../ports/clock.ts";
+
+/** How an LLM call retries within one request (LLM_MAX_RETRIES, LLM_RETRY_BUDGET_SECONDS). */
+export interface LlmRetryPolicy {
+  /** Retries after the first call: the AI SDK's `maxRetries`. */
+  readonly maxRetries: number;
+  /** The longest the calls and the waits between them may take together. */
+  readonly budgetMs: number;
+}
+
+/**
+ * The wait the AI SDK (ai 7.x, `retryWithExponentialBackoffRespectingRetryHeaders`) makes
+ * before retry number `retry` (1, 2, …): the server's `retry-after-ms`, else its
+ * `retry-after` (seconds or an HTTP date), when that is between 0 and 60 s (or shorter
+ * than the backoff); otherwise exponential backoff, 2 s doubling each time.
+ */
+export function sdkRetryDelayMs(headers: Record<string, string> | undefined, retry: number): number {
+  const backoff = 2000 * 2 ** (retry - 1);
+  let asked: number | undefined;
+  const milliseconds = headers?.["retry-after-ms"];
+  if (milliseconds && !Number.isNaN(Number.parseFloat(milliseconds))) asked = Number.parseFloat(milliseconds);
+  const after = headers?.["retry-after"];
+  if (after && asked === undefined) {
+    const seconds = Number.parseFloat(after);
+    asked = Number.isNaN(seconds) ? Date.parse(after) - Date.now() : seconds * 1000;
+  }
+  if (asked !== undefined && !Number.isNaN(asked) && asked >= 0 && (asked < 60_000 || asked < backoff)) {
+    return asked;
+  }
+  return backoff;
+}
+
+/** One HTTP call the SDK made for a request: the model's answer or the error it threw. */
+export type ObservedCall = { readonly durationMs: number } & (
+  | { readonly ok: true; readonly result: LanguageModelV4GenerateResult }
+  | { readonly ok: false; readonly error: unknown }
+);
+
+/** What happened to one request across its calls, filled in by the middleware. */
+export interface RetryLog {
+  calls: number;
+  /** Why the SDK was stopped from retrying, when it was. */
+  stopped: string | undefined;
+}
+
+/**
+ * A language-model middleware for one request. The SDK runs `doGenerate` once per
+ * call, its retries included, so this sees every call: it reports each to `onCall`
+ * (usage is recorded per call), and before the SDK would wait to retry, it checks the
+ * wait against the budget. A retry that could not start within the budget is not made:
+ * the error is passed on marked not retryable, so the SDK stops and the request fails
+ * at once with the server's error (the task-level retry decides what happens next).
+ */
+export function retryGuard(settings: {
+  readonly policy: LlmRetryPolicy;
+  readonly clock: Clock;
+  readonly log: RetryLog;
+  readonly onCall: (call: ObservedCall) => Promise<void>;
+}): LanguageModelMiddleware {
+  const { policy, clock, log } = settings;
+  const started = clock.now();
+  return {
+    async wrapGenerate({ doGenerate }) {
+      const callStarted = clock.now();
+      log.calls += 1;
+      let result: LanguageModelV4GenerateResult;
+      try {
+        result = await doGenerate();
+      } catch (error) {
+        await settings.onCall({ ok: false, error, durationMs: clock.now() - callStarted });
+        throw stopWhenOverBudget(error);
+      }
+      await settings.onCall({ ok: true, result, durationMs: clock.now() - callStarted });
+      return result;
+    },
+  };
+
+  function stopWhenOverBudget(error: unknown): unknown {
+    if (!APICallError.isInstance(error) || !error.isRetryable || log.calls > policy.maxRetries) return error;
+    const wait = sdkRetryDelayMs(error.responseHeaders, log.calls);
+    const spent = clock.now() - started;
+    if (spent + wait <= policy.budgetMs) return error;
+    log.stopped = `not retried: the next try would start ${seconds(spent + wait)} after the first, past the ${seconds(policy.budgetMs)} retry budget (LLM_RETRY_BUDGET_SECONDS)`;
+    return new APICallError({
+      message: error.message,
+      url: error.url,
+      requestBodyValues: error.requestBodyValues,
+      ...(error.statusCode === undefined ? {} : { statusCode: error.statusCode }),
+      ...(error.responseHeaders ? { responseHeaders: error.responseHeaders } : {}),
+      ...(error.responseBody === undefined ? {} : { responseBody: error.responseBody }),
+      cause: error,
+      isRetryable: false,
+      data: error.data,
+    });
+  }
+}
+
+function seconds(milliseconds: number): string {
+  return `${Number((milliseconds / 1000).toFixed(1))} s`;
+}
