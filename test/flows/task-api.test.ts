@@ -34,6 +34,10 @@ describe("asking the fleet (offline model)", () => {
     });
     expect(response.status).toBe(202);
     const { taskId } = (await response.json()) as { taskId: string };
+    // readable at once, before the orchestrator has had the event
+    const early = await call(`/tasks/${taskId}`);
+    expect(early.status).toBe(200);
+    expect(((await early.json()) as { id: string }).id).toBe(taskId);
     await mesh.settle();
     const task = await taskView(taskId);
     expect(task).toMatchObject({

@@ -23,7 +23,7 @@ const attempt = z.looseObject({
 const taskView = z.looseObject({
   id: z.string(),
   capability: z.string(),
-  status: z.enum(["dispatched", "succeeded", "failed"]),
+  status: z.enum(["requested", "dispatched", "succeeded", "failed"]),
   result: z.unknown().optional(),
   error: z.looseObject({ type: z.string(), message: z.string() }).optional(),
   agentId: z.string().nullable().optional(),
@@ -102,7 +102,7 @@ async function waitFor(
     } else {
       const view = await sendForJson(io, url, taskView);
       latest = view;
-      if (view.status !== "dispatched") return view;
+      if (view.status === "succeeded" || view.status === "failed") return view;
     }
     if (io.clock.now() >= until) return latest;
     if (!response || response.status === 404) await io.clock.sleep(200, io.signal);
@@ -173,7 +173,7 @@ const taskCommand: Command = {
     }
     const task = await waitFor(input, io, taskId, wait);
     if (booleanOption(input, "json") && task) io.stdout(`${JSON.stringify(task, null, 2)}\n`);
-    if (!task)
+    if (!task || task.status === "requested")
       throw new RemoteError(
         `task ${taskId} was accepted but the orchestrator has not picked it up within ${wait} s; is the mesh running its orchestrator?`,
       );

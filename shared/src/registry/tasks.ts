@@ -2,7 +2,11 @@ import type { TaskError } from "@mesh-six/events";
 import type { SqlExecutor } from "../ports/db.ts";
 import type { RouteReason } from "./route.ts";
 
-export type TaskStatus = "dispatched" | "succeeded" | "failed";
+/**
+ * `requested`: accepted by the gateway, not routed yet; `dispatched`: an attempt is
+ * under way (or about to be); `succeeded` / `failed`: finished.
+ */
+export type TaskStatus = "requested" | "dispatched" | "succeeded" | "failed";
 
 /** One attempt of a task: which agent had it, until when, and how it ended. */
 export interface TaskAttemptRecord {
@@ -97,26 +101,61 @@ function toRecord(row: TaskRow): TaskRecord {
   };
 }
 
-/** Inserts a task; returns undefined when a task with that id exists already. */
+/**
+ * Records a task the gateway accepted, as `requested`, before its task.requested is
+ * published, so it can be read at once. Returns false when a task with that id exists.
+ */
+export async function recordRequestedTask(db: SqlExecutor, task: NewTask): Promise<boolean> {
+  const result = await db.query(
+    `INSERT INTO tasks (id, capability, payload, priority, timeout_seconds, requested_by, status, trace_id,
+                        created_at, updated_at)
+     VALUES ($1, $2, $3::jsonb, $4, $5, $6, 'requested', $7, to_timestamp($8 / 1000.0), to_timestamp($8 / 1000.0))
+     ON CONFLICT (id) DO NOTHING`,
+    values(task),
+  );
+  return result.rowCount > 0;
+}
+
+/** Removes a `requested` task whose task.requested could not be published. */
+export async function forgetRequestedTask(db: SqlExecutor, id: string): Promise<void> {
+  await db.query("DELETE FROM tasks WHERE id = $1 AND status = 'requested'", [id]);
+}
+
+/**
+ * The orchestrator's hold on a task: inserts it, or takes over the `requested` row the
+ * gateway recorded (its fields as the event states them, its creation time kept).
+ * Returns undefined when the task exists already past `requested`: a redelivered or
+ * repeated request, which changes nothing.
+ */
 export async function createTask(db: SqlExecutor, task: NewTask): Promise<TaskRecord | undefined> {
   const { rows } = await db.query<TaskRow>(
     `INSERT INTO tasks (id, capability, payload, priority, timeout_seconds, requested_by, status, trace_id,
                         created_at, updated_at)
      VALUES ($1, $2, $3::jsonb, $4, $5, $6, 'dispatched', $7, to_timestamp($8 / 1000.0), to_timestamp($8 / 1000.0))
-     ON CONFLICT (id) DO NOTHING
+     ON CONFLICT (id) DO UPDATE
+        SET capability = EXCLUDED.capability, payload = EXCLUDED.payload, priority = EXCLUDED.priority,
+            timeout_seconds = EXCLUDED.timeout_seconds,
+            requested_by = coalesce(EXCLUDED.requested_by, tasks.requested_by),
+            status = 'dispatched', trace_id = coalesce(EXCLUDED.trace_id, tasks.trace_id),
+            updated_at = EXCLUDED.updated_at
+      WHERE tasks.status = 'requested'
      RETURNING ${columns}`,
-    [
-      task.id,
-      task.capability,
-      JSON.stringify(task.payload),
-      task.priority,
-      task.timeoutSeconds,
-      task.requestedBy ?? null,
-      task.traceId ?? null,
-      task.at,
-    ],
+    values(task),
   );
   return rows[0] ? toRecord(rows[0]) : undefined;
+}
+
+function values(task: NewTask): unknown[] {
+  return [
+    task.id,
+    task.capability,
+    JSON.stringify(task.payload),
+    task.priority,
+    task.timeoutSeconds,
+    task.requestedBy ?? null,
+    task.traceId ?? null,
+    task.at,
+  ];
 }
 
 /** Reads a task; `lock` takes a row lock until the transaction ends. */

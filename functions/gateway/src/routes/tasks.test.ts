@@ -1,6 +1,6 @@
 import { TaskRequested } from "@mesh-six/events";
 import { registerAgents } from "@mesh-six/shared/registry/agents";
-import { createTask, finishTask } from "@mesh-six/shared/registry/tasks";
+import { createTask, finishTask, readTask, type TaskRecord } from "@mesh-six/shared/registry/tasks";
 import type { Hono } from "hono";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createGatewayApp } from "../app.ts";
@@ -54,6 +54,49 @@ describe("task routes", () => {
     });
   });
 
+  it("records the task as requested before publishing, so GET answers at once", async () => {
+    let recorded: TaskRecord | undefined;
+    const watched = createGatewayApp({
+      ...ctx,
+      publish: async (event) => {
+        recorded = await readTask(ctx.db, event.id);
+        await ctx.publish(event);
+      },
+    });
+    const response = await watched.request("/tasks", {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ capability: "general-query", payload: { query: "hi" }, requestedBy: "me" }),
+    });
+    expect(response.status).toBe(202);
+    const { taskId } = (await response.json()) as { taskId: string };
+    expect(recorded).toMatchObject({ id: taskId, status: "requested", attempt: 0, requestedBy: "me" });
+    const shown = await app.request(`/tasks/${taskId}`);
+    expect(shown.status).toBe(200);
+    expect(await shown.json()).toMatchObject({
+      id: taskId,
+      status: "requested",
+      capability: "general-query",
+      payload: { query: "hi" },
+      priority: 5,
+      timeout: 120,
+      agentId: null,
+      attempts: [],
+    });
+    // the orchestrator takes the record over once, however often the request arrives
+    const request = {
+      id: taskId,
+      capability: "general-query",
+      payload: { query: "hi" },
+      priority: 5,
+      timeoutSeconds: 120,
+      requestedBy: "me",
+      at: ctx.clock.now(),
+    };
+    expect(await createTask(ctx.db, request)).toMatchObject({ id: taskId, status: "dispatched" });
+    expect(await createTask(ctx.db, request)).toBeUndefined();
+  });
+
   it("answers 400 naming the field at fault", async () => {
     const cases: [unknown, string, string][] = [
       [{ payload: {} }, "capability", "invalid field 'capability'"],
@@ -74,11 +117,15 @@ describe("task routes", () => {
     expect(((await notJson.json()) as { error: string }).error).toContain("the body must be JSON");
   });
 
-  it("answers 503 when the broker cannot store the task", async () => {
+  it("answers 503 when the broker cannot store the task, and forgets the task", async () => {
+    const count = async () =>
+      (await ctx.db.query<{ n: number }>("SELECT count(*)::int AS n FROM tasks")).rows[0]?.n;
+    const before = await count();
     ctx.failPublishing("disk full");
     const response = await post({ capability: "general-query" });
     ctx.failPublishing(undefined);
     expect(response.status).toBe(503);
+    expect(await count()).toBe(before);
   });
 
   it("shows a task, 404 for an unknown one, and rejects a bad wait", async () => {
@@ -128,6 +175,28 @@ describe("task routes", () => {
       status: "succeeded",
       result: { answer: "4" },
     });
+  });
+
+  it("keeps long-polling while a task is only requested", async () => {
+    const response = await post({ capability: "general-query", payload: { query: "later" } });
+    const { taskId } = (await response.json()) as { taskId: string };
+    const pending = app.request(`/tasks/${taskId}?wait=30`);
+    await untilSleeping(ctx.clock);
+    await createTask(ctx.db, {
+      id: taskId,
+      capability: "general-query",
+      payload: { query: "later" },
+      priority: 5,
+      timeoutSeconds: 120,
+      at: ctx.clock.now(),
+    });
+    await finishTask(ctx.db, taskId, {
+      status: "succeeded",
+      result: { answer: "now" },
+      at: new Date(ctx.clock.now()).toISOString(),
+    });
+    await ctx.clock.advance(100);
+    expect(await (await pending).json()).toMatchObject({ id: taskId, status: "succeeded" });
   });
 
   it("stops long-polling after the wait with the task as it is", async () => {

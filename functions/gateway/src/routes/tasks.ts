@@ -1,7 +1,13 @@
 import { TaskRequested } from "@mesh-six/events";
 import { errorMessage } from "@mesh-six/shared/errors";
 import type { HttpContext } from "@mesh-six/shared/function/define";
-import { readTask, recentTasks, type TaskRecord } from "@mesh-six/shared/registry/tasks";
+import {
+  forgetRequestedTask,
+  readTask,
+  recentTasks,
+  recordRequestedTask,
+  type TaskRecord,
+} from "@mesh-six/shared/registry/tasks";
 import type { Hono } from "hono";
 import { z } from "zod";
 import type { RouteModule } from "../app.ts";
@@ -27,9 +33,12 @@ const listQuery = z.strictObject({ limit: wholeNumber(1, 200).optional() });
 /**
  * The task API:
  * - `POST /tasks` `{capability, payload, priority?, timeout?, requestedBy?}` → `202 {taskId}`; the task
- *   starts as a `task.requested` event, exactly as one sent to the broker would.
+ *   is recorded as `requested` (so GET finds it at once), then starts as a `task.requested` event,
+ *   exactly as one sent to the broker would; the orchestrator takes the record over when it arrives.
  * - `GET /tasks/:id?wait=N` → the task (status, result or error, attempts); with `wait` it answers as soon
- *   as the task has finished, or after N seconds (at most 60) with what there is.
+ *   as the task has finished, or after N seconds (at most 60) with what there is. A task sent straight to
+ *   the broker as task.requested is not recorded until the orchestrator has it: until then GET answers
+ *   404, and `?wait=N` waits for it to appear.
  * - `GET /tasks?limit=N` → the newest tasks.
  */
 export const taskRoutes: RouteModule = (app: Hono, ctx: HttpContext) => {
@@ -58,17 +67,35 @@ export const taskRoutes: RouteModule = (app: Hono, ctx: HttpContext) => {
       return context.json({ error: message, field }, 400);
     }
     const taskId = crypto.randomUUID();
+    const now = ctx.clock.now();
+    // the request with the event's defaults (priority 5, timeout 120) filled in
+    const data = TaskRequested.schema.parse({ taskId, ...parsed.data });
     const event = TaskRequested.create({
       source: "/mesh-six/gateway",
       id: taskId,
       subject: taskId,
-      time: new Date(ctx.clock.now()).toISOString(),
-      data: { taskId, ...parsed.data },
+      time: new Date(now).toISOString(),
+      data,
     });
+    try {
+      await recordRequestedTask(ctx.db, {
+        id: taskId,
+        capability: data.capability,
+        payload: data.payload,
+        priority: data.priority,
+        timeoutSeconds: data.timeout,
+        ...(data.requestedBy ? { requestedBy: data.requestedBy } : {}),
+        at: now,
+      });
+    } catch (error) {
+      ctx.logger.error("could not record the task", { taskId, error: errorMessage(error) });
+      return context.json({ error: "the database could not store the task; try again shortly" }, 503);
+    }
     try {
       await ctx.publish(event);
     } catch (error) {
       ctx.logger.error("could not publish task.requested", { taskId, error: errorMessage(error) });
+      await forgetRequestedTask(ctx.db, taskId).catch(() => {});
       return context.json({ error: "the broker could not store the task; try again shortly" }, 503);
     }
     return context.json({ taskId, status: "requested", url: `/tasks/${taskId}` }, 202);
@@ -89,12 +116,12 @@ export const taskRoutes: RouteModule = (app: Hono, ctx: HttpContext) => {
     const signal = context.req.raw.signal;
     for (;;) {
       const task = await readTask(ctx.db, id);
-      if (task && task.status !== "dispatched") return context.json(view(task));
+      if (task && (task.status === "succeeded" || task.status === "failed")) return context.json(view(task));
       if (ctx.clock.now() >= until || signal.aborted) {
         if (task) return context.json(view(task));
         return context.json(
           {
-            error: `no task '${id}' (yet): the orchestrator has not received it. Tasks appear a moment after POST /tasks or a task.requested event; ask again with ?wait=N to wait for it.`,
+            error: `no task '${id}' (yet): POST /tasks records a task at once, but one sent to the broker as task.requested appears when the orchestrator has received it; ask again with ?wait=N to wait for it.`,
           },
           404,
         );
