@@ -1,4 +1,11 @@
-import { PingFired, TaskCompleted, TaskFailed, TaskRequested } from "@mesh-six/events";
+import {
+  PingFired,
+  TaskCompleted,
+  TaskDispatched,
+  TaskFailed,
+  TaskFinished,
+  TaskRequested,
+} from "@mesh-six/events";
 import { NonRetryableError } from "@mesh-six/shared/errors";
 import { defineFunction } from "@mesh-six/shared/function/define";
 import { onRequested, onResult, onSweep } from "./handlers.ts";
@@ -26,6 +33,7 @@ export const orchestrator = defineFunction({
       ],
     },
   ],
+  emits: [TaskDispatched, TaskFinished],
   delivery: { retry: 5, backoffPolicy: "exponential", backoffDelay: "PT0.2S" },
   schedules: [{ name: timeoutSchedule, schedule: "* * * * *" }],
   scaling: { minScale: 0, maxScale: 3, concurrency: 20, timeoutSeconds: 60 },
