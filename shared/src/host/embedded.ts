@@ -87,8 +87,14 @@ export async function startEmbeddedHost(settings: EmbeddedHostSettings): Promise
   const { functions, config } = settings;
   const clock = settings.clock ?? systemClock;
   const logger = settings.logger ?? createLogger({ level: config.LOG_LEVEL });
-  const db = settings.db ?? (await connectDb(config));
+  // the key-value store first: it checks in milliseconds, opening PGlite takes seconds
   const kv = settings.kv ?? (await connectKv(config, { clock }));
+  const db =
+    settings.db ??
+    (await connectDb(config).catch(async (error: unknown) => {
+      await kv.close();
+      throw error;
+    }));
   await migrate(db, settings.migrations);
   const llm = settings.llm ?? createLlm({ config, db, clock, logger: logger.child({ component: "llm" }) });
   const memory =
