@@ -20,7 +20,8 @@ import type { KafkaBroker } from "./kafka-broker.ts";
 /**
  * `mesh task` end to end with MESH_BROKER=kafka: the gateway publishes task.requested to
  * Kafka, the orchestrator's and general-agent's Triggers consume it as consumer groups,
- * the agent answers through an OpenAI-compatible server replaying recorded responses.
+ * the agent answers through an OpenAI-compatible server replaying hand-written responses
+ * in OpenAI's documented shape (test/fixtures/openai/README.md).
  */
 describe("mesh task on the kafka host", () => {
   let llm: ReplayServer;

@@ -15,7 +15,8 @@ import { type ReplayServer, startReplayServer } from "../fixtures/openai/replay-
 
 /**
  * `mesh task` end to end over HTTP: the CLI posts the task, the embedded host routes it,
- * general-agent asks an OpenAI-compatible server (replaying recorded responses) and the
+ * general-agent asks an OpenAI-compatible server (replaying hand-written responses in
+ * OpenAI's documented shape; test/fixtures/openai/README.md) and the
  * CLI prints the answer or the failure. Real time: nothing here is timed.
  */
 describe("mesh task against an OpenAI-compatible server", () => {
