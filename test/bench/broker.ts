@@ -13,15 +13,19 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { defineEvent } from "@mesh-six/events";
 import { loadConfig } from "@mesh-six/shared/config/env";
+import { createPgliteDb } from "@mesh-six/shared/db/pglite";
 import { defineFunction } from "@mesh-six/shared/function/define";
 import { startEmbeddedHost } from "@mesh-six/shared/host/embedded";
 import { serveHost } from "@mesh-six/shared/host/serve";
 import { silentLogger } from "@mesh-six/shared/log/logger";
 import { z } from "zod";
+import { countingDb, type QueryCounts } from "./counting-db.ts";
 import { percentile, round, writeResult } from "./stats.ts";
 
 const total = Number(process.env.BENCH_EVENTS ?? 2000);
 const concurrency = Number(process.env.BENCH_CONCURRENCY ?? 16);
+// BENCH_QUERIES=1 prints the statements sent per event, by SQL text, to stderr.
+const listQueries = process.env.BENCH_QUERIES === "1";
 
 const Ping = defineEvent("dev.meshsix.bench.pinged", {
   description: "benchmark event",
@@ -108,11 +112,22 @@ async function embedded() {
   });
   const dataDir = mkdtempSync(join(tmpdir(), "mesh-bench-"));
   const config = loadConfig({ MESH_DATA_DIR: dataDir, LOG_LEVEL: "error" });
-  const host = await startEmbeddedHost({ functions: [receiver], config, logger: silentLogger });
+  // the database the host would open itself (connectDb), counted
+  const { db, counts } = countingDb(await createPgliteDb({ dataDir: join(dataDir, "pglite") }));
+  const host = await startEmbeddedHost({ functions: [receiver], config, logger: silentLogger, db });
   const server = await serveHost(host, 0, "127.0.0.1");
   try {
+    const before = { statements: counts.statements, transactions: counts.transactions };
+    counts.byText.clear();
     const { seconds } = await drive(`http://127.0.0.1:${server.port}/mesh-six/default`, sink);
-    return summary(sink, seconds);
+    if (listQueries) printQueries(counts);
+    return {
+      ...summary(sink, seconds),
+      perEvent: {
+        statements: round((counts.statements - before.statements) / total, 2),
+        transactions: round((counts.transactions - before.transactions) / total, 2),
+      },
+    };
   } finally {
     await server.close();
     await host.stop();
@@ -120,11 +135,17 @@ async function embedded() {
   }
 }
 
+function printQueries(counts: QueryCounts): void {
+  const lines = [...counts.byText].sort((a, b) => b[1] - a[1]);
+  for (const [text, count] of lines)
+    process.stderr.write(`${(count / total).toFixed(2).padStart(7)}  ${text}\n`);
+}
+
 const bare = await baseline();
 const broker = await embedded();
 writeResult("broker", {
   description:
-    "ingress → handler through the embedded broker (PGlite on disk, HTTP ingress, Trigger match, durable delivery, inbox/outbox) vs a bare HTTP server calling the handler directly",
+    "ingress → handler through the embedded broker (PGlite on disk, HTTP ingress, Trigger match, durable delivery, inbox/outbox) vs a bare HTTP server calling the handler directly; perEvent counts the SQL statements (BEGIN and COMMIT included) and transactions per event",
   events: total,
   concurrency,
   baseline: bare,
