@@ -52,6 +52,7 @@ export async function learnFrom(
       {
         userId: exchange.userId,
         taskId: exchange.taskId,
+        traceId: ctx.trace.traceId,
         metadata: { taskId: exchange.taskId },
         ...(ctx.signal ? { signal: ctx.signal } : {}),
       },

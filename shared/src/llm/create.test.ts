@@ -1,5 +1,6 @@
 import { migrate } from "@mesh-six/sql";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { z } from "zod";
 import { type ReplayServer, startReplayServer } from "../../../test/fixtures/openai/replay-server.ts";
 import { createManualClock } from "../clock.ts";
 import { loadConfig } from "../config/env.ts";
@@ -169,6 +170,34 @@ describe("the LLM port", () => {
       type: "api_error",
       retryable: true,
     });
+  });
+
+  it("asks for structured output with the schema, and says so when the answer does not match it", async () => {
+    const schema = z.object({ answer: z.number() });
+    const error = await online()
+      .generateObject({ prompt: "What is 2+2?", schema, schemaName: "sum", context })
+      .catch((thrown: unknown) => thrown);
+    expect(server.received[0]?.body.response_format).toMatchObject({
+      type: "json_schema",
+      json_schema: { name: "sum", schema: { properties: { answer: { type: "number" } } } },
+    });
+    expect(error).toBeInstanceOf(LlmError);
+    expect(error).toMatchObject({ type: "api_error", retryable: true });
+    expect((error as Error).message).toContain("did not answer with an object matching the schema");
+    expect((error as Error).message).toContain('it answered "2 + 2 = 4."');
+    // The call itself succeeded and was paid for: one row, with its tokens.
+    const { rows } = await db.query("SELECT outcome, prompt_tokens, capability FROM llm_usage");
+    expect(rows).toEqual([{ outcome: "ok", prompt_tokens: 24, capability: "general-query" }]);
+  });
+
+  it("refuses structured output from the offline model without a call", async () => {
+    const llm = createLlm({ config: loadConfig({}), db });
+    const error = await llm
+      .generateObject({ prompt: "What is 2+2?", schema: z.object({ answer: z.number() }), context })
+      .catch((thrown: unknown) => thrown);
+    expect(error).toMatchObject({ type: "invalid_input", retryable: false });
+    expect((error as Error).message).toContain("answers only text, not structured output");
+    expect((await db.query("SELECT id FROM llm_usage")).rows).toEqual([]);
   });
 
   it("answers with the offline model when no endpoint is configured, at no cost", async () => {

@@ -1,5 +1,5 @@
 import { APICallError } from "@ai-sdk/provider";
-import { RetryError } from "ai";
+import { NoObjectGeneratedError, RetryError } from "ai";
 import { MeshError } from "../errors.ts";
 import type { LlmErrorType } from "./port.ts";
 
@@ -42,7 +42,8 @@ export function withCalls(error: LlmError, log: { calls: number; stopped: string
 /**
  * Maps whatever the AI SDK threw to an LlmError: 429 → rate_limited (retryable),
  * 5xx and network faults → api_error (retryable), 400/404/422 → invalid_input,
- * 401/403 → permission (not retryable), aborted → timeout (retryable). After the SDK's
+ * 401/403 → permission (not retryable), aborted → timeout (retryable), an answer that
+ * does not match the structured-output schema → api_error (retryable). After the SDK's
  * own retries, the last call's error decides.
  */
 export function toLlmError(error: unknown, signal?: AbortSignal): LlmError {
@@ -55,6 +56,16 @@ export function toLlmError(error: unknown, signal?: AbortSignal): LlmError {
       retryable: true,
       cause: error,
     });
+  }
+  if (NoObjectGeneratedError.isInstance(error)) {
+    // The call succeeded (and was recorded); the answer was not the object asked for.
+    const answer =
+      error.text === undefined ? "" : `; it answered ${JSON.stringify(error.text.slice(0, 200))}`;
+    return new LlmError(
+      "api_error",
+      `the LLM did not answer with an object matching the schema: ${error.message}${answer}`,
+      { retryable: true, cause: error },
+    );
   }
   if (APICallError.isInstance(error)) {
     const status = error.statusCode;

@@ -1,5 +1,6 @@
 import type { LanguageModelV4 } from "@ai-sdk/provider";
 import type { TaskError } from "@mesh-six/events";
+import type { FlexibleSchema } from "ai";
 
 /** Who a call is for: stored with its usage and cost. */
 export interface LlmCallContext {
@@ -41,6 +42,20 @@ export interface LlmResponse {
   readonly calls: number;
 }
 
+/** A request whose answer is an object matching `schema` (the AI SDK's `Output.object`). */
+export interface LlmObjectRequest<OBJECT> extends LlmRequest {
+  /** A zod schema (or any AI SDK schema); sent as `response_format` json_schema and checked on the answer. */
+  readonly schema: FlexibleSchema<OBJECT>;
+  /** Names the schema for the provider, e.g. "memories". */
+  readonly schemaName?: string;
+  readonly schemaDescription?: string;
+}
+
+export interface LlmObjectResponse<OBJECT> extends Omit<LlmResponse, "text"> {
+  /** The answer, parsed and checked against the schema. */
+  readonly object: OBJECT;
+}
+
 /** The LLM port: one call in, text, usage and cost out, recorded. */
 export interface Llm {
   readonly modelId: string;
@@ -49,6 +64,12 @@ export interface Llm {
   readonly model: LanguageModelV4;
   /** Throws LlmError, whose `type` and `retryable` map to a task.failed error. */
   generate(request: LlmRequest): Promise<LlmResponse>;
+  /**
+   * Structured output: the same retries and usage records as `generate`, the answer an
+   * object matching the schema. The offline model answers only text: it throws LlmError
+   * `invalid_input` without a call, so check `offline` and fall back to your own rules.
+   */
+  generateObject<OBJECT>(request: LlmObjectRequest<OBJECT>): Promise<LlmObjectResponse<OBJECT>>;
 }
 
 export type LlmErrorType = TaskError["type"];

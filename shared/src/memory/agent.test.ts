@@ -2,6 +2,7 @@ import { readFileSync } from "node:fs";
 import { migrate } from "@mesh-six/sql";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import {
+  loadRecordedResponses,
   type RecordedResponse,
   type ReplayServer,
   startReplayServer,
@@ -36,7 +37,7 @@ describe("an agent's memory (ctx.memory)", () => {
   beforeAll(async () => {
     db = await createPgliteDb();
     await migrate(db);
-    server = await startReplayServer([recorded]);
+    server = await startReplayServer([...loadRecordedResponses(), recorded]);
   });
   afterAll(async () => {
     await server.close();
@@ -108,7 +109,7 @@ describe("an agent's memory (ctx.memory)", () => {
     const memory = createMemory({ db, config, llm: createLlm({ config, db, clock }), clock }).forAgent(
       "general-agent",
     );
-    const learned = await memory.learn(conversation, { userId: "u1", taskId: "task-7" });
+    const learned = await memory.learn(conversation, { userId: "u1", taskId: "task-7", traceId: "trace-7" });
     expect(learned.extractedBy).toBe("llm");
     expect(learned.facts).toEqual([
       { content: "The user prefers concise answers.", kind: "preference" },
@@ -122,18 +123,70 @@ describe("an agent's memory (ctx.memory)", () => {
     expect(request?.body.messages?.[0]?.content).toContain("long-term memory");
     expect(request?.body.messages?.[1]?.content).toContain("User: I prefer concise answers.");
     const { rows } = await db.query(
-      "SELECT model, capability, task_id, user_id, prompt_tokens, outcome FROM llm_usage",
+      `SELECT model, agent_id, capability, task_id, user_id, trace_id, prompt_tokens, completion_tokens,
+              cost_usd::float8 AS cost, outcome FROM llm_usage`,
     );
     expect(rows).toEqual([
       {
         model: "gpt-4o-mini-2024-07-18",
+        agent_id: "general-agent",
         capability: "memory-extraction",
         task_id: "task-7",
         user_id: "u1",
+        trace_id: "trace-7",
         prompt_tokens: 236,
+        completion_tokens: 38,
+        cost: expect.closeTo((236 * 0.15 + 38 * 0.6) / 1e6, 12),
         outcome: "ok",
       },
     ]);
+  });
+
+  it("retries a rate-limited extraction within the retry budget, recording each call", async () => {
+    const config = loadConfig({ LLM_BASE_URL: server.baseURL, LLM_API_KEY: "sk-test" });
+    const memory = createMemory({ db, config, llm: createLlm({ config, db, clock }), clock }).forAgent(
+      "general-agent",
+    );
+    server.script("I prefer concise answers", ["error-429-tokens-per-minute", "chat-completion-memories"]);
+    const learned = await memory.learn(conversation, { userId: "u1", taskId: "task-8" });
+    expect(learned.extractedBy).toBe("llm");
+    expect(learned.facts.map((fact) => fact.kind)).toEqual(["preference", "profile"]);
+    expect(server.received).toHaveLength(2);
+    const { rows } = await db.query(
+      "SELECT outcome, agent_id, capability, task_id, user_id, prompt_tokens FROM llm_usage ORDER BY id",
+    );
+    const who = {
+      agent_id: "general-agent",
+      capability: "memory-extraction",
+      task_id: "task-8",
+      user_id: "u1",
+    };
+    expect(rows).toEqual([
+      { outcome: "rate_limited", ...who, prompt_tokens: 0 },
+      { outcome: "ok", ...who, prompt_tokens: 236 },
+    ]);
+  });
+
+  it("falls back to the rules when the rate limit outlasts the retry budget", async () => {
+    const config = loadConfig({
+      LLM_BASE_URL: server.baseURL,
+      LLM_API_KEY: "sk-test",
+      LLM_RETRY_BUDGET_SECONDS: "10",
+    });
+    const memory = createMemory({ db, config, llm: createLlm({ config, db, clock }), clock }).forAgent(
+      "general-agent",
+    );
+    // retry-after: 20 s, past the 10 s budget: one call, then the rules.
+    server.script("I prefer concise answers", ["error-429-rate-limit"]);
+    const learned = await memory.learn(conversation, { userId: "u1" });
+    expect(learned.extractedBy).toBe("rules");
+    expect(learned.facts.map((fact) => fact.content)).toEqual([
+      "The user prefers concise answers.",
+      "The user works as a platform engineer at Contoso.",
+    ]);
+    expect(server.received).toHaveLength(1);
+    const { rows } = await db.query("SELECT outcome, capability FROM llm_usage");
+    expect(rows).toEqual([{ outcome: "rate_limited", capability: "memory-extraction" }]);
   });
 
   it("falls back to the rules when the LLM cannot extract", async () => {

@@ -1,9 +1,7 @@
-import type { MeshConfig } from "../config/env.ts";
 import { errorMessage } from "../errors.ts";
 import type { Llm } from "../llm/port.ts";
-import type { Clock } from "../ports/clock.ts";
-import type { SqlExecutor } from "../ports/db.ts";
 import type { Logger } from "../ports/logger.ts";
+import { callContext } from "./call-context.ts";
 import { extractFactsWithLlm } from "./extract.ts";
 import type { AgentMemory, ExtractedFact, Learned, MemoryMatch, Remembered } from "./port.ts";
 import { extractByRules } from "./rules.ts";
@@ -13,10 +11,8 @@ export interface AgentMemorySettings {
   readonly agent: string;
   readonly enabled: boolean;
   readonly store: MemoryStore;
-  readonly db: SqlExecutor;
+  /** Distils conversations into facts (its calls recorded as capability `memory-extraction`). */
   readonly llm?: Llm;
-  readonly config?: Pick<MeshConfig, "LLM_PRICES">;
-  readonly clock?: Clock;
   readonly logger?: Logger;
 }
 
@@ -37,24 +33,10 @@ export function createAgentMemory(settings: AgentMemorySettings): AgentMemory {
     const llm = settings.llm;
     if (!llm || llm.offline) return { facts: extractByRules(conversation), extractedBy: "rules" };
     try {
-      const facts = await extractFactsWithLlm(
-        {
-          llm,
-          db: settings.db,
-          ...(settings.config ? { config: settings.config } : {}),
-          ...(settings.clock ? { clock: settings.clock } : {}),
-        },
-        conversation,
-        {
-          context: {
-            agentId: agent,
-            capability: "memory-extraction",
-            ...(options.taskId ? { taskId: options.taskId } : {}),
-            ...(options.userId ? { userId: options.userId } : {}),
-          },
-          ...(options.signal ? { signal: options.signal } : {}),
-        },
-      );
+      const facts = await extractFactsWithLlm({ llm }, conversation, {
+        context: callContext(agent, "memory-extraction", options),
+        ...(options.signal ? { signal: options.signal } : {}),
+      });
       return { facts, extractedBy: "llm" };
     } catch (error) {
       if (options.signal?.aborted) throw error;

@@ -67,10 +67,7 @@ export function createMemory(settings: MemorySettings): MemoryService {
           agent,
           enabled: isEnabled(agent),
           store,
-          db,
-          config,
           ...(settings.llm ? { llm: settings.llm } : {}),
-          ...(settings.clock ? { clock: settings.clock } : {}),
           ...(settings.logger ? { logger: settings.logger.child({ component: "memory", agent }) } : {}),
         });
         agents.set(agent, memory);

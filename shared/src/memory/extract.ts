@@ -1,13 +1,5 @@
-import { generateText, Output } from "ai";
 import { z } from "zod";
-import { systemClock } from "../clock.ts";
-import type { MeshConfig } from "../config/env.ts";
-import { toLlmError } from "../llm/errors.ts";
 import type { Llm, LlmCallContext } from "../llm/port.ts";
-import { costOf, defaultPrices, priceOf } from "../llm/prices.ts";
-import { recordLlmCall } from "../llm/usage.ts";
-import type { Clock } from "../ports/clock.ts";
-import type { SqlExecutor } from "../ports/db.ts";
 import type { ConversationMessage, ExtractedFact } from "./port.ts";
 import { maxMemoryLength } from "./store.ts";
 
@@ -41,66 +33,33 @@ Rules:
 - At most 5 facts; an empty list when nothing is worth remembering (questions alone are not facts).`;
 
 export interface ExtractionSettings {
+  /** Its retries (LLM_MAX_RETRIES within LLM_RETRY_BUDGET_SECONDS) and usage records apply. */
   readonly llm: Llm;
-  /** Where the call's usage is recorded (`llm_usage`, `mesh_events`). */
-  readonly db: SqlExecutor;
-  readonly config?: Pick<MeshConfig, "LLM_PRICES">;
-  readonly clock?: Clock;
 }
 
 /**
  * Distils a conversation into standalone facts with the LLM's structured output
- * (`generateText` with `Output.object` and a zod schema), recorded like every LLM call.
- * Throws LlmError when the call fails.
+ * (`llm.generateObject` with a zod schema): retried and recorded like every LLM call,
+ * one `llm_usage` row per HTTP call under the request's context (capability
+ * `memory-extraction`). Throws LlmError when the call fails, or at once for the offline model.
  */
 export async function extractFactsWithLlm(
   settings: ExtractionSettings,
   conversation: readonly ConversationMessage[],
   request: { readonly context: LlmCallContext; readonly signal?: AbortSignal; readonly max?: number },
 ): Promise<ExtractedFact[]> {
-  const { llm, db } = settings;
-  const clock = settings.clock ?? systemClock;
-  const started = clock.now();
-  const prices = { ...defaultPrices, ...settings.config?.LLM_PRICES };
-  const record = (
-    outcome: Parameters<typeof recordLlmCall>[1]["outcome"],
-    tokens: { promptTokens: number; completionTokens: number },
-    modelId: string,
-    error?: string,
-  ) =>
-    recordLlmCall(db, {
-      modelId,
-      offline: llm.offline,
-      usage: { ...tokens, costUsd: costOf(priceOf(prices, modelId) ?? priceOf(prices, llm.modelId), tokens) },
-      durationMs: clock.now() - started,
-      outcome,
-      context: request.context,
-      at: clock.now(),
-      ...(error ? { error } : {}),
-    });
-  try {
-    const result = await generateText({
-      model: llm.model,
-      instructions: extractionInstructions,
-      prompt: transcript(conversation),
-      output: Output.object({ schema: extractedFactsSchema, name: "memories" }),
-      temperature: 0,
-      maxRetries: 0,
-      ...(request.signal ? { abortSignal: request.signal } : {}),
-    });
-    await record(
-      "ok",
-      { promptTokens: result.usage.inputTokens ?? 0, completionTokens: result.usage.outputTokens ?? 0 },
-      result.response.modelId || llm.modelId,
-    );
-    return result.output.facts
-      .slice(0, request.max ?? 5)
-      .map((fact) => ({ ...fact, content: fact.content.trim() }));
-  } catch (thrown) {
-    const error = toLlmError(thrown, request.signal);
-    await record(error.type, { promptTokens: 0, completionTokens: 0 }, llm.modelId, error.message);
-    throw error;
-  }
+  const response = await settings.llm.generateObject({
+    instructions: extractionInstructions,
+    prompt: transcript(conversation),
+    schema: extractedFactsSchema,
+    schemaName: "memories",
+    temperature: 0,
+    context: request.context,
+    ...(request.signal ? { signal: request.signal } : {}),
+  });
+  return response.object.facts
+    .slice(0, request.max ?? 5)
+    .map((fact) => ({ ...fact, content: fact.content.trim() }));
 }
 
 /** The conversation as the extraction prompt shows it. */

@@ -85,6 +85,8 @@ export interface LearnOptions {
   readonly metadata?: Readonly<Record<string, unknown>>;
   /** Passed to the LLM usage record. */
   readonly taskId?: string;
+  /** Passed to the LLM usage record and its `llm.call` event. */
+  readonly traceId?: string;
   readonly signal?: AbortSignal;
 }
 
