@@ -1,14 +1,13 @@
-import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
+import { loadRecordedResponse } from "../../../test/fixtures/openai/replay-server.ts";
 import { loadConfig } from "../config/env.ts";
 import { ConfigError } from "../errors.ts";
 import { LlmError } from "../llm/errors.ts";
 import { createEmbedder } from "./create.ts";
 import { localEmbedding } from "./local-model.ts";
 
-const recorded = JSON.parse(
-  readFileSync(new URL("./__fixtures__/openai-embeddings.json", import.meta.url), "utf8"),
-) as { status: number; headers: Record<string, string>; body: unknown };
+// Hand-written in the shape OpenAI documents for POST /v1/embeddings, not recorded (see its provenance).
+const documented = loadRecordedResponse(new URL("./__fixtures__/openai-embeddings.json", import.meta.url));
 
 interface Sent {
   readonly url: string;
@@ -16,8 +15,8 @@ interface Sent {
   readonly body: Record<string, unknown>;
 }
 
-/** A fetch that answers like the OpenAI API did (the recorded response) and keeps what was sent. */
-function recordingFetch(status = recorded.status, body: unknown = recorded.body) {
+/** A fetch that answers with the fixture (OpenAI's documented shape) and keeps what was sent. */
+function recordingFetch(status = documented.status, body: unknown = documented.body) {
   const sent: Sent[] = [];
   const fetch = (async (input: string | URL | Request, init?: RequestInit) => {
     const headers = new Headers(init?.headers);
@@ -26,7 +25,7 @@ function recordingFetch(status = recorded.status, body: unknown = recorded.body)
       authorization: headers.get("authorization"),
       body: JSON.parse(String(init?.body)) as Record<string, unknown>,
     });
-    return new Response(JSON.stringify(body), { status, headers: recorded.headers });
+    return new Response(JSON.stringify(body), { status, headers: documented.headers });
   }) as typeof globalThis.fetch;
   return { fetch, sent };
 }

@@ -1,9 +1,8 @@
-import { readFileSync } from "node:fs";
 import { migrate } from "@mesh-six/sql";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import {
+  loadRecordedResponse,
   loadRecordedResponses,
-  type RecordedResponse,
   type ReplayServer,
   startReplayServer,
 } from "../../../test/fixtures/openai/replay-server.ts";
@@ -15,12 +14,10 @@ import type { Db } from "../ports/db.ts";
 import { createMemory } from "./create.ts";
 import { formatMemories } from "./prompt.ts";
 
-const recorded: RecordedResponse = {
-  name: "chat-completion-memories",
-  ...(JSON.parse(
-    readFileSync(new URL("./__fixtures__/chat-completion-memories.json", import.meta.url), "utf8"),
-  ) as Omit<RecordedResponse, "name">),
-};
+// The structured-output answer, hand-written in the shape OpenAI documents (see its provenance).
+const memoriesResponse = loadRecordedResponse(
+  new URL("./__fixtures__/chat-completion-memories.json", import.meta.url),
+);
 const conversation = [
   {
     role: "user" as const,
@@ -37,7 +34,7 @@ describe("an agent's memory (ctx.memory)", () => {
   beforeAll(async () => {
     db = await createPgliteDb();
     await migrate(db);
-    server = await startReplayServer([...loadRecordedResponses(), recorded]);
+    server = await startReplayServer([...loadRecordedResponses(), memoriesResponse]);
   });
   afterAll(async () => {
     await server.close();
