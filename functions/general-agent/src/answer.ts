@@ -52,7 +52,7 @@ export async function answer(event: MeshEvent, ctx: FunctionContext): Promise<re
   const llm = llmFor(ctx);
   const userId = userOf(task.payload);
   try {
-    const remembered = await withMemories(ctx, instructions, question, userId);
+    const remembered = await withMemories(ctx, instructions, question, userId, task.taskId);
     const response = await llm.generate({
       prompt: question,
       instructions: remembered.instructions,

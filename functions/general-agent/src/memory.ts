@@ -18,11 +18,14 @@ export async function withMemories(
   instructions: string,
   question: string,
   userId: string | undefined,
+  taskId?: string,
 ): Promise<{ instructions: string; recalled: number }> {
   if (!ctx.memory?.enabled) return { instructions, recalled: 0 };
   try {
     const memories = await ctx.memory.recall(question, {
       userId: userId ?? null,
+      traceId: ctx.trace.traceId,
+      ...(taskId ? { taskId } : {}),
       ...(ctx.signal ? { signal: ctx.signal } : {}),
     });
     const block = formatMemories(memories);

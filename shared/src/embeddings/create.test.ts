@@ -106,6 +106,7 @@ describe("createEmbedder", () => {
       config: loadConfig({
         EMBEDDING_BASE_URL: "http://llm.test/v1",
         EMBEDDING_MODEL: "text-embedding-3-small",
+        LLM_MAX_RETRIES: "0",
       }),
       fetch,
     });

@@ -1,11 +1,17 @@
 import { createOpenAI } from "@ai-sdk/openai";
 import type { EmbeddingModelV4 } from "@ai-sdk/provider";
-import { embedMany } from "ai";
+import { embedMany, wrapEmbeddingModel } from "ai";
+import { systemClock } from "../clock.ts";
 import type { MeshConfig } from "../config/env.ts";
 import { ConfigError } from "../errors.ts";
-import { toLlmError } from "../llm/errors.ts";
+import { toLlmError, withCalls } from "../llm/errors.ts";
+import { embeddingRetryGuard, type LlmRetryPolicy, type RetryLog } from "../llm/retry.ts";
+import type { Clock } from "../ports/clock.ts";
+import type { SqlExecutor } from "../ports/db.ts";
+import type { Logger } from "../ports/logger.ts";
 import { createLocalEmbeddingModel, localEmbeddingModelId } from "./local-model.ts";
 import type { Embedder, EmbedOptions } from "./port.ts";
+import { createEmbeddingUsage } from "./usage.ts";
 
 export type EmbedderConfig = Pick<
   MeshConfig,
@@ -15,13 +21,21 @@ export type EmbedderConfig = Pick<
   | "EMBEDDING_BASE_URL"
   | "EMBEDDING_API_KEY"
   | "EMBEDDING_DIMENSIONS"
->;
+> &
+  Partial<Pick<MeshConfig, "LLM_PRICES" | "LLM_MAX_RETRIES" | "LLM_RETRY_BUDGET_SECONDS">>;
 
 export interface EmbedderSettings {
   readonly config: EmbedderConfig;
   readonly fetch?: typeof fetch;
   /** Use this model instead of the one the configuration names. */
   readonly model?: EmbeddingModelV4;
+  /**
+   * Where the calls of a configured embedding model are recorded (`llm_usage` and
+   * `mesh_events`, like LLM calls); nothing is recorded without it.
+   */
+  readonly db?: SqlExecutor;
+  readonly clock?: Clock;
+  readonly logger?: Logger;
 }
 
 // OpenAI's text-embedding-3 models shorten their vectors on request; other models
@@ -31,30 +45,64 @@ const shortenable = /^text-embedding-3/;
 /**
  * Embeddings through the AI SDK: `@ai-sdk/openai`'s embedding model at EMBEDDING_BASE_URL
  * (else LLM_BASE_URL) when EMBEDDING_MODEL is set, the deterministic local embedder
- * otherwise. Every vector is checked against EMBEDDING_DIMENSIONS. No SDK retries: the
- * broker retries deliveries.
+ * otherwise. Every vector is checked against EMBEDDING_DIMENSIONS.
+ *
+ * A configured model is called like the LLM: rate limits and server faults are retried
+ * (LLM_MAX_RETRIES within LLM_RETRY_BUDGET_SECONDS; none when the config leaves them
+ * out), and with `db` every HTTP call is one `llm_usage` row: the model the server names,
+ * its prompt tokens (no completion tokens), the cost from the price table (LLM_PRICES
+ * over the built-in one), and the caller's `context` (agent, capability, task, user) as
+ * far as it is known. The local embedder makes no call and costs nothing, so it records
+ * nothing: one row per recall would only bury the calls that cost money.
  */
 export function createEmbedder(settings: EmbedderSettings): Embedder {
   const { config } = settings;
+  const clock = settings.clock ?? systemClock;
   const dimensions = config.EMBEDDING_DIMENSIONS;
   const model = settings.model ?? configuredModel(settings);
   const local = model.modelId === localEmbeddingModelId;
   const sendDimensions = !local && shortenable.test(model.modelId);
+  const policy: LlmRetryPolicy = {
+    maxRetries: local ? 0 : (config.LLM_MAX_RETRIES ?? 0),
+    budgetMs: (config.LLM_RETRY_BUDGET_SECONDS ?? 0) * 1000,
+  };
+  const usage = createEmbeddingUsage({
+    modelId: model.modelId,
+    clock,
+    ...(settings.db && !local ? { db: settings.db } : {}),
+    ...(config.LLM_PRICES ? { prices: config.LLM_PRICES } : {}),
+    ...(settings.logger ? { logger: settings.logger } : {}),
+  });
 
   const embedAll = async (texts: readonly string[], options: EmbedOptions = {}): Promise<number[][]> => {
     if (texts.length === 0) return [];
+    const context = options.context ?? {};
+    const log: RetryLog = { calls: 0, stopped: undefined };
+    const started = clock.now();
     let embeddings: number[][];
     try {
       const result = await embedMany({
-        model,
+        model: local
+          ? model
+          : wrapEmbeddingModel({
+              model,
+              middleware: embeddingRetryGuard({
+                policy,
+                clock,
+                log,
+                onCall: (call) => usage.recordCall(call, context, options.signal),
+              }),
+            }),
         values: [...texts],
-        maxRetries: 0,
+        maxRetries: policy.maxRetries,
         ...(sendDimensions ? { dimensions } : {}),
         ...(options.signal ? { abortSignal: options.signal } : {}),
       });
       embeddings = result.embeddings;
-    } catch (error) {
-      throw toLlmError(error, options.signal);
+    } catch (thrown) {
+      const error = withCalls(toLlmError(thrown, options.signal), log);
+      if (log.calls === 0) await usage.recordUnsent(error, context, clock.now() - started);
+      throw error;
     }
     for (const embedding of embeddings) {
       if (embedding.length !== dimensions) {

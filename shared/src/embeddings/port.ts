@@ -1,7 +1,13 @@
 import type { EmbeddingModelV4 } from "@ai-sdk/provider";
+import type { LlmCallContext } from "../llm/port.ts";
 
 export interface EmbedOptions {
   readonly signal?: AbortSignal;
+  /**
+   * Who the embedding is for (agent, capability, task, user), stored with the call's
+   * usage when a configured model makes it; the row has no agent when it is not given.
+   */
+  readonly context?: Partial<LlmCallContext>;
 }
 
 /** Turns text into vectors of a fixed length, through the AI SDK's `embed` / `embedMany`. */

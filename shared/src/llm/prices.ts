@@ -1,7 +1,7 @@
 import { offlineModelId } from "./offline-model.ts";
 import type { LlmUsage } from "./port.ts";
 
-/** USD per million tokens, prompt (input) and completion (output). */
+/** USD per million tokens, prompt (input) and completion (output; 0 for embedding models). */
 export interface ModelPrice {
   readonly input: number;
   readonly output: number;
@@ -16,6 +16,9 @@ export const defaultPrices: PriceTable = {
   "gpt-4o": { input: 2.5, output: 10 },
   "gpt-4.1-mini": { input: 0.4, output: 1.6 },
   "gpt-4.1": { input: 2, output: 8 },
+  "text-embedding-3-small": { input: 0.02, output: 0 },
+  "text-embedding-3-large": { input: 0.13, output: 0 },
+  "text-embedding-ada-002": { input: 0.1, output: 0 },
 };
 
 /**

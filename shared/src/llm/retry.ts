@@ -1,5 +1,9 @@
-import { APICallError, type LanguageModelV4GenerateResult } from "@ai-sdk/provider";
-import type { LanguageModelMiddleware } from "ai";
+import {
+  APICallError,
+  type EmbeddingModelV4Result,
+  type LanguageModelV4GenerateResult,
+} from "@ai-sdk/provider";
+import type { EmbeddingModelMiddleware, LanguageModelMiddleware } from "ai";
 import type { Clock } from "../ports/clock.ts";
 
 /** How an LLM call retries within one request (LLM_MAX_RETRIES, LLM_RETRY_BUDGET_SECONDS). */
@@ -33,10 +37,16 @@ export function sdkRetryDelayMs(headers: Record<string, string> | undefined, ret
 }
 
 /** One HTTP call the SDK made for a request: the model's answer or the error it threw. */
-export type ObservedCall = { readonly durationMs: number } & (
-  | { readonly ok: true; readonly result: LanguageModelV4GenerateResult }
+export type ObservedCallOf<RESULT> = { readonly durationMs: number } & (
+  | { readonly ok: true; readonly result: RESULT }
   | { readonly ok: false; readonly error: unknown }
 );
+
+/** One call of a language model (`doGenerate`). */
+export type ObservedCall = ObservedCallOf<LanguageModelV4GenerateResult>;
+
+/** One call of an embedding model (`doEmbed`). */
+export type ObservedEmbeddingCall = ObservedCallOf<EmbeddingModelV4Result>;
 
 /** What happened to one request across its calls, filled in by the middleware. */
 export interface RetryLog {
@@ -53,28 +63,47 @@ export interface RetryLog {
  * the error is passed on marked not retryable, so the SDK stops and the request fails
  * at once with the server's error (the task-level retry decides what happens next).
  */
-export function retryGuard(settings: {
+export function retryGuard(
+  settings: RetryGuardSettings<LanguageModelV4GenerateResult>,
+): LanguageModelMiddleware {
+  const guarded = guardCalls(settings);
+  return { wrapGenerate: ({ doGenerate }) => guarded(doGenerate) };
+}
+
+/**
+ * The same guard for an embedding model (`embed` / `embedMany`): each `doEmbed` call is
+ * reported and kept within the budget. `embedMany` may split a long list into several
+ * calls; they share one log and budget.
+ */
+export function embeddingRetryGuard(
+  settings: RetryGuardSettings<EmbeddingModelV4Result>,
+): EmbeddingModelMiddleware {
+  const guarded = guardCalls(settings);
+  return { specificationVersion: "v4", wrapEmbed: ({ doEmbed }) => guarded(doEmbed) };
+}
+
+export interface RetryGuardSettings<RESULT> {
   readonly policy: LlmRetryPolicy;
   readonly clock: Clock;
   readonly log: RetryLog;
-  readonly onCall: (call: ObservedCall) => Promise<void>;
-}): LanguageModelMiddleware {
+  readonly onCall: (call: ObservedCallOf<RESULT>) => Promise<void>;
+}
+
+function guardCalls<RESULT>(settings: RetryGuardSettings<RESULT>) {
   const { policy, clock, log } = settings;
   const started = clock.now();
-  return {
-    async wrapGenerate({ doGenerate }) {
-      const callStarted = clock.now();
-      log.calls += 1;
-      let result: LanguageModelV4GenerateResult;
-      try {
-        result = await doGenerate();
-      } catch (error) {
-        await settings.onCall({ ok: false, error, durationMs: clock.now() - callStarted });
-        throw stopWhenOverBudget(error);
-      }
-      await settings.onCall({ ok: true, result, durationMs: clock.now() - callStarted });
-      return result;
-    },
+  return async (call: () => PromiseLike<RESULT>): Promise<RESULT> => {
+    const callStarted = clock.now();
+    log.calls += 1;
+    let result: RESULT;
+    try {
+      result = await call();
+    } catch (error) {
+      await settings.onCall({ ok: false, error, durationMs: clock.now() - callStarted });
+      throw stopWhenOverBudget(error);
+    }
+    await settings.onCall({ ok: true, result, durationMs: clock.now() - callStarted });
+    return result;
   };
 
   function stopWhenOverBudget(error: unknown): unknown {

@@ -9,7 +9,8 @@ export interface LlmCallRecord {
   readonly durationMs: number;
   /** "ok", or the error type of a failed call. */
   readonly outcome: "ok" | LlmErrorType;
-  readonly context: LlmCallContext;
+  /** Who the call was for; an embedding made outside any agent (e.g. a gateway search) has no agent. */
+  readonly context: Partial<LlmCallContext>;
   /** Milliseconds since the epoch. */
   readonly at: number;
   readonly error?: string;
@@ -30,7 +31,7 @@ export async function recordLlmCall(db: SqlExecutor, call: LlmCallRecord): Promi
       usage.costUsd,
       Math.round(call.durationMs),
       call.outcome,
-      context.agentId,
+      context.agentId ?? null,
       context.capability ?? null,
       context.taskId ?? null,
       context.userId ?? null,
@@ -41,7 +42,7 @@ export async function recordLlmCall(db: SqlExecutor, call: LlmCallRecord): Promi
   );
   await recordMeshEvent(db, {
     kind: "llm.call",
-    functionName: context.agentId,
+    ...(context.agentId ? { functionName: context.agentId } : {}),
     ...(context.traceId ? { traceId: context.traceId } : {}),
     ...(context.taskId ? { subject: context.taskId } : {}),
     data: {

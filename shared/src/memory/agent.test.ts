@@ -15,8 +15,12 @@ import { createMemory } from "./create.ts";
 import { formatMemories } from "./prompt.ts";
 
 // The structured-output answer, hand-written in the shape OpenAI documents (see its provenance).
-const memoriesResponse = loadRecordedResponse(
-  new URL("./__fixtures__/chat-completion-memories.json", import.meta.url),
+const fixture = (name: string) =>
+  loadRecordedResponse(new URL(`./__fixtures__/${name}.json`, import.meta.url));
+const memoriesResponse = fixture("chat-completion-memories");
+// POST /v1/embeddings answers (4 numbers each) for the two extracted facts and a question.
+const embeddingResponses = ["embeddings-preference", "embeddings-profile", "embeddings-recall-query"].map(
+  fixture,
 );
 const conversation = [
   {
@@ -34,7 +38,7 @@ describe("an agent's memory (ctx.memory)", () => {
   beforeAll(async () => {
     db = await createPgliteDb();
     await migrate(db);
-    server = await startReplayServer([...loadRecordedResponses(), memoriesResponse]);
+    server = await startReplayServer([...loadRecordedResponses(), memoriesResponse, ...embeddingResponses]);
   });
   afterAll(async () => {
     await server.close();
@@ -184,6 +188,72 @@ describe("an agent's memory (ctx.memory)", () => {
     expect(server.received).toHaveLength(1);
     const { rows } = await db.query("SELECT outcome, capability FROM llm_usage");
     expect(rows).toEqual([{ outcome: "rate_limited", capability: "memory-extraction" }]);
+  });
+
+  it("records the calls of a configured embedding model per agent, capability, task and user", async () => {
+    const config = loadConfig({
+      LLM_BASE_URL: server.baseURL,
+      LLM_API_KEY: "sk-test",
+      EMBEDDING_MODEL: "text-embedding-3-small",
+      EMBEDDING_DIMENSIONS: "4",
+    });
+    const service = createMemory({ db, config, llm: createLlm({ config, db, clock }), clock });
+    const memory = service.forAgent("general-agent");
+    expect(memory.embedder).toEqual({ modelId: "text-embedding-3-small", local: false });
+    const learned = await memory.learn(conversation, { userId: "u1", taskId: "task-9", traceId: "trace-9" });
+    expect(learned.remembered.map((entry) => entry.action)).toEqual(["inserted", "inserted"]);
+    const recalled = await memory.recall("Could you keep your answers concise?", {
+      userId: "u1",
+      taskId: "task-10",
+    });
+    expect(recalled[0]?.content).toBe("The user prefers concise answers.");
+    // The gateway searches the store directly, for no agent in particular.
+    await service.store.search("Could you keep your answers concise?", { userId: "u1" });
+
+    expect(server.received.map((request) => request.path)).toEqual([
+      "/v1/chat/completions",
+      "/v1/embeddings",
+      "/v1/embeddings",
+      "/v1/embeddings",
+      "/v1/embeddings",
+    ]);
+    const { rows } = await db.query(
+      `SELECT model, prompt_tokens, completion_tokens, cost_usd::float8 AS cost, agent_id, capability, task_id,
+              user_id, trace_id FROM llm_usage ORDER BY id`,
+    );
+    const embedding = (tokens: number) => ({
+      model: "text-embedding-3-small",
+      prompt_tokens: tokens,
+      completion_tokens: 0,
+      cost: expect.closeTo((tokens * 0.02) / 1e6, 12),
+    });
+    const learning = { agent_id: "general-agent", task_id: "task-9", user_id: "u1", trace_id: "trace-9" };
+    expect(rows).toEqual([
+      expect.objectContaining({
+        model: "gpt-4o-mini-2024-07-18",
+        capability: "memory-extraction",
+        ...learning,
+      }),
+      { ...embedding(6), capability: "memory-storage", ...learning },
+      { ...embedding(11), capability: "memory-storage", ...learning },
+      // One query embedding for recall's two searches (similar, then standing preferences).
+      {
+        ...embedding(7),
+        capability: "memory-recall",
+        agent_id: "general-agent",
+        task_id: "task-10",
+        user_id: "u1",
+        trace_id: null,
+      },
+      {
+        ...embedding(7),
+        capability: "memory-search",
+        agent_id: null,
+        task_id: null,
+        user_id: null,
+        trace_id: null,
+      },
+    ]);
   });
 
   it("falls back to the rules when the LLM cannot extract", async () => {

@@ -57,9 +57,15 @@ export function createAgentMemory(settings: AgentMemorySettings): AgentMemory {
       if (!enabled || query.trim() === "") return [];
       const userId = options.userId ?? null;
       const signal = options.signal ? { signal: options.signal } : {};
+      // One query embedding for both searches, recorded as the agent's memory-recall.
+      const embedding = await store.embedder.embed(query, {
+        context: callContext(agent, "memory-recall", options),
+        ...signal,
+      });
       const similar = await store.search(query, {
         agent,
         userId,
+        embedding,
         limit: options.limit ?? 5,
         touch: true,
         ...(options.minScore === undefined ? {} : { minScore: options.minScore }),
@@ -69,6 +75,7 @@ export function createAgentMemory(settings: AgentMemorySettings): AgentMemory {
       const standing = await store.search(query, {
         agent,
         userId,
+        embedding,
         kinds: standingKinds,
         minScore: -1,
         limit: standingLimit,
@@ -90,6 +97,7 @@ export function createAgentMemory(settings: AgentMemorySettings): AgentMemory {
             userId: options.userId ?? null,
             content: fact.content,
             metadata: { ...options.metadata, kind: fact.kind, extractedBy },
+            context: callContext(agent, "memory-storage", options),
             ...(options.signal ? { signal: options.signal } : {}),
           }),
         );
@@ -103,7 +111,13 @@ export function createAgentMemory(settings: AgentMemorySettings): AgentMemory {
     },
 
     search: (query, options = {}) =>
-      enabled ? store.search(query, { agent, ...options }) : Promise.resolve([]),
+      enabled
+        ? store.search(query, {
+            agent,
+            ...options,
+            context: { agentId: agent, capability: "memory-search", ...options.context },
+          })
+        : Promise.resolve([]),
     forget: (id) => store.forget(id),
   };
 }

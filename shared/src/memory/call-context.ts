@@ -1,7 +1,7 @@
 import type { LlmCallContext } from "../llm/port.ts";
 
 /** What a memory operation spends LLM and embedding calls on, as `llm_usage.capability` shows it. */
-export type MemoryCapability = "memory-extraction" | "memory-recall" | "memory-storage";
+export type MemoryCapability = "memory-extraction" | "memory-recall" | "memory-search" | "memory-storage";
 
 /** Who a memory operation's calls are for: the agent, what for, and the task, user and trace when known. */
 export function callContext(

@@ -13,7 +13,10 @@ import { createMemoryStore, type MemoryStore } from "./store.ts";
 export interface MemorySettings {
   readonly db: Db;
   readonly config: MeshConfig;
-  /** Defaults to the configured embedder (`createEmbedder`): the local one when EMBEDDING_MODEL is unset. */
+  /**
+   * Defaults to the configured embedder (`createEmbedder`, its calls recorded on `db`):
+   * the local one when EMBEDDING_MODEL is unset.
+   */
   readonly embedder?: Embedder;
   /** Distils conversations into facts; the offline rules when absent or offline. */
   readonly llm?: Llm;
@@ -43,8 +46,16 @@ export interface MemoryService {
  */
 export function createMemory(settings: MemorySettings): MemoryService {
   const { db, config } = settings;
+  // Calls of a configured embedding model are recorded in llm_usage on the host's database.
   const embedder =
-    settings.embedder ?? createEmbedder({ config, ...(settings.fetch ? { fetch: settings.fetch } : {}) });
+    settings.embedder ??
+    createEmbedder({
+      config,
+      db,
+      ...(settings.fetch ? { fetch: settings.fetch } : {}),
+      ...(settings.clock ? { clock: settings.clock } : {}),
+      ...(settings.logger ? { logger: settings.logger } : {}),
+    });
   const store = createMemoryStore({
     db,
     embedder,

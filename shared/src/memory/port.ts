@@ -1,3 +1,5 @@
+import type { LlmCallContext } from "../llm/port.ts";
+
 /** What a memory says about: how the user wants things, who they are, or anything else. */
 export type MemoryKind = "preference" | "profile" | "fact";
 
@@ -39,6 +41,13 @@ export interface MemorySearch extends MemoryFilter {
   /** Record the matches as used now (`last_used_at`); off by default. */
   readonly touch?: boolean;
   readonly signal?: AbortSignal;
+  /**
+   * Who the search is for, stored with the query embedding's usage when a configured
+   * embedding model makes it (capability `memory-search` unless given; no agent unless given).
+   */
+  readonly context?: Partial<LlmCallContext>;
+  /** The query's vector when the caller has it already (recall embeds once for two searches). */
+  readonly embedding?: readonly number[];
 }
 
 export interface NewMemory {
@@ -47,6 +56,11 @@ export interface NewMemory {
   readonly content: string;
   readonly metadata?: Readonly<Record<string, unknown>>;
   readonly signal?: AbortSignal;
+  /**
+   * Who it is stored for, with the embedding's usage when a configured embedding model
+   * makes it (by default the agent, capability `memory-storage` and the user).
+   */
+  readonly context?: Partial<LlmCallContext>;
 }
 
 /** `inserted` a new memory, or `updated` a near-identical one already there. */
@@ -76,6 +90,10 @@ export interface RecallOptions {
   readonly minScore?: number;
   /** Also include the user's standing preferences and profile facts, however similar (default true). */
   readonly standing?: boolean;
+  /** The task it is for: stored with the query embedding's usage. */
+  readonly taskId?: string;
+  /** Stored with the query embedding's usage and its `llm.call` event. */
+  readonly traceId?: string;
   readonly signal?: AbortSignal;
 }
 
@@ -83,9 +101,9 @@ export interface LearnOptions {
   readonly userId?: string | null;
   /** Stored with every fact, e.g. `{ taskId }`. */
   readonly metadata?: Readonly<Record<string, unknown>>;
-  /** Passed to the LLM usage record. */
+  /** Stored with the usage of the extraction and of the facts' embeddings. */
   readonly taskId?: string;
-  /** Passed to the LLM usage record and its `llm.call` event. */
+  /** Stored with the usage records and their `llm.call` events. */
   readonly traceId?: string;
   readonly signal?: AbortSignal;
 }

@@ -1,7 +1,8 @@
 import { systemClock } from "../clock.ts";
 import { toVector } from "../db/vector.ts";
-import type { Embedder } from "../embeddings/port.ts";
+import type { Embedder, EmbedOptions } from "../embeddings/port.ts";
 import { NonRetryableError } from "../errors.ts";
+import type { LlmCallContext } from "../llm/port.ts";
 import type { Clock } from "../ports/clock.ts";
 import type { Db, SqlExecutor } from "../ports/db.ts";
 import type { Logger } from "../ports/logger.ts";
@@ -79,7 +80,16 @@ export function createMemoryStore(settings: MemoryStoreSettings): MemoryStore {
       const content = checkedContent(memory.content);
       if (!memory.agent) throw new NonRetryableError("a memory needs the agent that learned it");
       await ready();
-      const embedding = toVector(await embedder.embed(content, signalOf(memory)));
+      const embedding = toVector(
+        await embedder.embed(
+          content,
+          embedOptions(memory, {
+            agentId: memory.agent,
+            capability: "memory-storage",
+            ...(memory.userId ? { userId: memory.userId } : {}),
+          }),
+        ),
+      );
       const userId = memory.userId ?? null;
       const metadata = JSON.stringify(memory.metadata ?? {});
       return db.transaction(async (tx): Promise<Remembered> => {
@@ -113,7 +123,11 @@ export function createMemoryStore(settings: MemoryStoreSettings): MemoryStore {
     async search(query, options = {}) {
       const limit = checkedLimit(options.limit ?? 5);
       const { iterativeScan } = await ready();
-      const embedding = toVector(await embedder.embed(query, signalOf(options)));
+      const embedding = toVector(
+        options.embedding
+          ? checkedEmbedding(options.embedding, embedder.dimensions)
+          : await embedder.embed(query, embedOptions(options, { capability: "memory-search" })),
+      );
       const where = filterClause(options, [embedding, embedder.modelId], "embedding_model = $2");
       const sql = `SELECT * FROM (
           SELECT ${memoryColumns}, 1 - (embedding <=> $1::vector) AS score FROM memories
@@ -186,6 +200,15 @@ function checkedContent(text: string): string {
   return content;
 }
 
+function checkedEmbedding(embedding: readonly number[], dimensions: number): number[] {
+  if (embedding.length !== dimensions) {
+    throw new RangeError(
+      `the query embedding has ${embedding.length} numbers but the embedder's vectors have ${dimensions}; embed the query with the store's embedder`,
+    );
+  }
+  return [...embedding];
+}
+
 function checkedLimit(limit: number, max = 100): number {
   if (!(Number.isInteger(limit) && limit >= 1 && limit <= max)) {
     throw new RangeError(`limit must be a whole number from 1 to ${max}, got ${limit}`);
@@ -193,8 +216,16 @@ function checkedLimit(limit: number, max = 100): number {
   return limit;
 }
 
-const signalOf = (options: { readonly signal?: AbortSignal }) =>
-  options.signal ? { signal: options.signal } : {};
+/** The signal, and who the embedding is for: the caller's context over the store's defaults. */
+function embedOptions(
+  options: { readonly signal?: AbortSignal; readonly context?: Partial<LlmCallContext> },
+  defaults: Partial<LlmCallContext>,
+): EmbedOptions {
+  return {
+    context: { ...defaults, ...options.context },
+    ...(options.signal ? { signal: options.signal } : {}),
+  };
+}
 
 /** SQL conditions for a filter, numbering its parameters after `params`. */
 function filterClause(filter: MemoryFilter, params: unknown[], base: string) {
