@@ -8,10 +8,12 @@ export interface PartitionOffset {
 }
 
 /**
- * Commits a consumer group's offsets one request at a time, always the newest per
- * partition: while one commit is on its way, later ones for the same partition replace
- * each other, so a burst of deliveries costs a few commits, not one each. A commit that
- * fails (during a rebalance) stays queued and goes with the next one.
+ * Commits a consumer group's offsets at most once per interval, one request at a time,
+ * always the newest offset per partition: a burst of deliveries costs one commit, not one
+ * each (as the Kafka broker's dispatcher commits on an interval). A commit that fails
+ * (during a rebalance) stays queued and goes with the next one; `flush` commits what is
+ * queued at once. A crash loses at most an interval of commits: those events are
+ * delivered again, which de-duplication absorbs.
  */
 export interface CommitQueue {
   set(offset: PartitionOffset): void;
@@ -23,47 +25,55 @@ export interface CommitQueue {
 
 export function createCommitQueue(
   commit: (offsets: readonly PartitionOffset[]) => Promise<void>,
-  logger: Logger,
+  options: { readonly logger: Logger; readonly intervalMs: number },
 ): CommitQueue {
+  const { logger, intervalMs } = options;
   const queued = new Map<number, string>();
-  let running: Promise<void> | undefined;
+  let sending: Promise<void> | undefined;
+  let timer: ReturnType<typeof setTimeout> | undefined;
 
-  const send = async (): Promise<boolean> => {
-    const offsets = [...queued].map(([partition, offset]) => ({ partition, offset }));
-    queued.clear();
-    try {
-      await commit(offsets);
-      return true;
-    } catch (error) {
-      // keep what failed unless a newer offset was queued meanwhile
-      for (const { partition, offset } of offsets) if (!queued.has(partition)) queued.set(partition, offset);
-      logger.warn("could not commit offsets; they go with the next commit", {
-        offsets,
-        error: errorMessage(error),
-      });
-      return false;
-    }
+  const send = () => {
+    sending ??= (async () => {
+      const offsets = [...queued].map(([partition, offset]) => ({ partition, offset }));
+      queued.clear();
+      try {
+        if (offsets.length > 0) await commit(offsets);
+      } catch (error) {
+        // keep what failed unless a newer offset was queued meanwhile
+        for (const { partition, offset } of offsets)
+          if (!queued.has(partition)) queued.set(partition, offset);
+        logger.warn("could not commit offsets; they go with the next commit", {
+          offsets,
+          error: errorMessage(error),
+        });
+      } finally {
+        sending = undefined;
+      }
+    })();
+    return sending;
   };
 
-  const drain = () => {
-    running ??= (async () => {
-      while (queued.size > 0) if (!(await send())) break;
-      running = undefined;
-    })();
-    return running;
+  const schedule = () => {
+    if (timer || queued.size === 0) return;
+    timer = setTimeout(() => {
+      timer = undefined;
+      void send().then(schedule);
+    }, intervalMs);
   };
 
   return {
     set({ partition, offset }) {
       queued.set(partition, offset);
-      void drain();
+      schedule();
     },
     drop(partition) {
       queued.delete(partition);
     },
     async flush() {
-      await running;
-      if (queued.size > 0) await drain();
+      clearTimeout(timer);
+      timer = undefined;
+      await sending;
+      await send();
     },
   };
 }

@@ -56,7 +56,7 @@ function brokers(answer: (event: MeshEvent, call: number) => Promise<SubscriberR
       logger: silentLogger,
       db,
       // the mock cluster holds a group that a member left for the session timeout less 1 s
-      consumer: { sessionTimeout: 3000, heartbeatInterval: 300, rebalanceTimeout: 3000 },
+      consumer: { sessionTimeout: 3000, heartbeatInterval: 300, rebalanceTimeout: 3000, maxWaitTimeInMs: 50 },
     });
   return { create, calls, clock };
 }

@@ -34,6 +34,8 @@ const kafkaHarness: CreateBrokerHarness = async (setup) => {
     clock,
     logger: silentLogger,
     db,
+    // the mock cluster answers an empty fetch only when its wait ends: keep it short
+    consumer: { maxWaitTimeInMs: 50 },
   });
   const ingress = createIngress({
     resolveBroker: (namespace, name) =>

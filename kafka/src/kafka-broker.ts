@@ -45,6 +45,11 @@ export interface KafkaBrokerSettings {
   readonly client?: Omit<KafkaConfig, "brokers" | "logCreator" | "logLevel">;
   /** kafkajs consumer settings (session timeout, heartbeat interval, …). */
   readonly consumer?: Omit<ConsumerConfig, "groupId">;
+  /**
+   * How often each Trigger commits the offsets of finished events (default 100 ms; at
+   * once when stopping). A crash repeats at most this much, which de-duplication absorbs.
+   */
+  readonly commitIntervalMs?: number;
 }
 
 export interface KafkaBrokerActivity extends DeliveryActivity {
@@ -157,6 +162,7 @@ export function createKafkaBroker(settings: KafkaBrokerSettings): KafkaBroker {
         }),
       logger: triggerLogger,
       ...(settings.consumer ? { consumer: settings.consumer } : {}),
+      ...(settings.commitIntervalMs === undefined ? {} : { commitIntervalMs: settings.commitIntervalMs }),
     });
   };
 

@@ -46,6 +46,7 @@ describe("mesh task on the kafka host", () => {
       createBroker: kafkaBrokerFactory(config, {
         topic,
         consumerGroup: (_namespace, trigger) => `${topic}-${trigger}`,
+        consumer: { maxWaitTimeInMs: 50 },
       }),
     });
     server = await serveHost(host, 0, "127.0.0.1");

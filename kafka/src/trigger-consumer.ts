@@ -21,6 +21,8 @@ export interface TriggerConsumerSettings {
   readonly logger: Logger;
   /** kafkajs consumer settings (session timeout, heartbeat interval, …). */
   readonly consumer?: Omit<ConsumerConfig, "groupId">;
+  /** How often finished offsets are committed (default 100 ms); stopping commits at once. */
+  readonly commitIntervalMs?: number;
 }
 
 export interface TriggerConsumer {
@@ -52,9 +54,12 @@ export function createTriggerConsumer(settings: TriggerConsumerSettings): Trigge
   let consumer: Consumer | undefined;
   let memberId: string | undefined;
 
-  const commits = createCommitQueue(async (offsets) => {
-    await consumer?.commitOffsets(offsets.map(({ partition, offset }) => ({ topic, partition, offset })));
-  }, logger);
+  const commits = createCommitQueue(
+    async (offsets) => {
+      await consumer?.commitOffsets(offsets.map(({ partition, offset }) => ({ topic, partition, offset })));
+    },
+    { logger, intervalMs: settings.commitIntervalMs ?? 100 },
+  );
 
   const hasRoom = (lane: PartitionLane) =>
     ordered ? queuedRecords(lane) < maxInFlight : running.size < maxInFlight;

@@ -34,7 +34,7 @@ const host = await startEmbeddedHost({
     topic,
     consumerGroup: (_namespace, trigger) => `${topic}-${trigger}`,
     // a crashed member leaves the group after 3 s instead of kafkajs's 30 s
-    consumer: { sessionTimeout: 3000, heartbeatInterval: 300, rebalanceTimeout: 3000 },
+    consumer: { sessionTimeout: 3000, heartbeatInterval: 300, rebalanceTimeout: 3000, maxWaitTimeInMs: 50 },
   }),
 });
 process.stdout.write("ready\n");
