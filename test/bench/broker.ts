@@ -44,11 +44,12 @@ function record(sink: Sink, data: { sentAt: number }): void {
   if (sink.received === total) sink.done?.();
 }
 
-async function drive(url: string, sink: Sink): Promise<{ seconds: number }> {
+async function drive(url: string, sink: Sink): Promise<{ seconds: number; cpuMs: number }> {
   const finished = new Promise<void>((resolve) => {
     sink.done = resolve;
   });
   const started = performance.now();
+  const cpu = process.cpuUsage();
   let next = 0;
   const worker = async () => {
     while (next < total) {
@@ -71,12 +72,15 @@ async function drive(url: string, sink: Sink): Promise<{ seconds: number }> {
   };
   await Promise.all(Array.from({ length: concurrency }, worker));
   await finished;
-  return { seconds: (performance.now() - started) / 1000 };
+  const used = process.cpuUsage(cpu);
+  return { seconds: (performance.now() - started) / 1000, cpuMs: (used.user + used.system) / 1000 };
 }
 
-function summary(sink: Sink, seconds: number) {
+// CPU time (this process: client, server and database) is steadier than wall time on a loaded machine.
+function summary(sink: Sink, { seconds, cpuMs }: { seconds: number; cpuMs: number }) {
   return {
     eventsPerSecond: round(total / seconds, 1),
+    cpuMsPerEvent: round(cpuMs / total, 2),
     latencyMs: { p50: round(percentile(sink.latencies, 50)), p99: round(percentile(sink.latencies, 99)) },
   };
 }
@@ -94,9 +98,9 @@ async function baseline() {
   });
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   const { port } = server.address() as AddressInfo;
-  const { seconds } = await drive(`http://127.0.0.1:${port}/mesh-six/default`, sink);
+  const driven = await drive(`http://127.0.0.1:${port}/mesh-six/default`, sink);
   server.close();
-  return summary(sink, seconds);
+  return summary(sink, driven);
 }
 
 async function embedded() {
@@ -111,7 +115,7 @@ async function embedded() {
     },
   });
   const dataDir = mkdtempSync(join(tmpdir(), "mesh-bench-"));
-  const config = loadConfig({ MESH_DATA_DIR: dataDir, LOG_LEVEL: "error" });
+  const config = loadConfig({ MESH_DATA_DIR: dataDir, LOG_LEVEL: "error", RATE_LIMIT_PER_MINUTE: "0" });
   // the database the host would open itself (connectDb), counted
   const { db, counts } = countingDb(await createPgliteDb({ dataDir: join(dataDir, "pglite") }));
   const host = await startEmbeddedHost({ functions: [receiver], config, logger: silentLogger, db });
@@ -119,10 +123,10 @@ async function embedded() {
   try {
     const before = { statements: counts.statements, transactions: counts.transactions };
     counts.byText.clear();
-    const { seconds } = await drive(`http://127.0.0.1:${server.port}/mesh-six/default`, sink);
+    const driven = await drive(`http://127.0.0.1:${server.port}/mesh-six/default`, sink);
     if (listQueries) printQueries(counts);
     return {
-      ...summary(sink, seconds),
+      ...summary(sink, driven),
       perEvent: {
         statements: round((counts.statements - before.statements) / total, 2),
         transactions: round((counts.transactions - before.transactions) / total, 2),

@@ -23,8 +23,12 @@ function dataDir(): string {
   return dir;
 }
 
-async function start(dir: string, functions = fleet): Promise<EmbeddedHost> {
-  const config = loadConfig({ MESH_DATA_DIR: dir, LOG_LEVEL: "error" });
+async function start(
+  dir: string,
+  functions = fleet,
+  env: Record<string, string> = {},
+): Promise<EmbeddedHost> {
+  const config = loadConfig({ MESH_DATA_DIR: dir, LOG_LEVEL: "error", ...env });
   const host = await startEmbeddedHost({ functions, config, logger: silentLogger });
   hosts.push(host);
   return host;
@@ -132,6 +136,25 @@ describe("the embedded host", () => {
     expect(handled).toEqual([1, 2, 3]);
     await restarted.stop();
     hosts.splice(hosts.indexOf(restarted), 1);
+  });
+
+  it("rate-limits the ingress and the gateway per client, but not the health check", async () => {
+    const host = await start(dataDir(), fleet, { RATE_LIMIT_PER_MINUTE: "2" });
+    const send = (client: string) =>
+      host.fetch(
+        new Request("http://mesh.test/tasks", {
+          method: "POST",
+          headers: { "content-type": "application/json", "x-forwarded-for": client },
+          body: JSON.stringify({ capability: "general-query", payload: { query: "What is 1+1?" } }),
+        }),
+      );
+    expect((await send("198.51.100.1")).status).toBe(202);
+    expect((await send("198.51.100.1")).status).toBe(202);
+    const refused = await send("198.51.100.1");
+    expect(refused.status).toBe(429);
+    expect(refused.headers.get("retry-after")).toBeTruthy();
+    expect((await send("198.51.100.2")).status).toBe(202);
+    expect((await host.fetch(new Request("http://mesh.test/healthz"))).status).toBe(200);
   });
 
   it("answers unknown paths with where events go", async () => {

@@ -2,6 +2,7 @@ import type { Server } from "node:http";
 import * as functions from "@google-cloud/functions-framework";
 import { getTestServer } from "@google-cloud/functions-framework/testing";
 import type { FetchHandler } from "@mesh-six/shared/function/define";
+import { rememberClientAddress } from "@mesh-six/shared/ratelimit/http";
 
 /**
  * Registers `handler` with the functions-framework under `name`, with the HTTP signature,
@@ -31,14 +32,14 @@ export function functionsFrameworkServer(name: string, handler: FetchHandler): S
     }
     const hasBody = request.method !== "GET" && request.method !== "HEAD";
     const url = new URL(request.originalUrl, `http://${request.headers.host ?? "localhost"}`);
-    const answer = await handler(
-      new Request(url, {
-        method: request.method,
-        headers,
-        ...(hasBody ? { body: await bodyOf(request) } : {}),
-        signal: abort.signal,
-      }),
-    );
+    const incoming = new Request(url, {
+      method: request.method,
+      headers,
+      ...(hasBody ? { body: await bodyOf(request) } : {}),
+      signal: abort.signal,
+    });
+    rememberClientAddress(incoming, request.socket.remoteAddress);
+    const answer = await handler(incoming);
     response.status(answer.status);
     const cookies = answer.headers.getSetCookie();
     answer.headers.forEach((value, header) => {

@@ -116,6 +116,12 @@ export const configSchema = z.object({
     .optional()
     .describe("Upstash Redis REST URL; the in-process store when unset"),
   UPSTASH_REDIS_REST_TOKEN: z.string().min(1).optional().describe("Upstash Redis REST token"),
+  RATE_LIMIT_PER_MINUTE: z.coerce
+    .number()
+    .int()
+    .min(0)
+    .default(1200)
+    .describe("requests per minute per client on the ingress and the gateway; 0 turns the limit off"),
   KAFKA_BROKERS: z.string().min(1).optional().describe("host:port,… of the Kafka cluster"),
 });
 

@@ -20,6 +20,8 @@ import type { Clock } from "../ports/clock.ts";
 import type { Db } from "../ports/db.ts";
 import type { Kv } from "../ports/kv.ts";
 import type { Logger } from "../ports/logger.ts";
+import { createRateLimiter } from "../ratelimit/create.ts";
+import { withRateLimit } from "../ratelimit/http.ts";
 import { registerAgents } from "../registry/agents.ts";
 import { createFunctionRuntime, type FunctionRuntime } from "../runtime/function-runtime.ts";
 import { createScheduler, type Scheduler } from "../runtime/schedules.ts";
@@ -155,22 +157,27 @@ export async function startEmbeddedHost(settings: EmbeddedHostSettings): Promise
 
   const app = new Hono();
   app.get("/healthz", (context) => context.json({ status: "ok" }));
+  const limited = publicLimit(kv, config, clock, logger);
   const httpContext: HttpContext = { db, kv, logger, clock, config, publish };
   for (const definition of functions) {
     if (!definition.http) continue;
-    const handler = definition.http.create({
-      ...httpContext,
-      logger: logger.child({ function: definition.name }),
-    });
+    const handler = limited(
+      definition.http.create({
+        ...httpContext,
+        logger: logger.child({ function: definition.name }),
+      }),
+    );
     for (const path of definition.http.paths) {
       app.all(path, (context) => handler(context.req.raw));
       app.all(`${path}/*`, (context) => handler(context.req.raw));
     }
   }
-  const ingress = createIngress({
-    resolveBroker: (ns, name) => (ns === namespace && name === brokerName ? running : undefined),
-    logger: logger.child({ component: "ingress" }),
-  });
+  const ingress = limited(
+    createIngress({
+      resolveBroker: (ns, name) => (ns === namespace && name === brokerName ? running : undefined),
+      logger: logger.child({ component: "ingress" }),
+    }),
+  );
   app.all("/:namespace/:broker", (context) => ingress(context.req.raw));
   app.notFound((context) =>
     context.json(
@@ -241,6 +248,21 @@ export async function startEmbeddedHost(settings: EmbeddedHostSettings): Promise
     }
   })();
   return host;
+}
+
+/** Rate-limits a public handler per client (RATE_LIMIT_PER_MINUTE; 0 leaves it open). */
+export function publicLimit(kv: Kv, config: MeshConfig, clock: Clock, logger: Logger) {
+  if (config.RATE_LIMIT_PER_MINUTE === 0) return (handler: FetchHandler) => handler;
+  const limiter = createRateLimiter(kv, {
+    limit: config.RATE_LIMIT_PER_MINUTE,
+    windowMs: 60_000,
+    prefix: "public",
+    clock,
+  });
+  const onLimiterError = (error: unknown) =>
+    logger.warn("rate limiter unavailable; letting the request through", { error });
+  return (handler: FetchHandler) =>
+    withRateLimit(handler, limiter, { now: () => clock.now(), onLimiterError });
 }
 
 export type { EmbeddedBroker };

@@ -12,6 +12,7 @@ import type { Db } from "../ports/db.ts";
 import type { Kv } from "../ports/kv.ts";
 import type { Logger } from "../ports/logger.ts";
 import { createFunctionRuntime, type FunctionRuntime } from "../runtime/function-runtime.ts";
+import { publicLimit } from "./embedded.ts";
 
 export interface KnativeHostSettings {
   readonly definition: FunctionDefinition;
@@ -59,7 +60,11 @@ export function createKnativeHost(settings: KnativeHostSettings): KnativeHost {
   const runtime: FunctionRuntime | undefined = definition.handler
     ? createFunctionRuntime({ ...settings, publish })
     : undefined;
-  const routes = definition.http?.create({ ...settings, publish: settings.publish });
+  const created = definition.http?.create({ ...settings, publish: settings.publish });
+  const routes =
+    created && definition.public
+      ? publicLimit(settings.kv, settings.config, settings.clock, logger)(created)
+      : created;
   const paths = definition.http?.paths ?? [];
   const servesPath = (pathname: string) =>
     paths.some((path) => pathname === path || pathname.startsWith(`${path.replace(/\/$/, "")}/`));

@@ -2,6 +2,7 @@ import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { getRequestListener } from "@hono/node-server";
 import type { FetchHandler } from "../function/define.ts";
+import { rememberClientAddress } from "../ratelimit/http.ts";
 
 export interface RunningServer {
   readonly port: number;
@@ -16,7 +17,12 @@ export function serveHost(
   port: number,
   hostname?: string,
 ): Promise<RunningServer> {
-  const server = createServer(getRequestListener((request) => host.fetch(request)));
+  const server = createServer(
+    getRequestListener((request, env) => {
+      rememberClientAddress(request, env.incoming.socket.remoteAddress);
+      return host.fetch(request);
+    }),
+  );
   return new Promise((resolve, reject) => {
     server.once("error", (error: NodeJS.ErrnoException) =>
       reject(
