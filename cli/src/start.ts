@@ -1,3 +1,4 @@
+import { kafkaBrokerFactory } from "@mesh-six/kafka";
 import { loadConfig } from "@mesh-six/shared/config/env";
 import { ConfigError, errorMessage } from "@mesh-six/shared/errors";
 import { startEmbeddedHost } from "@mesh-six/shared/host/embedded";
@@ -5,26 +6,29 @@ import { serveHost } from "@mesh-six/shared/host/serve";
 import { createLogger } from "@mesh-six/shared/log/logger";
 import { fleet } from "./fleet.ts";
 
-/** `npm start`: the whole mesh in one process on the embedded host. */
+/** `npm start`: the whole mesh in one process, on the embedded broker or on Kafka. */
 async function main(): Promise<void> {
-  let config: ReturnType<typeof loadConfig>;
-  try {
-    config = loadConfig();
-  } catch (error) {
-    if (error instanceof ConfigError) {
-      process.stderr.write(`mesh-six: ${error.message}\n`);
-      process.exit(2);
-    }
-    throw error;
+  const config = loadConfig();
+  if (config.MESH_BROKER === "knative") {
+    throw new ConfigError(
+      "MESH_BROKER",
+      "knative is how functions run on a cluster (docs/deploy.md); npm start runs the whole mesh with embedded (the default) or kafka",
+    );
   }
   const logger = createLogger({ level: config.LOG_LEVEL });
-  const host = await startEmbeddedHost({ functions: fleet, config, logger });
+  const createBroker = kafkaBrokerFactory(config);
+  const host = await startEmbeddedHost({
+    functions: fleet,
+    config,
+    logger,
+    ...(createBroker ? { createBroker } : {}),
+  });
   const server = await serveHost(host, config.PORT);
   const url = `http://localhost:${server.port}`;
   logger.info(
     `mesh-six is ready at ${url}: broker ingress ${url}/${config.MESH_NAMESPACE}/${config.MESH_BROKER_NAME}, ` +
-      `${fleet.length} functions, data in ${config.MESH_DATA_DIR}`,
-    { url, functions: fleet.map((definition) => definition.name) },
+      `${fleet.length} functions, ${config.MESH_BROKER} broker, ${host.db.driver} database`,
+    { url, functions: fleet.map((definition) => definition.name), dataDir: config.MESH_DATA_DIR },
   );
 
   let stopping = false;
@@ -42,6 +46,10 @@ async function main(): Promise<void> {
 }
 
 main().catch((error: unknown) => {
+  if (error instanceof ConfigError) {
+    process.stderr.write(`mesh-six: ${error.message}\n`);
+    process.exit(2);
+  }
   process.stderr.write(`mesh-six failed to start: ${errorMessage(error)}\n`);
   process.exit(1);
 });

@@ -36,4 +36,17 @@ describe("npm start with a bad configuration", () => {
     expect(output).toContain("UPSTASH_REDIS_REST_TOKEN: is missing while UPSTASH_REDIS_REST_URL is set");
     expect(output).not.toMatch(stackLine);
   });
+
+  it("stops naming KAFKA_BROKERS when MESH_BROKER=kafka has no cluster to reach", async () => {
+    const { code, output } = await npmStartExpectingFailure({ MESH_BROKER: "kafka" });
+    expect(code).toBe(2);
+    expect(output).toContain("KAFKA_BROKERS");
+    expect(output).not.toMatch(stackLine);
+  });
+
+  it("refuses MESH_BROKER=knative, which is for functions deployed to a cluster", async () => {
+    const { code, output } = await npmStartExpectingFailure({ MESH_BROKER: "knative" });
+    expect(code).toBe(2);
+    expect(output).toContain("MESH_BROKER: knative is how functions run on a cluster");
+  });
 });
