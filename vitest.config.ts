@@ -6,7 +6,7 @@ import { defineConfig } from "vitest/config";
 export default defineConfig({
   test: {
     include: ["**/*.test.ts"],
-    exclude: ["**/node_modules/**", "**/*.services.test.ts", ".mesh/**"],
+    exclude: ["**/node_modules/**", "**/*.services.test.ts", ".mesh/**", "**/.scratch/**"],
     reporters: ["default", "./test/support/summary-reporter.ts"],
     testTimeout: 30_000,
     hookTimeout: 60_000,

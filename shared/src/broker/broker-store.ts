@@ -54,83 +54,108 @@ export async function storeEvent(
   return seq;
 }
 
-export interface ClaimQuery {
+/** One Trigger's deliveries to one target, delivered in (next_attempt_at, seq) order. */
+export interface Queue {
+  readonly trigger: string;
+  readonly target: DeliveryTarget;
+  /** How many more of its deliveries may start now; 0 reads only when the next one falls due. */
+  readonly room: number;
+}
+
+export interface QueueRead {
   readonly broker: string;
   readonly now: number;
-  readonly triggers: readonly string[];
+  readonly queues: readonly Queue[];
   /** Triggers that deliver one event at a time per partition key. */
   readonly ordered: readonly string[];
   /** Deliveries being attempted right now (`deliveryId`), left out. */
   readonly inFlight: readonly string[];
-  /** At most this many per Trigger and target. */
-  readonly limit: number;
   /** This dispatcher; deliveries other dispatchers hold a live claim on are left out. */
   readonly consumer: string;
 }
 
-/**
- * Pending deliveries that are due, not in flight, not claimed by another dispatcher and,
- * for an ordered Trigger, first in their partition (nothing earlier still pending),
- * oldest due first.
- */
-export async function findDue(db: SqlExecutor, query: ClaimQuery): Promise<PendingDelivery[]> {
-  const { rows } = await db.query<DueRow>(
-    `SELECT seq, trigger_name, target, attempts, event, partition_key FROM (
-       SELECT d.seq, d.trigger_name, d.target, d.attempts, d.next_attempt_at, e.partition_key,
-              CASE WHEN d.target = 'dead-letter-sink' THEN l.event ELSE e.event END AS event,
-              row_number() OVER (PARTITION BY d.trigger_name, d.target ORDER BY d.next_attempt_at, d.seq) AS rank
-         FROM broker_deliveries d
-         JOIN broker_events e ON e.seq = d.seq
-         LEFT JOIN dead_letters l ON l.id = d.dead_letter_id
-        WHERE e.broker = $1 AND d.status = 'pending' AND d.next_attempt_at <= $2
-          AND d.trigger_name = ANY($3::text[])
-          AND NOT (d.trigger_name || ' ' || d.target || ' ' || d.seq) = ANY($5::text[])
-          AND (d.claimed_until IS NULL OR d.claimed_until <= $2 OR d.claimed_by = $7)
-          AND NOT (d.target = 'subscriber' AND d.trigger_name = ANY($4::text[]) AND EXISTS (
-                SELECT 1 FROM broker_deliveries p JOIN broker_events pe ON pe.seq = p.seq
-                 WHERE p.trigger_name = d.trigger_name AND p.target = 'subscriber' AND p.status = 'pending'
-                   AND p.seq < d.seq AND pe.broker = e.broker
-                   AND coalesce(pe.partition_key, '') = coalesce(e.partition_key, '')))
-     ) due
-     WHERE rank <= $6 AND event IS NOT NULL
-     ORDER BY next_attempt_at, seq`,
-    [query.broker, query.now, query.triggers, query.ordered, query.inFlight, query.limit, query.consumer],
-  );
-  return rows.map((row) => ({
-    seq: String(row.seq),
-    trigger: row.trigger_name,
-    target: row.target,
-    attempts: Number(row.attempts),
-    event: fromStoredJson(row.event),
-    partitionKey: row.partition_key,
-  }));
+export interface DueDeliveries {
+  /** Oldest due first, at most `room` per queue. */
+  readonly due: PendingDelivery[];
+  /**
+   * When the next pending delivery of the queues falls due after `now` (or another
+   * dispatcher's claim on one runs out); undefined when none is waiting.
+   */
+  readonly nextDueAt: number | undefined;
 }
 
 /**
- * When the next pending delivery falls due after `now` (or another dispatcher's claim on
- * it runs out); undefined when none is waiting.
+ * In one statement, each queue's first pending deliveries that are due, not in flight, not
+ * claimed by another dispatcher and, for an ordered Trigger, first in their partition
+ * (nothing earlier still pending), and when the next one falls due. Each queue is an
+ * index range read (broker_deliveries_queue), so the cost follows `room`, not the backlog.
  */
-export async function nextDueAt(
-  db: SqlExecutor,
-  query: {
-    readonly broker: string;
-    readonly now: number;
-    readonly triggers: readonly string[];
-    /** This dispatcher: its own claims do not delay anything. */
-    readonly consumer: string;
-  },
-): Promise<number | undefined> {
-  const { rows } = await db.query<{ next: number | string | null }>(
-    `SELECT min(due) AS next FROM (
-       SELECT CASE WHEN d.claimed_by = $4 THEN d.next_attempt_at
-                   ELSE greatest(d.next_attempt_at, coalesce(d.claimed_until, 0)) END AS due
-         FROM broker_deliveries d JOIN broker_events e ON e.seq = d.seq
-        WHERE e.broker = $1 AND d.status = 'pending' AND d.trigger_name = ANY($3::text[])) pending
-      WHERE due > $2`,
-    [query.broker, query.now, query.triggers, query.consumer],
+export async function readQueues(db: SqlExecutor, read: QueueRead): Promise<DueDeliveries> {
+  const { rows } = await db.query<DueRow>(
+    `WITH queue AS (
+       SELECT * FROM unnest($3::text[], $4::text[], $5::int[]) AS queue (trigger_name, target, room)
+     ), due AS (
+       SELECT d.* FROM queue CROSS JOIN LATERAL (
+         SELECT d.seq, d.trigger_name, d.target, d.attempts, d.next_attempt_at, e.partition_key,
+                CASE WHEN d.target = 'dead-letter-sink' THEN l.event ELSE e.event END AS event
+           FROM broker_deliveries d
+           JOIN broker_events e ON e.seq = d.seq
+           LEFT JOIN dead_letters l ON l.id = d.dead_letter_id
+          WHERE d.trigger_name = queue.trigger_name AND d.target = queue.target AND d.status = 'pending'
+            AND d.next_attempt_at <= $2 AND e.broker = $1
+            AND (d.target = 'subscriber' OR l.event IS NOT NULL)
+            AND NOT (d.trigger_name || ' ' || d.target || ' ' || d.seq) = ANY($6::text[])
+            AND (d.claimed_until IS NULL OR d.claimed_until <= $2 OR d.claimed_by = $7)
+            AND NOT (d.target = 'subscriber' AND d.trigger_name = ANY($8::text[]) AND EXISTS (
+                  SELECT 1 FROM broker_deliveries p JOIN broker_events pe ON pe.seq = p.seq
+                   WHERE p.trigger_name = d.trigger_name AND p.target = 'subscriber' AND p.status = 'pending'
+                     AND p.seq < d.seq AND pe.broker = e.broker
+                     AND coalesce(pe.partition_key, '') = coalesce(e.partition_key, '')))
+          ORDER BY d.next_attempt_at, d.seq
+          LIMIT queue.room) d
+     ), next AS (
+       SELECT least(
+         (SELECT min(first.next_attempt_at) FROM queue CROSS JOIN LATERAL (
+            SELECT d.next_attempt_at FROM broker_deliveries d
+             WHERE d.trigger_name = queue.trigger_name AND d.target = queue.target
+               AND d.status = 'pending' AND d.next_attempt_at > $2
+               AND EXISTS (SELECT 1 FROM broker_events e WHERE e.seq = d.seq AND e.broker = $1)
+             ORDER BY d.next_attempt_at
+             LIMIT 1) first),
+         (SELECT min(greatest(d.next_attempt_at, d.claimed_until)) FROM broker_deliveries d
+           WHERE d.status = 'pending' AND d.claimed_by IS NOT NULL AND d.claimed_by <> $7
+             AND d.claimed_until > $2 AND d.trigger_name = ANY($3::text[])
+             AND EXISTS (SELECT 1 FROM broker_events e WHERE e.seq = d.seq AND e.broker = $1))
+       ) AS next_due_at
+     )
+     SELECT next.next_due_at, due.* FROM next LEFT JOIN due ON true
+      ORDER BY due.next_attempt_at, due.seq`,
+    [
+      read.broker,
+      read.now,
+      read.queues.map((queue) => queue.trigger),
+      read.queues.map((queue) => queue.target),
+      read.queues.map((queue) => queue.room),
+      read.inFlight,
+      read.consumer,
+      read.ordered,
+    ],
   );
-  const next = rows[0]?.next;
-  return next === null || next === undefined ? undefined : Number(next);
+  const next = rows[0]?.next_due_at;
+  return {
+    // one row with only next_due_at when nothing is due
+    due: rows
+      .filter((row) => row.seq !== null)
+      .map((row) => ({
+        seq: String(row.seq),
+        trigger: row.trigger_name,
+        target: row.target,
+        attempts: Number(row.attempts),
+        event: fromStoredJson(row.event),
+        partitionKey: row.partition_key,
+      })),
+    nextDueAt: next === null || next === undefined ? undefined : Number(next),
+  };
 }
 
 export interface AttemptRecord {
@@ -235,7 +260,8 @@ export async function addDeadLetterSinkDelivery(
 }
 
 interface DueRow {
-  seq: number | bigint;
+  next_due_at: number | string | null;
+  seq: number | bigint | null;
   trigger_name: string;
   target: DeliveryTarget;
   attempts: number;

@@ -11,9 +11,8 @@ import {
   claimDeliveries,
   type DeliveryTarget,
   deliveryId,
-  findDue,
-  nextDueAt,
   type PendingDelivery,
+  readQueues,
   releaseClaims,
   storeEvent,
 } from "./broker-store.ts";
@@ -68,10 +67,12 @@ interface CompiledTrigger {
 }
 
 interface Attempt {
+  readonly queue: string;
   calling: boolean;
   done?: Promise<void>;
 }
 
+const targets: readonly DeliveryTarget[] = ["subscriber", "dead-letter-sink"];
 const errorPauseMs = 1000;
 const longestSleepMs = 2 ** 31 - 1;
 
@@ -95,9 +96,13 @@ export function createEmbeddedBroker(settings: EmbeddedBrokerSettings): Embedded
   const ordered = triggerNames.filter(
     (trigger) => compiled.get(trigger)!.trigger.metadata.annotations?.[deliveryOrderAnnotation] === "ordered",
   );
+  const queues = triggerNames.flatMap((trigger) => targets.map((target) => ({ trigger, target })));
   const attempts = new Map<string, Attempt>();
   // deliveries whose outcome could not be recorded rest until then before another attempt
   const resting = new Map<string, number>();
+  // queues whose last read may have left due deliveries behind for want of room: the end
+  // of an attempt in one of them is a reason to read again
+  const backlogged = new Set<string>();
   let running = false;
   let loop: Promise<void> | undefined;
   let waiting = false;
@@ -128,7 +133,8 @@ export function createEmbeddedBroker(settings: EmbeddedBrokerSettings): Embedded
     return resolved;
   };
 
-  const deliver = async (delivery: PendingDelivery, attempt: Attempt) => {
+  /** Attempts and records one delivery; true when that added or rescheduled a pending delivery. */
+  const deliver = async (delivery: PendingDelivery, attempt: Attempt): Promise<boolean> => {
     const entry = compiled.get(delivery.trigger)!;
     const answer = await attemptDelivery(() => subscriberFor(entry, delivery.target), delivery.event, {
       clock,
@@ -158,11 +164,12 @@ export function createEmbeddedBroker(settings: EmbeddedBrokerSettings): Embedded
       const log = recorded === "retry" ? logger.warn : logger.error;
       log(`delivery failed (${recorded})`, { ...fields, status: outcome.status, error: outcome.error });
     } else logger.debug("delivered", { ...fields, status: outcome.status, reply: outcome.reply?.id });
+    return outcome.kind !== "delivered" || outcome.reply !== undefined;
   };
 
   const start = (delivery: PendingDelivery) => {
     const id = deliveryId(delivery);
-    const attempt: Attempt = { calling: true };
+    const attempt: Attempt = { queue: queueOf(delivery.trigger, delivery.target), calling: true };
     attempts.set(id, attempt);
     attempt.done = deliver(delivery, attempt)
       .catch((error: unknown) => {
@@ -172,15 +179,20 @@ export function createEmbeddedBroker(settings: EmbeddedBrokerSettings): Embedded
           error: errorMessage(error),
         });
         resting.set(id, clock.now() + errorPauseMs);
+        return true;
       })
-      .finally(() => {
+      .then((changed) => {
         attempts.delete(id);
-        wake();
+        // the end of a plain delivery frees room and, in an ordered Trigger, its partition
+        if (changed || backlogged.has(attempt.queue) || ordered.includes(delivery.trigger)) wake();
       });
   };
 
-  const inFlightOf = (trigger: string, target: DeliveryTarget) =>
-    [...attempts.keys()].filter((id) => id.startsWith(`${trigger} ${target} `)).length;
+  const roomIn = (queue: string) => {
+    let running = 0;
+    for (const attempt of attempts.values()) if (attempt.queue === queue) running += 1;
+    return concurrency - running;
+  };
 
   const dispatch = async () => {
     while (running) {
@@ -191,44 +203,48 @@ export function createEmbeddedBroker(settings: EmbeddedBrokerSettings): Embedded
       try {
         const now = clock.now();
         for (const [id, until] of resting) if (until <= now) resting.delete(id);
-        const inFlight = [...attempts.keys(), ...resting.keys()];
-        const due = await findDue(db, {
-          broker,
-          now,
-          triggers: triggerNames,
-          ordered,
-          inFlight,
-          limit: concurrency,
-          consumer,
-        });
-        const taken = new Map<string, number>();
-        const wanted = due.filter((delivery) => {
-          const queue = `${delivery.trigger} ${delivery.target}`;
-          const count = taken.get(queue) ?? inFlightOf(delivery.trigger, delivery.target);
-          taken.set(queue, count + 1);
-          return count < concurrency;
-        });
+        const rooms = queues.map((queue) => ({
+          ...queue,
+          room: roomIn(queueOf(queue.trigger, queue.target)),
+        }));
+        // with no room anywhere, only the end of an attempt can let one start
+        const { due, nextDueAt } = rooms.some((queue) => queue.room > 0)
+          ? await readQueues(db, {
+              broker,
+              now,
+              queues: rooms,
+              ordered,
+              inFlight: [...attempts.keys(), ...resting.keys()],
+              consumer,
+            })
+          : { due: [], nextDueAt: undefined };
+        for (const queue of rooms) {
+          const key = queueOf(queue.trigger, queue.target);
+          const found = due.filter((delivery) => queueOf(delivery.trigger, delivery.target) === key).length;
+          if (found >= queue.room) backlogged.add(key);
+          else backlogged.delete(key);
+        }
         const claimed = shared
           ? await claimDeliveries(db, {
               consumer,
               now,
-              deliveries: wanted.map((delivery) => ({
+              deliveries: due.map((delivery) => ({
                 ...delivery,
                 until: now + timeoutMs(compiled.get(delivery.trigger)!.trigger.spec.delivery) + claimMarginMs,
               })),
             })
           : undefined;
-        for (const delivery of wanted) {
+        for (const delivery of due) {
           if (running && (!claimed || claimed.has(deliveryId(delivery)))) start(delivery);
         }
-        if (wakeRequested || !running) continue;
         const next = Math.min(
-          (await nextDueAt(db, { broker, now, triggers: triggerNames, consumer })) ??
-            Number.POSITIVE_INFINITY,
+          nextDueAt ?? Number.POSITIVE_INFINITY,
           ...resting.values(),
           pollEveryMs === undefined ? Number.POSITIVE_INFINITY : now + pollEveryMs,
         );
         pause = Number.isFinite(next) ? Math.max(0, next - clock.now()) : undefined;
+        // an attempt that ended during the read may have made room for what it left behind
+        if ([...backlogged].some((queue) => roomIn(queue) > 0)) pause = 0;
       } catch (error) {
         if (!running) break;
         logger.error("the dispatcher could not read deliveries; trying again", {
@@ -288,6 +304,10 @@ export function createEmbeddedBroker(settings: EmbeddedBrokerSettings): Embedded
       return { waiting: waiting && !wakeRequested, inFlight: attempts.size, calling };
     },
   };
+}
+
+function queueOf(trigger: string, target: DeliveryTarget): string {
+  return `${trigger} ${target}`;
 }
 
 /** Validates a broker's Triggers and compiles their filters; throws listing every problem (the kafka broker uses it too). */
