@@ -1,5 +1,6 @@
 import type { MeshEvent } from "@mesh-six/events";
 import type { SqlExecutor } from "../ports/db.ts";
+import { type MeshEventEntry, meshEventColumns, meshEventValues } from "../runtime/event-log.ts";
 import { fromStoredJson, toStoredJson } from "./event-json.ts";
 
 /** The embedded broker's rows: the topic (`broker_events`) and one delivery per event and Trigger. */
@@ -24,34 +25,41 @@ export function deliveryId(key: DeliveryKey): string {
   return `${key.trigger} ${key.target} ${key.seq}`;
 }
 
-/** Stores an event and a pending delivery, due now, for each named Trigger. */
+/**
+ * Stores an event, a pending delivery due `at` for each named Trigger and its event-log
+ * row, in one statement (so atomically, with or without a transaction around it).
+ */
 export async function storeEvent(
-  tx: SqlExecutor,
+  db: SqlExecutor,
   entry: {
     readonly broker: string;
     readonly event: MeshEvent;
     readonly triggers: readonly string[];
     readonly at: number;
+    readonly log: MeshEventEntry;
   },
 ): Promise<string> {
   const partitionKey = entry.event.partitionkey;
-  const { rows } = await tx.query<{ seq: number | bigint }>(
-    "INSERT INTO broker_events (broker, event, partition_key) VALUES ($1, $2::jsonb, $3) RETURNING seq",
+  const { rows } = await db.query<{ seq: number | bigint }>(
+    `WITH event AS (
+       INSERT INTO broker_events (broker, event, partition_key) VALUES ($1, $2::jsonb, $3) RETURNING seq
+     ), deliveries AS (
+       INSERT INTO broker_deliveries (seq, trigger_name, next_attempt_at)
+       SELECT event.seq, trigger_name, $5 FROM event, unnest($4::text[]) AS trigger_name
+     ), logged AS (
+       INSERT INTO mesh_events (${meshEventColumns}) VALUES ($6, $7, $8, $9, $10, $11, $12, $13)
+     )
+     SELECT seq FROM event`,
     [
       entry.broker,
       JSON.stringify(toStoredJson(entry.event)),
       typeof partitionKey === "string" ? partitionKey : null,
+      entry.triggers,
+      entry.at,
+      ...meshEventValues(entry.log),
     ],
   );
-  const seq = String(rows[0]!.seq);
-  if (entry.triggers.length > 0) {
-    await tx.query(
-      `INSERT INTO broker_deliveries (seq, trigger_name, next_attempt_at)
-       SELECT $1::bigint, trigger_name, $3 FROM unnest($2::text[]) AS trigger_name`,
-      [seq, entry.triggers, entry.at],
-    );
-  }
-  return seq;
+  return String(rows[0]!.seq);
 }
 
 /** One Trigger's deliveries to one target, delivered in (next_attempt_at, seq) order. */

@@ -5,7 +5,7 @@ import { deliveryOrderAnnotation, type Trigger } from "../function/knative-types
 import type { Clock } from "../ports/clock.ts";
 import type { Db, SqlExecutor } from "../ports/db.ts";
 import type { Logger } from "../ports/logger.ts";
-import { acceptedEntry, recordMeshEvent } from "../runtime/event-log.ts";
+import { acceptedEntry } from "../runtime/event-log.ts";
 import { type AttemptOutcome, attemptDelivery } from "./attempt.ts";
 import {
   claimDeliveries,
@@ -114,10 +114,9 @@ export function createEmbeddedBroker(settings: EmbeddedBrokerSettings): Embedded
     wakeController.abort();
   };
 
-  const storeAccepted = async (tx: SqlExecutor, event: MeshEvent) => {
+  const storeAccepted = async (executor: SqlExecutor, event: MeshEvent) => {
     const matching = triggerNames.filter((trigger) => compiled.get(trigger)!.matches(event));
-    await storeEvent(tx, { broker, event, triggers: matching, at: clock.now() });
-    await recordMeshEvent(tx, logEntry(event));
+    await storeEvent(executor, { broker, event, triggers: matching, at: clock.now(), log: logEntry(event) });
   };
 
   const subscriberFor = (entry: CompiledTrigger, target: DeliveryTarget): Subscriber => {
@@ -280,7 +279,7 @@ export function createEmbeddedBroker(settings: EmbeddedBrokerSettings): Embedded
         );
       }
       if (problems.length > 0) throw new NonRetryableError(`invalid CloudEvent: ${problems.join("; ")}`);
-      await db.transaction((tx) => storeAccepted(tx, normalized));
+      await storeAccepted(db, normalized);
       wake();
     },
     async start() {

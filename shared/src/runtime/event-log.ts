@@ -20,20 +20,25 @@ export interface MeshEventRow extends MeshEventEntry {
 }
 
 export async function recordMeshEvent(db: SqlExecutor, entry: MeshEventEntry): Promise<void> {
-  await db.query(
-    `INSERT INTO mesh_events (kind, trace_id, function_name, event_type, event_id, source, subject, data)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
-    [
-      entry.kind,
-      entry.traceId ?? null,
-      entry.functionName ?? null,
-      entry.eventType ?? null,
-      entry.eventId ?? null,
-      entry.source ?? null,
-      entry.subject ?? null,
-      entry.data === undefined ? null : JSON.stringify(entry.data),
-    ],
-  );
+  await db.query(`INSERT INTO mesh_events (${meshEventColumns}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`, [
+    ...meshEventValues(entry),
+  ]);
+}
+
+/** The columns `meshEventValues` gives values for, in order, for statements that insert a row among others. */
+export const meshEventColumns = "kind, trace_id, function_name, event_type, event_id, source, subject, data";
+
+export function meshEventValues(entry: MeshEventEntry): readonly unknown[] {
+  return [
+    entry.kind,
+    entry.traceId ?? null,
+    entry.functionName ?? null,
+    entry.eventType ?? null,
+    entry.eventId ?? null,
+    entry.source ?? null,
+    entry.subject ?? null,
+    entry.data === undefined ? null : JSON.stringify(entry.data),
+  ];
 }
 
 /** The `mesh_events` entry for an event the broker accepted. */
