@@ -19,6 +19,8 @@ export interface Committer {
   commit(work: CommitWork): Promise<readonly MeshEvent[]>;
   /** True once a commit has gone through. */
   readonly committed: boolean;
+  /** How many follow-ups the commit stored in the outbox (0 before it). */
+  readonly stored: number;
 }
 
 /**
@@ -29,9 +31,13 @@ export interface Committer {
 export function createCommitter(settings: CommitterSettings): Committer {
   const { db, key, signal } = settings;
   let state: "open" | "running" | "done" = "open";
+  let stored = 0;
   return {
     get committed() {
       return state === "done";
+    },
+    get stored() {
+      return stored;
     },
     async commit(work) {
       if (state !== "open") {
@@ -53,6 +59,7 @@ export function createCommitter(settings: CommitterSettings): Committer {
           return returned;
         });
         state = "done";
+        stored = events.length;
         return events;
       } catch (error) {
         state = "open";

@@ -37,3 +37,40 @@ export async function storeInOutbox(
     params,
   );
 }
+
+/**
+ * Marks the event handled (the inbox row) and stores its follow-ups in the outbox, in one
+ * statement, so both happen or neither. False, with nothing stored, when the event was
+ * handled already: another delivery got there first and this one must have no effect.
+ */
+export async function storeHandled(
+  db: SqlExecutor,
+  key: InboxKey,
+  events: readonly MeshEvent[],
+  now: number,
+): Promise<boolean> {
+  const { rows } = await db.query<{ claimed: boolean }>(
+    `WITH claimed AS (
+       INSERT INTO inbox (function_name, source, event_id) VALUES ($1, $2, $3)
+       ON CONFLICT DO NOTHING RETURNING 1
+     ), stored AS (
+       INSERT INTO outbox (function_name, event_id, source, event, cause_source, cause_id, created_at)
+       SELECT $1, follow_up.id, follow_up.source, follow_up.event::jsonb, $2, $3, $4
+         FROM unnest($5::text[], $6::text[], $7::text[]) WITH ORDINALITY AS follow_up (id, source, event, n)
+        WHERE EXISTS (SELECT 1 FROM claimed)
+        ORDER BY follow_up.n
+       ON CONFLICT (source, event_id) DO NOTHING
+     )
+     SELECT EXISTS (SELECT 1 FROM claimed) AS claimed`,
+    [
+      key.functionName,
+      key.source,
+      key.eventId,
+      now,
+      events.map((event) => event.id),
+      events.map((event) => event.source),
+      events.map((event) => JSON.stringify(event)),
+    ],
+  );
+  return rows[0]?.claimed === true;
+}

@@ -9,9 +9,9 @@ import { createEmitter } from "./emit.ts";
 import type { MeshEventEntry } from "./event-log.ts";
 import { recordMeshEvent } from "./event-log.ts";
 import type { FunctionRuntimeSettings } from "./function-runtime.ts";
-import { claimInbox, type InboxKey, isHandled } from "./inbox.ts";
+import { type InboxKey, isHandled } from "./inbox.ts";
 import { publishOutbox } from "./outbox-publish.ts";
-import { storeInOutbox } from "./outbox-store.ts";
+import { storeHandled, storeInOutbox } from "./outbox-store.ts";
 import { errorResponse, toDeliveryError } from "./responses.ts";
 import { withDeadline } from "./timeout.ts";
 
@@ -115,16 +115,18 @@ export function createHandlerSubscriber(settings: HandlerSubscriberSettings): Su
       });
       if (committer.committed) {
         await storeInOutbox(db, key, returned, now());
-      } else if (!(await claimAndStore(settings, key, returned, now()))) {
+      } else if (!(await storeHandled(db, key, returned, now()))) {
         return await duplicate();
       }
-      const published = await flush();
+      // what this delivery stored, it publishes; with nothing stored there is nothing to read
+      const stored = committer.stored + returned.length;
+      const published = stored > 0 ? await flush() : 0;
       logger.info("handled event", { durationMs: now() - started, emitted: returned.length, published });
       await record("handler.succeeded", { status: 200, emitted: eventIds(returned), published });
       return { status: 200 };
     } catch (thrown) {
       if (thrown instanceof DuplicateEventError) return await duplicate();
-      if (committer.committed) await flush();
+      if (committer.stored > 0) await flush();
       const error = toDeliveryError(thrown);
       const response = errorResponse(error);
       const retryable = isRetryable(error);
@@ -135,19 +137,6 @@ export function createHandlerSubscriber(settings: HandlerSubscriberSettings): Su
       return response;
     }
   };
-}
-
-async function claimAndStore(
-  settings: HandlerSubscriberSettings,
-  key: InboxKey,
-  events: readonly MeshEvent[],
-  at: number,
-): Promise<boolean> {
-  return settings.db.transaction(async (tx) => {
-    if (!(await claimInbox(tx, key))) return false;
-    await storeInOutbox(tx, key, events, at);
-    return true;
-  });
 }
 
 function eventIds(events: readonly MeshEvent[]): string[] {
