@@ -150,14 +150,12 @@ export function createEmbeddedBroker(settings: EmbeddedBrokerSettings): Embedded
         : answer;
     attempt.calling = false;
     const now = clock.now();
-    const recorded = await db.transaction((tx) =>
-      recordOutcome(tx, delivery, outcome, {
-        broker,
-        trigger: entry.trigger,
-        now,
-        storeReply: storeAccepted,
-      }),
-    );
+    const recorded = await recordOutcome(db, delivery, outcome, {
+      broker,
+      trigger: entry.trigger,
+      now,
+      storeReply: storeAccepted,
+    });
     const fields = { trigger: delivery.trigger, target: delivery.target, eventId: delivery.event.id };
     if (outcome.kind === "failed") {
       const log = recorded === "retry" ? logger.warn : logger.error;

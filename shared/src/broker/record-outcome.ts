@@ -1,6 +1,6 @@
 import type { MeshEvent } from "@mesh-six/events";
 import type { Trigger } from "../function/knative-types.ts";
-import type { SqlExecutor } from "../ports/db.ts";
+import type { Db, SqlExecutor } from "../ports/db.ts";
 import type { AttemptOutcome } from "./attempt.ts";
 import { attributeNamePattern, isContextAttribute } from "./attributes.ts";
 import { addDeadLetterSinkDelivery, type PendingDelivery, recordAttempt } from "./broker-store.ts";
@@ -20,32 +20,55 @@ export interface OutcomeContext {
 export type RecordedOutcome = "delivered" | "retry" | "dead-lettered" | "dead";
 
 /**
- * Records one attempt in one transaction: delivered (and its reply stored), a retry at
- * exactly now + the backoff delay, or dead. A subscriber delivery that is dead becomes a
- * dead letter (with the `knativeerror*` extensions) and, when the Trigger has a
- * dead-letter sink, a pending delivery to it; a dead-letter sink delivery that is dead
- * only stays recorded, as its dead letter is stored already.
+ * Records one attempt atomically (one statement, or several in one transaction):
+ * delivered (and its reply stored), a retry at exactly now + the backoff delay, or dead.
+ * A subscriber delivery that is dead becomes a dead letter (with the `knativeerror*`
+ * extensions) and, when the Trigger has a dead-letter sink, a pending delivery to it; a
+ * dead-letter sink delivery that is dead only stays recorded, as its dead letter is
+ * stored already.
  */
 export async function recordOutcome(
-  tx: SqlExecutor,
+  db: Db,
   delivery: PendingDelivery,
   outcome: AttemptOutcome,
   context: OutcomeContext,
 ): Promise<RecordedOutcome> {
   if (outcome.kind === "delivered") {
-    await recordAttempt(tx, delivery, { status: "delivered", lastStatus: outcome.status, lastError: null });
-    if (outcome.reply) await context.storeReply(tx, outcome.reply);
+    const delivered = { status: "delivered", lastStatus: outcome.status, lastError: null } as const;
+    const { reply } = outcome;
+    if (!reply) await recordAttempt(db, delivery, delivered);
+    else {
+      await db.transaction(async (tx) => {
+        await recordAttempt(tx, delivery, delivered);
+        await context.storeReply(tx, reply);
+      });
+    }
     return "delivered";
   }
   const { trigger, now } = context;
   const delay = outcome.retryable ? retryDelayMs(trigger.spec.delivery, delivery.attempts + 1) : undefined;
   const failure = { lastStatus: outcome.status, lastError: outcome.error };
   if (delay !== undefined) {
-    await recordAttempt(tx, delivery, { status: "pending", nextAttemptAt: now + delay, ...failure });
+    await recordAttempt(db, delivery, { status: "pending", nextAttemptAt: now + delay, ...failure });
     return "retry";
   }
-  await recordAttempt(tx, delivery, { status: "dead", ...failure });
-  if (delivery.target === "dead-letter-sink") return "dead";
+  if (delivery.target === "dead-letter-sink") {
+    await recordAttempt(db, delivery, { status: "dead", ...failure });
+    return "dead";
+  }
+  await db.transaction((tx) => deadLetter(tx, delivery, outcome, context));
+  return "dead-lettered";
+}
+
+/** A subscriber delivery that failed for good: recorded dead, its dead letter stored and sent to the sink. */
+async function deadLetter(
+  tx: SqlExecutor,
+  delivery: PendingDelivery,
+  outcome: Extract<AttemptOutcome, { kind: "failed" }>,
+  context: OutcomeContext,
+): Promise<void> {
+  const { trigger, now } = context;
+  await recordAttempt(tx, delivery, { status: "dead", lastStatus: outcome.status, lastError: outcome.error });
   const destination = destinationAddress(trigger.spec.subscriber, trigger.metadata.namespace);
   const event = {
     ...withErrorExtensions(delivery.event, {
@@ -71,7 +94,6 @@ export async function recordOutcome(
       at: now,
     });
   }
-  return "dead-lettered";
 }
 
 /** `kne-<name>` response headers become extensions of the dead letter, as in the Kafka broker. */
