@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { ConfigError } from "../errors.ts";
+import { explainIssue } from "./explain.ts";
 
 const name = z
   .string()
@@ -14,7 +15,7 @@ export const configSchema = z.object({
     .min(0)
     .max(65_535)
     .default(8080)
-    .describe("HTTP port of the host (0 picks a free one)"),
+    .describe("HTTP port of the host; 0 picks a free one"),
   MESH_BROKER: z
     .enum(["embedded", "kafka", "knative"])
     .default("embedded")
@@ -22,9 +23,15 @@ export const configSchema = z.object({
   MESH_NAMESPACE: name.default("mesh-six").describe("namespace of the broker"),
   MESH_BROKER_NAME: name.default("default").describe("name of the broker"),
   MESH_DATA_DIR: z.string().min(1).default(".mesh").describe("where the embedded host keeps its data"),
-  LOG_LEVEL: z.enum(["debug", "info", "warn", "error"]).default("info"),
+  LOG_LEVEL: z
+    .enum(["debug", "info", "warn", "error"])
+    .default("info")
+    .describe("least severe log level printed"),
   DATABASE_URL: z.string().min(1).optional().describe("Postgres URL; PGlite in MESH_DATA_DIR when unset"),
-  DATABASE_DRIVER: z.enum(["pglite", "postgres", "neon"]).optional(),
+  DATABASE_DRIVER: z
+    .enum(["pglite", "postgres", "neon"])
+    .optional()
+    .describe("Postgres driver; chosen from DATABASE_URL when unset"),
   NEON_WS_PROXY: z
     .string()
     .regex(
@@ -44,8 +51,8 @@ export const configSchema = z.object({
     .optional()
     .describe("Neon driver: wss:// (true, the default) or ws:// (false) to NEON_WS_PROXY"),
   LLM_BASE_URL: z.url().optional().describe("OpenAI-compatible endpoint; the offline model when unset"),
-  LLM_API_KEY: z.string().min(1).optional(),
-  LLM_MODEL: z.string().min(1).default("gpt-4o-mini"),
+  LLM_API_KEY: z.string().min(1).optional().describe("API key of LLM_BASE_URL"),
+  LLM_MODEL: z.string().min(1).default("gpt-4o-mini").describe("chat model at LLM_BASE_URL"),
   LLM_PRICES: z
     .string()
     .transform((text, context) => {
@@ -139,10 +146,10 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>> = p
   if (result.success) return result.data;
   const problems = result.error.issues.map((issue) => {
     const variable = String(issue.path[0] ?? "environment");
-    return new ConfigError(variable, `${issue.message} (got ${JSON.stringify(present[variable])})`).message;
+    const field = configSchema.shape[variable as keyof typeof configSchema.shape];
+    return { variable, text: explainIssue(issue, present[variable], field?.description) };
   });
-  throw new ConfigError(
-    String(result.error.issues[0]?.path[0] ?? "environment"),
-    `invalid configuration:\n  ${problems.join("\n  ")}\nSet or fix these environment variables and start again.`,
-  );
+  const [first, ...rest] = problems;
+  const more = rest.map((problem) => `\n  ${problem.variable}: ${problem.text}`).join("");
+  throw new ConfigError(first?.variable ?? "environment", `${first?.text ?? "invalid"}${more}`);
 }
