@@ -30,6 +30,7 @@ function rule(issue: z.core.$ZodIssue): string {
     case "invalid_value":
       return `must be one of ${issue.values.map((value) => String(value)).join(", ")}`;
     case "invalid_format":
+      if (issue.format === "regex") return issue.message;
       return issue.format === "url"
         ? "must be a URL, e.g. http://localhost:11434/v1"
         : `must be a valid ${issue.format}`;
