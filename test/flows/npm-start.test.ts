@@ -71,6 +71,25 @@ describe("npm start", () => {
     expect(await second.exited).toBe(0);
   });
 
+  it("refuses a second mesh on a data directory that is in use", async () => {
+    const dir = dataDir();
+    const first = await startMesh({ PORT: "0", MESH_DATA_DIR: dir });
+    const second = spawn(process.execPath, [entry], {
+      env: { ...process.env, PORT: "0", MESH_DATA_DIR: dir },
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    children.push(second);
+    let stderr = "";
+    second.stderr.on("data", (chunk: Buffer) => {
+      stderr += chunk.toString("utf8");
+    });
+    const code = await new Promise<number | null>((resolve) => second.once("exit", resolve));
+    expect(code).toBe(2);
+    expect(stderr).toContain(`MESH_DATA_DIR: ${dir} is in use by another mesh-six (pid ${first.child.pid})`);
+    first.child.kill("SIGINT");
+    expect(await first.exited).toBe(0);
+  });
+
   it("refuses a bad setting with a message naming the variable, not a stack trace", async () => {
     const child = spawn(process.execPath, [entry], {
       env: { ...process.env, PORT: "eighty", MESH_DATA_DIR: dataDir() },

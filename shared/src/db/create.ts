@@ -1,6 +1,7 @@
 import { join } from "node:path";
-import { ConfigError } from "../errors.ts";
+import { ConfigError, errorMessage } from "../errors.ts";
 import type { Db } from "../ports/db.ts";
+import { lockDataDir } from "./data-dir-lock.ts";
 import { createNeonDb, type NeonSettings } from "./neon.ts";
 import { createPgliteDb } from "./pglite.ts";
 import { createPostgresDb } from "./postgres.ts";
@@ -36,7 +37,26 @@ export async function createDb(config: DbConfig): Promise<Db> {
         "DATABASE_DRIVER=pglite keeps its data in MESH_DATA_DIR and takes no URL: unset DATABASE_URL, or set DATABASE_DRIVER=postgres or neon to use it.",
       );
     }
-    return createPgliteDb({ dataDir: join(config.MESH_DATA_DIR, "pglite") });
+    const release = lockDataDir(config.MESH_DATA_DIR);
+    try {
+      const db = await createPgliteDb({ dataDir: join(config.MESH_DATA_DIR, "pglite") });
+      return {
+        ...db,
+        close: async () => {
+          try {
+            await db.close();
+          } finally {
+            release();
+          }
+        },
+      };
+    } catch (error) {
+      release();
+      throw new ConfigError(
+        "MESH_DATA_DIR",
+        `cannot open the PGlite database in ${config.MESH_DATA_DIR} (${errorMessage(error)}); if another program changed it, move it away and start again`,
+      );
+    }
   }
   if (!url) {
     throw new ConfigError(
