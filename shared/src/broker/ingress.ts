@@ -27,14 +27,14 @@ export function createIngress(settings: IngressSettings): IngressHandler {
     const segments = pathSegments(path);
     if (segments?.length !== 2)
       return problem(404, `no broker at ${path}; post events to /<namespace>/<broker>`);
+    const [namespace, name] = segments as [string, string];
+    const broker = resolveBroker(namespace, name);
+    if (!broker) return problem(404, `there is no broker ${name} in namespace ${namespace}`);
     if (request.method !== "POST") {
       return problem(405, `${request.method} is not allowed; post a CloudEvent to this broker`, {
         allow: "POST",
       });
     }
-    const [namespace, name] = segments as [string, string];
-    const broker = resolveBroker(namespace, name);
-    if (!broker) return problem(404, `there is no broker ${name} in namespace ${namespace}`);
     const declared = Number(request.headers.get("content-length") ?? 0);
     if (declared > maxBodyBytes) return tooLarge(declared, maxBodyBytes);
     const body = new Uint8Array(await request.arrayBuffer());
