@@ -269,6 +269,11 @@ export function ingressContract(create: CreateBrokerHarness): void {
         expect(get.headers.get("allow")).toBe("POST");
         const put = await post(world.harness, binary, undefined, { method: "PUT" });
         expect(put.status).toBe(405);
+        const getUnknown = await post(world.harness, {}, undefined, {
+          method: "GET",
+          url: "http://broker.test/contract/other",
+        });
+        expect(getUnknown.status).toBe(404);
       } finally {
         await world.harness.close();
       }
