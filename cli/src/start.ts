@@ -33,9 +33,14 @@ async function main(): Promise<void> {
 
   let stopping = false;
   const shutdown = async (signal: string) => {
-    if (stopping) return;
+    if (stopping) {
+      logger.warn(`received ${signal} again; quitting now: unfinished deliveries resume on the next start`);
+      process.exit(130);
+    }
     stopping = true;
-    logger.info(`received ${signal}; stopping (in-flight deliveries finish, the rest resume on next start)`);
+    logger.info(
+      `received ${signal}; stopping: deliveries in flight finish, the rest resume on the next start (${signal} again quits at once)`,
+    );
     await server.close();
     await host.stop();
     logger.info("stopped");

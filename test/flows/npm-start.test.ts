@@ -1,5 +1,7 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
+import { createServer } from "node:http";
+import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
@@ -71,6 +73,44 @@ describe("npm start", () => {
     expect(await second.exited).toBe(0);
   });
 
+  it("quits at once on a second Ctrl-C while a delivery is stuck, and delivers it again on the next start", async () => {
+    const silent = createServer(() => {});
+    await new Promise<void>((resolve) => silent.listen(0, "127.0.0.1", resolve));
+    const { port } = silent.address() as AddressInfo;
+    try {
+      const dir = dataDir();
+      const env = {
+        PORT: "0",
+        MESH_DATA_DIR: dir,
+        LLM_BASE_URL: `http://127.0.0.1:${port}/v1`,
+        LLM_API_KEY: "k",
+      };
+      const first = await startMesh(env);
+      const accepted = await fetch(`${first.url}/tasks`, {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify({ capability: "general-query", payload: { query: "stuck?" } }),
+      });
+      const { taskId } = (await accepted.json()) as { taskId: string };
+      await until(() => first.output().includes('"eventType":"dev.meshsix.task.requested"'));
+      first.child.kill("SIGINT");
+      await until(() => first.output().includes("again quits at once"));
+      first.child.kill("SIGINT");
+      expect(await first.exited).toBe(130);
+
+      const second = await startMesh({ ...env, LLM_BASE_URL: "" });
+      const done = (await (await fetch(`${second.url}/tasks/${taskId}?wait=20`)).json()) as {
+        status: string;
+      };
+      expect(done.status).toBe("succeeded");
+      second.child.kill("SIGINT");
+      expect(await second.exited).toBe(0);
+    } finally {
+      silent.closeAllConnections();
+      silent.close();
+    }
+  });
+
   it("refuses a second mesh on a data directory that is in use", async () => {
     const dir = dataDir();
     const first = await startMesh({ PORT: "0", MESH_DATA_DIR: dir });
@@ -106,3 +146,11 @@ describe("npm start", () => {
     expect(stderr).not.toMatch(/\n\s+at /);
   });
 });
+
+async function until(condition: () => boolean, timeoutMs = 20_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error("condition not met in time");
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
