@@ -1,5 +1,6 @@
 import type { HttpContext } from "@mesh-six/shared/function/define";
 import { Hono } from "hono";
+import { answerOutsideRoutes } from "./fallback.ts";
 import { agentRoutes } from "./routes/agents.ts";
 import { deadLetterRoutes } from "./routes/dead-letters.ts";
 import { eventRoutes } from "./routes/events.ts";
@@ -8,15 +9,19 @@ import { taskRoutes } from "./routes/tasks.ts";
 
 /**
  * One route module per area; each is `(app, ctx) => void` and owns its paths.
- * Add a module by importing it and listing it here, and its path prefix in index.ts.
+ * Add a module by importing it and listing it here, and its path prefix in `gatewayPaths`.
  */
 export type RouteModule = (app: Hono, ctx: HttpContext) => void;
 
 const modules: RouteModule[] = [eventRoutes, deadLetterRoutes, taskRoutes, agentRoutes, memoryRoutes];
 
+/** The path prefixes the gateway serves (its `http.paths`); a host sends it every request under them. */
+export const gatewayPaths = ["/events", "/dead-letters", "/tasks", "/agents", "/memories"];
+
 export function createGatewayApp(ctx: HttpContext): Hono {
   const app = new Hono();
   for (const register of modules) register(app, ctx);
+  answerOutsideRoutes(app, gatewayPaths);
   app.onError((error, context) => {
     ctx.logger.error("gateway request failed", { error, path: context.req.path });
     return context.json({ error: "internal error; see the gateway log" }, 500);

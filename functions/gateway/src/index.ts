@@ -1,6 +1,6 @@
 import { TaskRequested } from "@mesh-six/events";
 import { defineFunction } from "@mesh-six/shared/function/define";
-import { createGatewayApp } from "./app.ts";
+import { createGatewayApp, gatewayPaths } from "./app.ts";
 
 export const gateway = defineFunction({
   name: "gateway",
@@ -11,7 +11,7 @@ export const gateway = defineFunction({
   emits: [TaskRequested],
   scaling: { minScale: 0, maxScale: 5, concurrency: 100, timeoutSeconds: 300 },
   http: {
-    paths: ["/events", "/dead-letters", "/tasks", "/agents", "/memories"],
+    paths: gatewayPaths,
     create: (ctx) => createGatewayApp(ctx).fetch,
   },
 });

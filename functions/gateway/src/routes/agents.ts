@@ -3,20 +3,33 @@ import { agentsOffering, listAgents, offeredCapabilities } from "@mesh-six/share
 import { createDependencyHealth } from "@mesh-six/shared/registry/health";
 import { chooseAgent, potentialScore } from "@mesh-six/shared/registry/route";
 import { scoreCandidates } from "@mesh-six/shared/registry/score";
-import type { Hono } from "hono";
+import type { Context, Hono } from "hono";
 import type { RouteModule } from "../app.ts";
 
 /**
  * The registry:
  * - `GET /agents` → every registered agent with its capabilities (weight, preferred, dependencies).
  * - `GET /agents/score/:capability` → the score card of every agent offering it, as the orchestrator
- *   would compute it now (dependency health from the cache or a fresh check), best first.
+ *   would compute it now (dependency health from the cache or a fresh check), best first;
+ *   without a capability, 400 naming those on offer.
  */
 export const agentRoutes: RouteModule = (app: Hono, ctx: HttpContext) => {
   const health = createDependencyHealth({ kv: ctx.kv, config: ctx.config });
 
   app.get("/agents", async (context) => context.json({ agents: await listAgents(ctx.db) }));
 
+  const capabilityMissing = async (context: Context) => {
+    const offered = await offeredCapabilities(ctx.db);
+    return context.json(
+      {
+        error: `give a capability: GET /agents/score/<capability>; capabilities on offer: ${onOffer(offered)}`,
+        parameter: "capability",
+      },
+      400,
+    );
+  };
+  app.get("/agents/score", capabilityMissing);
+  app.get("/agents/score/", capabilityMissing);
   app.get("/agents/score/:capability", async (context) => {
     const capability = context.req.param("capability");
     const candidates = await agentsOffering(ctx.db, capability);
@@ -24,7 +37,7 @@ export const agentRoutes: RouteModule = (app: Hono, ctx: HttpContext) => {
       const offered = await offeredCapabilities(ctx.db);
       return context.json(
         {
-          error: `no agent offers the capability '${capability}'; capabilities on offer: ${offered.join(", ") || "none (no agents registered)"}`,
+          error: `no agent offers the capability '${capability}'; capabilities on offer: ${onOffer(offered)}`,
         },
         404,
       );
@@ -39,3 +52,7 @@ export const agentRoutes: RouteModule = (app: Hono, ctx: HttpContext) => {
     });
   });
 };
+
+function onOffer(capabilities: readonly string[]): string {
+  return capabilities.join(", ") || "none (no agents registered)";
+}
