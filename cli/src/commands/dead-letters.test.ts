@@ -14,6 +14,9 @@ const event = (id: string, type: string): MeshEvent => ({
   data: { capability: "deploy-service" },
 });
 
+const reason =
+  '{"error":"no image tag given;\n add payload.image such as api:1.2.3 and send the task again"}';
+
 describe("mesh dead-letters", () => {
   let server: GatewayServer;
   const ids: string[] = [];
@@ -24,6 +27,7 @@ describe("mesh dead-letters", () => {
         event: event("task-1", "dev.meshsix.task.dispatched"),
         trigger: "argocd-deployer-tasks",
         status: 422,
+        body: reason,
       },
       { event: event("task-2", "dev.meshsix.task.completed"), trigger: null, status: undefined },
     ];
@@ -33,7 +37,9 @@ describe("mesh dead-letters", () => {
         trigger: failure.trigger,
         event: withErrorExtensions(failure.event, {
           destination: "http://argocd-deployer.mesh-six.svc.cluster.local",
-          ...(failure.status === undefined ? {} : { status: failure.status }),
+          ...(failure.status === undefined
+            ? {}
+            : { status: failure.status, body: new TextEncoder().encode(failure.body) }),
         }),
         attempts: 1,
         at: Date.UTC(2026, 0, 1, 12, index),
@@ -54,14 +60,49 @@ describe("mesh dead-letters", () => {
     expect(await mesh("dead-letters", "list")).toEqual({
       code: 0,
       stdout: [
-        "ID  WHEN                      TRIGGER                CODE  TYPE                         EVENT ID",
-        `${second}   2026-01-01T12:01:00.000Z  -                      -     dev.meshsix.task.completed   task-2`,
-        `${first}   2026-01-01T12:00:00.000Z  argocd-deployer-tasks  422   dev.meshsix.task.dispatched  task-1`,
+        "ID  WHEN                      TRIGGER                CODE  TYPE                         EVENT ID  REASON",
+        `${second}   2026-01-01T12:01:00.000Z  -                      -     dev.meshsix.task.completed   task-2    -`,
+        `${first}   2026-01-01T12:00:00.000Z  argocd-deployer-tasks  422   dev.meshsix.task.dispatched  task-1    {"error":"no image tag given; add payload.image such as api…`,
         "",
       ].join("\n"),
       stderr: "",
     });
     expect((await mesh("dead-letters", "list", "-n", "1")).stdout.trimEnd().split("\n")).toHaveLength(2);
+  });
+
+  it("shows one: when and where it failed, the error code, the reason as text, and the event", async () => {
+    expect(await mesh("dead-letters", "show", ids[0]!)).toEqual({
+      code: 0,
+      stdout: [
+        `Dead letter ${ids[0]} (not replayed)`,
+        "  failed at:   2026-01-01T12:00:00.000Z, after 1 attempt",
+        "  broker:      mesh-six/default",
+        "  trigger:     argocd-deployer-tasks",
+        "  subscriber:  http://argocd-deployer.mesh-six.svc.cluster.local",
+        "  error code:  422",
+        '  reason:      {"error":"no image tag given;',
+        '                add payload.image such as api:1.2.3 and send the task again"}',
+        "Event attributes:",
+        "  specversion:       1.0",
+        "  id:                task-1",
+        "  source:            /mesh-six/orchestrator",
+        "  type:              dev.meshsix.task.dispatched",
+        "  knativeerrorcode:  422",
+        "  knativeerrordest:  http://argocd-deployer.mesh-six.svc.cluster.local",
+        "Event data:",
+        "  {",
+        '    "capability": "deploy-service"',
+        "  }",
+        "",
+      ].join("\n"),
+      stderr: "",
+    });
+    const timedOut = await mesh("dead-letters", "show", ids[1]!);
+    expect(timedOut.stdout).toContain("  trigger:     -\n");
+    expect(timedOut.stdout).toContain("  error code:  none\n");
+    expect(timedOut.stdout).toContain("  reason:      none recorded (a timeout or a connection error)\n");
+    const json = await mesh("dead-letters", "show", ids[0]!, "--json");
+    expect(JSON.parse(json.stdout)).toMatchObject({ id: ids[0], errorCode: 422, errorText: reason });
   });
 
   it("replays one onto the broker, after which the list leaves it out unless --all", async () => {
@@ -74,7 +115,7 @@ describe("mesh dead-letters", () => {
     expect(server.ctx.published.map((published) => published.id)).toEqual(["task-1"]);
     expect((await mesh("dead-letters", "list")).stdout).not.toContain("task-1");
     const all = await mesh("dead-letters", "list", "--all");
-    expect(all.stdout.split("\n")[0]).toMatch(/EVENT ID {2}REPLAYED$/);
+    expect(all.stdout.split("\n")[0]).toMatch(/EVENT ID {2}REPLAYED +REASON$/);
     expect(all.stdout).toMatch(/task-1 +\d{4}-\d\d-\d\dT/);
   });
 
@@ -97,6 +138,16 @@ describe("mesh dead-letters", () => {
       "<id> must be a dead-letter id, a whole number as 'mesh dead-letters list' shows (got 'x1')",
     ],
     [["replay"], 2, "missing <id>"],
+    [
+      ["show", "999"],
+      1,
+      "mesh dead-letters show: /dead-letters/999 answered 404 Not Found: no dead letter with id 999",
+    ],
+    [
+      ["show", "latest"],
+      2,
+      "<id> must be a dead-letter id, a whole number as 'mesh dead-letters list' shows (got 'latest')",
+    ],
     [["list", "--limit", "many"], 2, "--limit must be a whole number from 1 to 1000 (got 'many')"],
   ])("%j fails with exit %i and says why", async (argv, code, message) => {
     const result = await mesh("dead-letters", ...argv);

@@ -1,22 +1,16 @@
 import { z } from "zod";
 import { booleanOption, type Command, countOption, UsageError } from "../command.ts";
+import { deadLetter, describeDeadLetter, reasonCell } from "../dead-letter-text.ts";
 import { endpoint, sendForJson } from "../http.ts";
 import { formatTable } from "../table.ts";
-
-const deadLetter = z.object({
-  id: z.string(),
-  trigger: z.string().nullable(),
-  subscriber: z.string().nullable(),
-  event: z.looseObject({ id: z.string(), type: z.string(), source: z.string() }),
-  errorCode: z.number().nullable(),
-  createdAt: z.string(),
-  replayedAt: z.string().nullable(),
-});
 
 const listCommand: Command = {
   name: "dead-letters list",
   summary: "List the events that could not be delivered",
-  description: "Newest first: id, when, trigger, the subscriber's error code, event type and event id.",
+  description: [
+    "Newest first: id, when, trigger, the subscriber's error code, event type, event id and the",
+    "reason (the subscriber's response, on one line and cut short; 'mesh dead-letters show' has it whole).",
+  ].join("\n"),
   options: {
     limit: {
       type: "string",
@@ -37,7 +31,16 @@ const listCommand: Command = {
       io.stdout(all ? "No dead letters.\n" : "No dead letters waiting (--all shows replayed ones).\n");
       return;
     }
-    const header = ["ID", "WHEN", "TRIGGER", "CODE", "TYPE", "EVENT ID", ...(all ? ["REPLAYED"] : [])];
+    const header = [
+      "ID",
+      "WHEN",
+      "TRIGGER",
+      "CODE",
+      "TYPE",
+      "EVENT ID",
+      ...(all ? ["REPLAYED"] : []),
+      "REASON",
+    ];
     const rows = deadLetters.map((letter) => [
       letter.id,
       letter.createdAt,
@@ -46,8 +49,30 @@ const listCommand: Command = {
       letter.event.type,
       letter.event.id,
       ...(all ? [letter.replayedAt ?? "-"] : []),
+      reasonCell(letter),
     ]);
     io.stdout(formatTable(header, rows));
+  },
+};
+
+const showCommand: Command = {
+  name: "dead-letters show",
+  summary: "Show one dead letter: when and where delivery failed, why, and the event",
+  description: [
+    "Prints when delivery failed and after how many attempts, the broker, trigger and subscriber,",
+    "the subscriber's error code and its response as text (the reason), then the event's",
+    "attributes and data.",
+  ].join("\n"),
+  options: { json: { type: "boolean", description: "print the dead letter as JSON" } },
+  positionals: [{ name: "id", description: "the dead letter's id, from 'mesh dead-letters list'" }],
+  examples: ["mesh dead-letters show 42"],
+  async run(input, io) {
+    const id = deadLetterId(input.positionals[0]!);
+    const url = endpoint(input.url, `/dead-letters/${id}`);
+    const { deadLetter: letter } = await sendForJson(io, url, z.object({ deadLetter }));
+    io.stdout(
+      booleanOption(input, "json") ? `${JSON.stringify(letter, null, 2)}\n` : describeDeadLetter(letter),
+    );
   },
 };
 
@@ -58,12 +83,7 @@ const replayCommand: Command = {
   positionals: [{ name: "id", description: "the dead letter's id, from 'mesh dead-letters list'" }],
   examples: ["mesh dead-letters replay 42"],
   async run(input, io) {
-    const id = input.positionals[0]!;
-    if (!/^[1-9]\d*$/.test(id)) {
-      throw new UsageError(
-        `<id> must be a dead-letter id, a whole number as 'mesh dead-letters list' shows (got '${id}')`,
-      );
-    }
+    const id = deadLetterId(input.positionals[0]!);
     const url = endpoint(input.url, `/dead-letters/${id}/replay`);
     const { deadLetter: letter } = await sendForJson(io, url, z.object({ deadLetter }), { method: "POST" });
     io.stdout(
@@ -72,4 +92,13 @@ const replayCommand: Command = {
   },
 };
 
-export const deadLetterCommands: readonly Command[] = [listCommand, replayCommand];
+function deadLetterId(id: string): string {
+  if (!/^[1-9]\d*$/.test(id)) {
+    throw new UsageError(
+      `<id> must be a dead-letter id, a whole number as 'mesh dead-letters list' shows (got '${id}')`,
+    );
+  }
+  return id;
+}
+
+export const deadLetterCommands: readonly Command[] = [listCommand, showCommand, replayCommand];

@@ -19,6 +19,8 @@ interface Letter {
   id: string;
   trigger: string | null;
   errorCode: number | null;
+  errorData: string | null;
+  errorText?: string;
   replayedAt: string | null;
   event: Record<string, unknown>;
 }
@@ -31,8 +33,18 @@ describe("dead-letter routes", () => {
     ctx = await createGatewayTestContext();
     app = createGatewayApp(ctx);
     const failures = [
-      { event: event("json-1", { question: "why" }), status: 422, at: Date.UTC(2026, 0, 1) },
-      { event: event("bytes-1", Uint8Array.of(0, 1, 255)), status: 503, at: Date.UTC(2026, 0, 2) },
+      {
+        event: event("json-1", { question: "why" }),
+        status: 422,
+        body: new TextEncoder().encode('{"error":"question is too vague"}'),
+        at: Date.UTC(2026, 0, 1),
+      },
+      {
+        event: event("bytes-1", Uint8Array.of(0, 1, 255)),
+        status: 503,
+        body: Uint8Array.of(0xff, 0x00, 0x7f),
+        at: Date.UTC(2026, 0, 2),
+      },
       { event: event("json-2", { question: "how" }), status: undefined, at: Date.UTC(2026, 0, 3) },
     ];
     for (const failure of failures) {
@@ -41,9 +53,7 @@ describe("dead-letter routes", () => {
         trigger: "architect-tasks",
         event: withErrorExtensions(failure.event, {
           destination: "http://architect.mesh-six.svc.cluster.local",
-          ...(failure.status === undefined
-            ? {}
-            : { status: failure.status, body: new TextEncoder().encode("no") }),
+          ...(failure.status === undefined ? {} : { status: failure.status, body: failure.body }),
         }),
         attempts: 3,
         at: failure.at,
@@ -68,6 +78,15 @@ describe("dead-letter routes", () => {
     expect(letters[1]!.event).toMatchObject({ data_base64: "AAH/", knativeerrorcode: "503" });
     expect(letters[1]!.event.data).toBeUndefined();
     expect(letters[2]!.event.data).toEqual({ question: "why" });
+    // the response body that sent it here: base64 as stored, and as text when it is text
+    expect(letters[2]).toMatchObject({
+      errorData: Buffer.from('{"error":"question is too vague"}').toString("base64"),
+      errorText: '{"error":"question is too vague"}',
+    });
+    expect(letters[1]).toMatchObject({ errorData: "/wB/" });
+    expect(letters[1]).not.toHaveProperty("errorText");
+    expect(letters[0]).toMatchObject({ errorData: null });
+    expect(letters[0]).not.toHaveProperty("errorText");
     const limited = await call("/dead-letters?limit=1");
     expect((limited.body.deadLetters as Letter[]).map((letter) => letter.id)).toEqual([ids[2]]);
   });
@@ -76,6 +95,7 @@ describe("dead-letter routes", () => {
     const { status, body } = await call(`/dead-letters/${ids[0]}`);
     expect(status).toBe(200);
     expect((body.deadLetter as Letter).event.id).toBe("json-1");
+    expect((body.deadLetter as Letter).errorText).toBe('{"error":"question is too vague"}');
   });
 
   it("replays one: publishes the original event and marks it, so the list leaves it out unless asked", async () => {

@@ -10,6 +10,7 @@ import type { HttpContext } from "@mesh-six/shared/function/define";
 import type { Context, Hono } from "hono";
 import { z } from "zod";
 import type { RouteModule } from "../app.ts";
+import { errorText } from "../error-text.ts";
 import { booleanText, parseParameters, parseQuery, wholeNumber } from "../query.ts";
 
 const listQuery = z.strictObject({
@@ -23,7 +24,8 @@ const idParameter = z.strictObject({
 
 /**
  * The dead-letter store:
- * Each dead letter is answered as stored, its `event` in the CloudEvents JSON format (bytes as `data_base64`).
+ * Each dead letter is answered as stored, its `event` in the CloudEvents JSON format (bytes as `data_base64`),
+ * with `errorText`: the subscriber's response body (`errorData`, base64) as text, when it is text.
  * - `GET /dead-letters?limit=&includeReplayed=` → `{ deadLetters }`, newest first; replayed ones only on request.
  * - `GET /dead-letters/:id` → `{ deadLetter }`, 404 when there is none with that id.
  * - `POST /dead-letters/:id/replay` → publishes the stored event to the broker again and answers
@@ -84,5 +86,10 @@ function notFound(context: Context, id: string): Response {
 }
 
 function toJson(deadLetter: DeadLetter) {
-  return { ...deadLetter, event: toStoredJson(deadLetter.event) };
+  const text = errorText(deadLetter.errorData);
+  return {
+    ...deadLetter,
+    ...(text === undefined ? {} : { errorText: text }),
+    event: toStoredJson(deadLetter.event),
+  };
 }
