@@ -133,7 +133,21 @@ describe("mesh send", () => {
     [["--field", "a=1", "--field", "a.b=2"], `path "a.b" runs through "a", which already holds 1`],
     [["--type", ""], "--type must not be blank"],
     [["--to", "ksvc:orders"], "is a Kubernetes reference"],
+    [["--to", "Service:serving.knative.dev/v1:orders"], "mesh send reaches brokers only"],
+    [["--to", "Broker:eventing.knative.dev/v1:app=orders"], "a label selector"],
+    [["--to", "Broker:eventing.knative.dev/v1:Orders"], "'Orders' is not a broker name"],
+    [["--to", "broker:orders", "-n", "Team_A"], "--namespace 'Team_A' is not a namespace name"],
+    [["--to", `http://localhost/ns/b`, "--namespace", "ns"], "--namespace names the namespace of a broker"],
+    [["--to", "broker:a", "--to-url", "http://localhost/ns/b"], "can't use both --to and --to-url"],
+    [["--to-url", "broker:orders"], "--to-url 'broker:orders' is not an absolute http(s) URL"],
     [["--to", "/relative"], "is not an absolute http(s) URL"],
+    [["--field", "=x"], "--field '=x' has an empty path before '='"],
+    [["--raw-field", "=x"], "--raw-field '=x' has an empty path before '='"],
+    [["--source", "my tool"], "--source 'my tool' is not a URI reference: it has a space"],
+    [["--source", "1tool:x"], "--source '1tool:x' is not a URI reference"],
+    [["--source", ":x"], "--source ':x' is not a URI reference"],
+    [["--source", "/a#b#c"], "--source '/a#b#c' is not a URI reference: it has a second '#'"],
+    [["--source", "http://host:port/x"], "--source 'http://host:port/x' is not a URI reference"],
     [["--nope"], "unknown option '--nope'"],
     [["--type"], "Option '-t, --type <value>' argument missing"],
     [["extra"], "unexpected argument 'extra'; this command takes no arguments"],
@@ -209,19 +223,45 @@ describe("mesh send to the broker ingress", () => {
   });
 });
 
-describe("--to", () => {
+describe("--to, --to-url and --namespace", () => {
   const mesh = new URL("http://localhost:8080");
-  it.each<[string | undefined, string]>([
-    [undefined, "http://localhost:8080/mesh-six/default"],
-    ["broker:orders", "http://localhost:8080/mesh-six/orders"],
-    ["https://mesh.example.com/ns/b", "https://mesh.example.com/ns/b"],
-  ])("%s sends to %s", (to, url) => {
-    expect(resolveTarget(to, mesh).href).toBe(url);
+  it.each<[Parameters<typeof resolveTarget>[0], string]>([
+    [{}, "http://localhost:8080/mesh-six/default"],
+    [{ namespace: "team-a" }, "http://localhost:8080/team-a/default"],
+    [{ to: "broker:orders" }, "http://localhost:8080/mesh-six/orders"],
+    [{ to: "broker:orders", namespace: "team-a" }, "http://localhost:8080/team-a/orders"],
+    [{ to: "Broker:eventing.knative.dev/v1:orders" }, "http://localhost:8080/mesh-six/orders"],
+    [
+      { to: "Broker:eventing.knative.dev/v1:orders", namespace: "team-a" },
+      "http://localhost:8080/team-a/orders",
+    ],
+    [{ to: "https://mesh.example.com/ns/b" }, "https://mesh.example.com/ns/b"],
+    [{ toUrl: "https://mesh.example.com/ns/b" }, "https://mesh.example.com/ns/b"],
+  ])("%j sends to %s", (flags, url) => {
+    expect(resolveTarget(flags, mesh).href).toBe(url);
   });
 
   it("keeps the mesh URL's path prefix", () => {
-    expect(resolveTarget(undefined, new URL("http://proxy/mesh")).href).toBe(
-      "http://proxy/mesh/mesh-six/default",
-    );
+    expect(resolveTarget({}, new URL("http://proxy/mesh")).href).toBe("http://proxy/mesh/mesh-six/default");
+  });
+
+  it("sends to the broker kn's reference names, in the namespace -n names", async () => {
+    const server = await startRecordingServer(() => ({ status: 202 }));
+    try {
+      const io = createTestIo();
+      const argv = [
+        "send",
+        "--url",
+        server.url,
+        "--to",
+        "Broker:eventing.knative.dev/v1:orders",
+        "-n",
+        "shop",
+      ];
+      expect(await runMesh(argv, commands, io)).toBe(0);
+      expect(server.requests.map((request) => request.path)).toEqual(["/shop/orders"]);
+    } finally {
+      await server.close();
+    }
   });
 });

@@ -3,8 +3,10 @@ import { endpoint, send } from "../http.ts";
 import { binaryRequest, buildEvent, knDefaultType } from "../kn/event.ts";
 import { cliVersion } from "../version.ts";
 
+/** The namespace of a broker given by name, unless --namespace says otherwise. */
+export const defaultNamespace = "mesh-six";
 /** Where events go by default: the embedded broker's ingress, `/<namespace>/<broker>`. */
-export const defaultBrokerPath = "/mesh-six/default";
+export const defaultBrokerPath = `/${defaultNamespace}/default`;
 
 const sendCommand: Command = {
   name: "send",
@@ -15,13 +17,30 @@ const sendCommand: Command = {
     "'true'/'false' into booleans and whole numbers (and six-decimal numbers like 1.500000) into",
     "numbers, exactly as kn does; --raw-field keeps the value as text. A dotted path nests",
     "objects. Prints the id of the accepted event.",
+    "",
+    `--to names a broker of the mesh at --url, sent to <url>/<namespace>/<name> (namespace from`,
+    `--namespace, default ${defaultNamespace}); --to-url (or --to with a URL) sends anywhere. kn's`,
+    "references to other kinds (ksvc:, Service, channel:) need the cluster's API and are refused.",
   ].join("\n"),
   options: {
     to: {
       type: "string",
       short: "r",
+      placeholder: "broker",
+      description:
+        "a broker, broker:<name> or Broker:eventing.knative.dev/v1:<name> (default: default), or a URL",
+    },
+    "to-url": {
+      type: "string",
+      short: "u",
       placeholder: "url",
-      description: `where to send: a URL, or broker:<name> (default: <mesh url>${defaultBrokerPath})`,
+      description: "an http(s) URL to send to instead of a broker",
+    },
+    namespace: {
+      type: "string",
+      short: "n",
+      placeholder: "namespace",
+      description: `the namespace of the broker --to names (default ${defaultNamespace})`,
     },
     type: {
       type: "string",
@@ -52,10 +71,18 @@ const sendCommand: Command = {
   },
   examples: [
     "mesh send --type dev.meshsix.task.requested --field capability=general-query --field payload.question=hi",
-    "mesh send --to http://localhost:8080/mesh-six/default --field person.age=18 --raw-field person.id=0042",
+    "mesh send --to Broker:eventing.knative.dev/v1:default -n mesh-six --field person.age=18 --raw-field person.id=0042",
+    "mesh send --to-url http://localhost:8080/mesh-six/default --field ping=1",
   ],
   async run(input, io) {
-    const target = resolveTarget(stringOption(input, "to"), input.url);
+    const target = resolveTarget(
+      {
+        to: stringOption(input, "to"),
+        toUrl: stringOption(input, "to-url"),
+        namespace: stringOption(input, "namespace"),
+      },
+      input.url,
+    );
     const event = buildEvent(
       {
         type: stringOption(input, "type"),
@@ -76,27 +103,81 @@ const sendCommand: Command = {
   },
 };
 
+/** Where `mesh send` sends: kn's `--to` (a broker) or `--to-url`, and `--namespace`. */
+export interface TargetFlags {
+  readonly to?: string | undefined;
+  readonly toUrl?: string | undefined;
+  readonly namespace?: string | undefined;
+}
+
+const dnsLabel = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
+const dnsSubdomain = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
+/** kn's form of a Kubernetes reference: kind:apiVersion:name, or a label selector for the name. */
+const kubernetesReference = /^([A-Za-z0-9]+):([A-Za-z0-9/.]+):(.+)$/;
+const brokerHint =
+  "give broker:<name>, Broker:eventing.knative.dev/v1:<name> or a URL such as http://<host>/<namespace>/<broker>";
+
 /**
- * `--to` as kn reads it, for what a CLI outside the cluster can reach: an absolute http(s) URL,
- * or `broker:<name>` for a broker of the mesh at --url. kn's other references (ksvc:, channel:)
- * need the cluster's API, which only kn has.
+ * The target as kn reads its flags, for what a CLI outside the cluster can reach: a broker of the
+ * mesh at --url (`broker:<name>`, kn's reference `Broker:eventing.knative.dev/v1:<name>`, or none
+ * for `default`) in --namespace (default mesh-six) at `<mesh url>/<namespace>/<name>`, or an
+ * absolute http(s) URL (`--to-url`, or `--to` as earlier kn releases took it). kn's other
+ * references (ksvc:, Service, channel:) need the cluster's API, which only kn has.
  */
-export function resolveTarget(to: string | undefined, meshUrl: URL): URL {
-  if (to === undefined) return endpoint(meshUrl, defaultBrokerPath);
-  const broker = /^broker:([a-z0-9]([-a-z0-9]*[a-z0-9])?)$/.exec(to);
-  if (broker) return endpoint(meshUrl, `/mesh-six/${broker[1]}`);
-  if (/^[a-z]+:[^/]/i.test(to) && !/^https?:/i.test(to)) {
+export function resolveTarget(flags: TargetFlags, meshUrl: URL): URL {
+  const { to, toUrl, namespace } = flags;
+  if (to !== undefined && toUrl !== undefined) {
     throw new UsageError(
-      `--to '${to}' is a Kubernetes reference; mesh send reaches brokers by URL: give --to http://<host>/<namespace>/<broker> or broker:<name>`,
+      "can't use both --to and --to-url: give the broker with --to, or a URL with --to-url",
     );
   }
-  const url = URL.canParse(to) ? new URL(to) : undefined;
+  if (namespace !== undefined && !(dnsLabel.test(namespace) && namespace.length <= 63)) {
+    throw new UsageError(
+      `--namespace '${namespace}' is not a namespace name: lowercase letters, digits and '-', at most 63`,
+    );
+  }
+  const broker = to === undefined ? (toUrl === undefined ? "default" : undefined) : brokerName(to);
+  if (broker !== undefined) return endpoint(meshUrl, `/${namespace ?? defaultNamespace}/${broker}`);
+  const [flag, text] = toUrl === undefined ? ["--to", to!] : ["--to-url", toUrl];
+  if (namespace !== undefined) {
+    throw new UsageError(
+      `--namespace names the namespace of a broker given by name; the URL ${flag} '${text}' has it already`,
+    );
+  }
+  const url = URL.canParse(text) ? new URL(text) : undefined;
   if (!url || (url.protocol !== "http:" && url.protocol !== "https:") || !url.host) {
     throw new UsageError(
-      `--to '${to}' is not an absolute http(s) URL; give one such as ${endpoint(meshUrl, defaultBrokerPath).href}`,
+      `${flag} '${text}' is not an absolute http(s) URL; give one such as ${endpoint(meshUrl, defaultBrokerPath).href}`,
     );
   }
   return url;
+}
+
+/** The broker `--to` names, undefined when it is a URL; refuses other Kubernetes references. */
+function brokerName(to: string): string | undefined {
+  const short = /^broker:(.*)$/.exec(to);
+  const reference = kubernetesReference.exec(to);
+  const isBroker = reference?.[1] === "Broker" && reference[2]!.startsWith("eventing.knative.dev/");
+  if (!short && !isBroker) {
+    if (/^[a-z]+:[^/]/i.test(to) && !/^https?:/i.test(to)) {
+      throw new UsageError(
+        `--to '${to}' is a Kubernetes reference; mesh send reaches brokers only: ${brokerHint}`,
+      );
+    }
+    return undefined;
+  }
+  const name = short ? short[1]! : reference![3]!;
+  if (name.includes("=")) {
+    throw new UsageError(
+      `--to '${to}' picks resources by a label selector; mesh send needs one broker by name: ${brokerHint}`,
+    );
+  }
+  if (!(dnsSubdomain.test(name) && name.length <= 253)) {
+    throw new UsageError(
+      `--to '${to}': '${name}' is not a broker name (lowercase letters, digits, '-' and '.'); ${brokerHint}`,
+    );
+  }
+  return name;
 }
 
 export const sendCommands: readonly Command[] = [sendCommand];

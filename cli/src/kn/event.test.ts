@@ -36,10 +36,35 @@ describe("the event kn builds", () => {
     ["a newline in the type", { type: "a\nb" }, "--type contains the control character U+000a"],
     ["a NUL in the id", { id: "a\u0000" }, "--id contains the control character U+0000"],
     ["a bad %-escape in the source", { source: "/a%zz" }, "'%' that is not a %-escape"],
+    ["a space in the source", { source: "/my tool" }, "it has a space; write it as %20"],
+    ["a '<' in the source", { source: "/a<b" }, "it has a '<'"],
+    ["a colon in a relative source's first segment", { source: "1tool:x" }, "use ./1tool:x"],
+    ["a source starting with ':'", { source: ":x" }, "use ./:x"],
+    ["a second '#' in the source", { source: "/a#b#c" }, "it has a second '#'"],
+    ["a bracket outside the host", { source: "/a[1]" }, "it has a '[' outside an IPv6 host"],
+    ["a port that is not a number", { source: "http://host:port/x" }, "port 'port' is not a number"],
+    ["an unclosed IPv6 host", { source: "http://[::1/x" }, "an IPv6 host needs its closing ']'"],
     ["a field without '='", { fields: ["x"] }, "--field 'x' has no '='"],
   ])("refuses %s", (_name, flags, message) => {
     expect(() => buildEvent(flags, settings)).toThrow(UsageError);
     expect(() => buildEvent(flags, settings)).toThrow(message);
+  });
+});
+
+describe("--source: a URI reference (RFC 3986; non-ASCII letters pass, as kn sends them)", () => {
+  it.each([
+    "/events/ping",
+    "mesh/0.0.1",
+    "urn:uuid:6e8bc430-9c3a-11d9-9669-0800200c9a66",
+    "https://github.com/cloudevents/spec/pull/123",
+    "http://[::1]:8080/a?b=c#d",
+    "mailto:someone@example.com",
+    "/źródło",
+    "./1tool:x",
+    "/a%20b",
+    "#fragment",
+  ])("takes %s", (source) => {
+    expect(buildEvent({ source }, settings).source).toBe(source);
   });
 });
 

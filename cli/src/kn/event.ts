@@ -1,6 +1,7 @@
 import { UsageError } from "../command.ts";
 import { buildData } from "./fields.ts";
 import { goJson } from "./go-json.ts";
+import { uriReferenceProblem } from "./uri-reference.ts";
 
 /** kn's default event type (kn-plugin-event pkg/event/constants.go). */
 export const knDefaultType = "dev.knative.cli.plugin.event.generic";
@@ -41,7 +42,8 @@ export interface BuildSettings {
  * The event kn builds (pkg/cli/create.go, pkg/event/create.go): the given type, id and source,
  * `time` now, datacontenttype application/json, and the fields as a JSON object. Like the
  * CloudEvents Go client kn sends with, an empty id gets a new UUID, and an id, type or source
- * that is blank is refused.
+ * that is blank is refused; so is a source that is not a URI reference (the spec's requirement,
+ * which the Go client checks only loosely).
  */
 export function buildEvent(flags: EventFlags, settings: BuildSettings): BuiltEvent {
   const id = flags.id === "" || flags.id === undefined ? settings.newId() : flags.id;
@@ -50,9 +52,10 @@ export function buildEvent(flags: EventFlags, settings: BuildSettings): BuiltEve
   required("id", id, "a unique id such as order-42, or leave --id out for a new UUID");
   required("type", type, `a type such as dev.meshsix.task.requested (kn's default is ${knDefaultType})`);
   required("source", source, "a URI reference such as /my/tool");
-  if (/%(?![0-9a-fA-F]{2})/.test(source)) {
+  const problem = uriReferenceProblem(source);
+  if (problem !== undefined) {
     throw new UsageError(
-      `--source '${source}' has a '%' that is not a %-escape; give a URI reference such as /my/tool`,
+      `--source '${source}' is not a URI reference: ${problem}; give one such as /my/tool`,
     );
   }
   return {

@@ -74,10 +74,15 @@ describe("path=value", () => {
     ["a=b", ["a", "b"]],
     ["a=b=c", ["a", "b=c"]],
     ["a=", ["a", ""]],
-    ["=b", ["", "b"]],
     ["person.name=Chris", ["person.name", "Chris"]],
   ])("splits %j at the first '='", (text, parts) => {
     expect(splitAssignment(text, "field")).toEqual(parts);
+  });
+
+  it("refuses an empty path (kn would make an empty key of it) and shows the form", () => {
+    expect(() => splitAssignment("=b", "field")).toThrow(
+      "--field '=b' has an empty path before '=': write it as path=value, e.g. --field person.name=Chris",
+    );
   });
 
   it("refuses an assignment without '=' and shows the form", () => {

@@ -48,13 +48,19 @@ export function formatLikePercentF(number: number): string {
   return sign + digits;
 }
 
-/** `path=value` split at the first `=`, as kn does (strings.SplitN(…, "=", 2)). */
+/** `path=value` split at the first `=`, as kn does (strings.SplitN(…, "=", 2)); the path must not be empty. */
 export function splitAssignment(assignment: string, flag: "field" | "raw-field"): [string, string] {
   const at = assignment.indexOf("=");
   if (at < 0) {
     // kn itself crashes here (index out of range); we say what it needs
     throw new UsageError(
       `--${flag} '${assignment}' has no '=': write it as path=value, e.g. --${flag} person.name=Chris`,
+    );
+  }
+  if (at === 0) {
+    // kn makes an empty key of it ({"": value}); that is never what was meant
+    throw new UsageError(
+      `--${flag} '${assignment}' has an empty path before '=': write it as path=value, e.g. --${flag} person.name=Chris`,
     );
   }
   return [assignment.slice(0, at), assignment.slice(at + 1)];
