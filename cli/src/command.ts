@@ -23,6 +23,8 @@ export interface OptionSpec {
 export interface PositionalSpec {
   readonly name: string;
   readonly description: string;
+  /** May be left out (only the last ones); the command then decides what it needs. */
+  readonly optional?: boolean;
 }
 
 export interface CommandInput {
@@ -40,7 +42,7 @@ export interface Command {
   /** Longer help text shown by `--help`. */
   readonly description?: string;
   readonly options: Readonly<Record<string, OptionSpec>>;
-  /** Required positional arguments, in order. */
+  /** Positional arguments, in order; required unless marked optional. */
   readonly positionals?: readonly PositionalSpec[];
   readonly examples?: readonly string[];
   run(input: CommandInput, io: Io): Promise<void>;

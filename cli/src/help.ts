@@ -35,7 +35,9 @@ export function groupHelp(group: string, commands: readonly Command[]): string {
 
 /** `mesh <command> --help`. */
 export function commandHelp(command: Command): string {
-  const positionals = (command.positionals ?? []).map((positional) => ` <${positional.name}>`).join("");
+  const positionals = (command.positionals ?? [])
+    .map((positional) => (positional.optional ? ` [<${positional.name}>]` : ` <${positional.name}>`))
+    .join("");
   const lines = [`Usage: mesh ${command.name}${positionals} [options]`, "", command.summary];
   if (command.description) lines.push("", command.description);
   if (command.positionals?.length) {

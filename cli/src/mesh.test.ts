@@ -83,11 +83,33 @@ describe("mesh command dispatch", () => {
       "--url must be an http(s) URL such as http://localhost:8080 (got 'localhost:8080')",
     ],
     [["alpha", "-c", "bad"], "mesh alpha: --count must be a number\nRun 'mesh alpha --help' for usage.\n"],
+    [
+      ["alpha", "--count", "-1"],
+      "mesh alpha: --count needs a value (<n>), but '-1' starts with '-' and reads as an option; write --count=-1 if you really mean it as the value\n",
+    ],
+    [["alpha", "-c", "-2"], "mesh alpha: --count needs a value (<n>), but '-2' starts with '-'"],
+    [
+      ["alpha", "--count", "--url=http://a"],
+      "mesh alpha: --count needs a value (<n>), but is followed by the option '--url=http://a'; write --count <n> --url=http://a\n",
+    ],
+    [["alpha", "--count"], "mesh alpha: --count needs a value: --count <n>\n"],
+    [["alpha", "--help=yes"], "mesh alpha: --help is a switch and takes no value; write --help alone\n"],
   ])("%j is bad input: exit 2 and what to do", async (argv, message) => {
     const result = await mesh(argv);
     expect(result.code).toBe(2);
     expect(result.stdout).toBe("");
     expect(result.stderr).toContain(message);
+  });
+
+  it("runs a command whose last positional is optional with or without it, and shows it in brackets", async () => {
+    const maybe = [echo("maybe", [{ name: "id", description: "which one", optional: true }])];
+    const run = async (argv: string[]) => {
+      const io = createTestIo();
+      return { code: await runMesh(argv, maybe, io), stdout: io.stdoutText() };
+    };
+    expect(await run(["maybe"])).toEqual({ code: 0, stdout: "maybe|||http://localhost:8080/\n" });
+    expect(await run(["maybe", "7"])).toEqual({ code: 0, stdout: "maybe|7||http://localhost:8080/\n" });
+    expect((await run(["maybe", "--help"])).stdout).toContain("Usage: mesh maybe [<id>] [options]");
   });
 
   it("has help for every real command", async () => {

@@ -1,6 +1,13 @@
 import { type ParseArgsOptionsConfig, parseArgs } from "node:util";
 import { errorMessage } from "@mesh-six/shared/errors";
-import { type Command, type CommandInput, type Io, RemoteError, UsageError } from "./command.ts";
+import {
+  type Command,
+  type CommandInput,
+  type Io,
+  type OptionSpec,
+  RemoteError,
+  UsageError,
+} from "./command.ts";
 import { commandHelp, globalOptions, groupHelp, overview } from "./help.ts";
 
 export const defaultUrl = "http://localhost:8080";
@@ -121,7 +128,7 @@ function parseInput(command: Command, args: string[], env: Io["env"]): CommandIn
   try {
     parsed = parseArgs({ args, options, allowPositionals: true, strict: true });
   } catch (error) {
-    throw new UsageError(explainParseError(error));
+    throw new UsageError(explainParseError(error, args, { ...globalOptions, ...command.options }));
   }
   if (parsed.values.help === true) return "help";
   const expected = command.positionals ?? [];
@@ -133,7 +140,7 @@ function parseInput(command: Command, args: string[], env: Io["env"]): CommandIn
     );
   }
   const missing = expected[parsed.positionals.length];
-  if (missing) throw new UsageError(`missing <${missing.name}>: ${missing.description}`);
+  if (missing && !missing.optional) throw new UsageError(`missing <${missing.name}>: ${missing.description}`);
   return {
     values: parsed.values as CommandInput["values"],
     positionals: parsed.positionals,
@@ -141,15 +148,46 @@ function parseInput(command: Command, args: string[], env: Io["env"]): CommandIn
   };
 }
 
-function explainParseError(error: unknown): string {
+/**
+ * Node's parseArgs messages in the CLI's words: which option, what it takes, how to write it.
+ * (Node says "argument is ambiguous" for `--wait -1`, and names options as `-w, --wait <value>`.)
+ */
+function explainParseError(
+  error: unknown,
+  args: readonly string[],
+  specs: Readonly<Record<string, OptionSpec>>,
+): string {
   const message = errorMessage(error);
   const code = (error as { code?: string }).code;
-  if (code === "ERR_PARSE_ARGS_UNKNOWN_OPTION") {
-    const option = /'([^']+)'/.exec(message)?.[1] ?? message;
-    return `unknown option '${option}'`;
+  // "'--wait'", "'-w'", or "'-w, --wait <value>'": the option as typed, or its short and long forms
+  const quoted = /'([^']+)'/.exec(message)?.[1] ?? "";
+  const named = /--[^\s,]+/.exec(quoted)?.[0] ?? quoted.split(",")[0]!;
+  const [name, spec] = findOption(named, specs);
+  if (code === "ERR_PARSE_ARGS_UNKNOWN_OPTION") return `unknown option '${named || message}'`;
+  if (code !== "ERR_PARSE_ARGS_INVALID_OPTION_VALUE" || !spec) return message.replace(/\.$/, "");
+  const value = `<${spec.placeholder ?? "value"}>`;
+  if (message.includes("does not take an argument")) {
+    return `--${name} is a switch and takes no value; write --${name} alone`;
   }
-  if (code === "ERR_PARSE_ARGS_INVALID_OPTION_VALUE") return message.replace(/\.$/, "");
-  return message;
+  if (message.includes("argument missing")) return `--${name} needs a value: --${name} ${value}`;
+  const next = args[args.indexOf(named) + 1] ?? "";
+  const [nextName] = findOption(next.replace(/=.*$/, ""), specs);
+  if (nextName !== undefined) {
+    return `--${name} needs a value (${value}), but is followed by the option '${next}'; write --${name} ${value} ${next}`;
+  }
+  return `--${name} needs a value (${value}), but '${next}' starts with '-' and reads as an option; write --${name}=${next} if you really mean it as the value`;
+}
+
+/** The option a token names (`--wait`, `-w`), with its spec; nothing when it names none. */
+function findOption(
+  token: string,
+  specs: Readonly<Record<string, OptionSpec>>,
+): [string, OptionSpec] | [undefined, undefined] {
+  for (const [name, spec] of Object.entries(specs)) {
+    if (token === `--${name}` || (spec.short !== undefined && token === `-${spec.short}`))
+      return [name, spec];
+  }
+  return [undefined, undefined];
 }
 
 function meshUrl(flag: unknown, env: Io["env"]): URL {

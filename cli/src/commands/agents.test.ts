@@ -78,6 +78,14 @@ describe("mesh agents and mesh scores", () => {
     });
   });
 
+  it.each(["", "  "])("refuses an empty capability %j with exit 2, before asking the mesh", async (name) => {
+    const answer = await mesh("scores", name);
+    expect(answer).toMatchObject({ code: 2, stdout: "" });
+    expect(answer.stderr).toContain(
+      "mesh scores: <capability> must not be empty; name one, e.g. deploy-service ('mesh agents' lists them)",
+    );
+  });
+
   it("says which capabilities exist when asked about one nobody offers", async () => {
     const answer = await mesh("scores", "make-coffee");
     expect(answer.code).toBe(1);

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { booleanOption, type Command } from "../command.ts";
+import { booleanOption, type Command, UsageError } from "../command.ts";
 import { endpoint, sendForJson } from "../http.ts";
 import { formatTable } from "../table.ts";
 
@@ -68,6 +68,11 @@ const scoresCommand: Command = {
   examples: ["mesh scores deploy-service"],
   async run(input, io) {
     const name = input.positionals[0]!;
+    if (name.trim() === "") {
+      throw new UsageError(
+        "<capability> must not be empty; name one, e.g. deploy-service ('mesh agents' lists them)",
+      );
+    }
     const answer = await sendForJson(
       io,
       endpoint(input.url, `/agents/score/${encodeURIComponent(name)}`),

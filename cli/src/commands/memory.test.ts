@@ -62,6 +62,59 @@ describe("mesh memory", () => {
     );
   });
 
+  it.each<[string, string[], string]>([
+    [
+      "an empty query",
+      ["search", ""],
+      "mesh memory search: <query> must not be empty; 'mesh memory list' lists memories without one",
+    ],
+    [
+      "a blank query",
+      ["search", "   "],
+      "mesh memory search: <query> must not be empty; 'mesh memory list' lists memories without one",
+    ],
+    [
+      "a query over 2000 characters",
+      ["search", "x".repeat(2001)],
+      "mesh memory search: <query> must be at most 2000 characters (got 2001)",
+    ],
+    [
+      "an empty --user",
+      ["search", "k3s", "--user", ""],
+      "mesh memory search: --user must not be empty; leave it out for everyone's",
+    ],
+    [
+      "an empty --agent",
+      ["list", "--agent", ""],
+      "mesh memory list: --agent must not be empty; leave it out for every agent's",
+    ],
+    [
+      "a --user over 200 characters",
+      ["list", "--user", "u".repeat(201)],
+      "mesh memory list: --user must be at most 200 characters (got 201)",
+    ],
+    [
+      "a --limit over 100",
+      ["list", "--limit", "101"],
+      "mesh memory list: --limit must be a whole number from 1 to 100 (got '101')",
+    ],
+    ["an empty user", ["forget-user", ""], "mesh memory forget-user: <user> must not be empty"],
+    [
+      "an empty --agent to forget-user",
+      ["forget-user", "u1", "--agent", ""],
+      "mesh memory forget-user: --agent must not be empty",
+    ],
+    [
+      "an id that is no UUID the mesh issues",
+      ["forget", "00000000-0000-0000-0000-000000000001"],
+      "mesh memory forget: <id> must be a memory id, a UUID as 'mesh memory list' shows (got '00000000-0000-0000-0000-000000000001')",
+    ],
+  ])("refuses %s with exit 2, before asking the mesh", async (_name, argv, message) => {
+    const result = await mesh("memory", ...argv);
+    expect(result).toMatchObject({ code: 2, stdout: "" });
+    expect(result.stderr).toContain(`${message}\n`);
+  });
+
   it("forgets every memory of a user", async () => {
     expect((await mesh("memory", "forget-user", "u2")).stdout).toBe("Forgot 2 memories of u2.\n");
     expect((await mesh("memory", "list")).stdout).toBe("No memories.\n");

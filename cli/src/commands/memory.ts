@@ -24,7 +24,11 @@ const filterOptions = {
   limit: { type: "string", short: "n", placeholder: "count", description: "at most this many (default 10)" },
 } as const;
 
-const uuid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+/** A memory id as the mesh checks it (zod's uuid: RFC 9562, so version and variant digits count). */
+const memoryId = z.uuid();
+/** The longest query and name the mesh takes (GET and DELETE /memories). */
+const maxQuery = 2000;
+const maxName = 200;
 
 const searchCommand: Command = {
   name: "memory search",
@@ -38,7 +42,7 @@ const searchCommand: Command = {
     "mesh memory search kubernetes --agent general-agent",
   ],
   async run(input, io) {
-    const url = endpoint(input.url, "/memories", { q: input.positionals[0]!, ...filters(input) });
+    const url = endpoint(input.url, "/memories", { q: queryOf(input), ...filters(input) });
     const { embedder, memories } = await sendForJson(io, url, answer);
     if (embedder.note) io.stderr(`note: ${embedder.note}\n`);
     io.stdout(memories.length === 0 ? "No memory matches.\n" : table(memories, true));
@@ -66,7 +70,7 @@ const forgetCommand: Command = {
   examples: ["mesh memory forget 0b5c6f1e-3d2a-4c8b-9e7f-1a2b3c4d5e6f"],
   async run(input, io) {
     const id = input.positionals[0]!;
-    if (!uuid.test(id)) {
+    if (!memoryId.safeParse(id).success) {
       throw new UsageError(`<id> must be a memory id, a UUID as 'mesh memory list' shows (got '${id}')`);
     }
     const { memory: forgotten } = await sendForJson(
@@ -88,8 +92,8 @@ const forgetUserCommand: Command = {
   positionals: [{ name: "user", description: "the user whose memories go" }],
   examples: ["mesh memory forget-user u1", "mesh memory forget-user u1 --agent architect"],
   async run(input, io) {
-    const user = input.positionals[0]!;
-    const agent = stringOption(input, "agent");
+    const user = checkedName("<user>", input.positionals[0]!, "");
+    const agent = nameOption(input, "agent", "");
     const url = endpoint(input.url, "/memories", { user, agent });
     const { forgotten } = await sendForJson(io, url, z.object({ forgotten: z.number() }), {
       method: "DELETE",
@@ -102,10 +106,36 @@ const forgetUserCommand: Command = {
 
 function filters(input: CommandInput) {
   return {
-    user: stringOption(input, "user"),
-    agent: stringOption(input, "agent"),
+    user: nameOption(input, "user", "; leave it out for everyone's"),
+    agent: nameOption(input, "agent", "; leave it out for every agent's"),
     limit: countOption(input, "limit", 10, 100),
   };
+}
+
+/** The search query as the mesh takes it: not blank, at most 2000 characters. */
+function queryOf(input: CommandInput): string {
+  const query = input.positionals[0]!;
+  if (query.trim() === "") {
+    throw new UsageError("<query> must not be empty; 'mesh memory list' lists memories without one");
+  }
+  if (query.length > maxQuery) {
+    throw new UsageError(`<query> must be at most ${maxQuery} characters (got ${query.length})`);
+  }
+  return query;
+}
+
+function nameOption(input: CommandInput, name: string, hint: string): string | undefined {
+  const value = stringOption(input, name);
+  return value === undefined ? undefined : checkedName(`--${name}`, value, hint);
+}
+
+/** A user or agent name as the mesh takes it: 1 to 200 characters. */
+function checkedName(what: string, value: string, hint: string): string {
+  if (value === "") throw new UsageError(`${what} must not be empty${hint}`);
+  if (value.length > maxName) {
+    throw new UsageError(`${what} must be at most ${maxName} characters (got ${value.length})`);
+  }
+  return value;
 }
 
 function table(memories: readonly Memory[], scored: boolean): string {

@@ -149,7 +149,7 @@ describe("mesh send", () => {
     [["--source", "/a#b#c"], "--source '/a#b#c' is not a URI reference: it has a second '#'"],
     [["--source", "http://host:port/x"], "--source 'http://host:port/x' is not a URI reference"],
     [["--nope"], "unknown option '--nope'"],
-    [["--type"], "Option '-t, --type <value>' argument missing"],
+    [["--type"], "--type needs a value: --type <type>"],
     [["extra"], "unexpected argument 'extra'; this command takes no arguments"],
   ])("refuses %j with exit 2, sending nothing", async (argv, message) => {
     const result = await mesh("send", ...argv);

@@ -11,6 +11,7 @@ import {
 import { endpoint, sendForJson } from "../http.ts";
 
 export const defaultCapability = "general-query";
+const questionHelp = 'what to ask, e.g. "What is 2+2?" (or give it as payload.query in --payload)';
 /** The longest a single GET /tasks/:id long-poll waits; the command asks again until its own wait ends. */
 const pollSeconds = 30;
 
@@ -41,20 +42,52 @@ function whole(input: CommandInput, name: string, min: number, max: number): num
   return Number(text);
 }
 
-function payloadOf(input: CommandInput, question: string): Record<string, unknown> {
+/**
+ * The task's payload: --payload's object with the question as `query`. The question is the
+ * argument or payload.query, not both; without either there is nothing to ask.
+ */
+function payloadOf(input: CommandInput): Record<string, unknown> {
+  const question = input.positionals[0];
   const text = stringOption(input, "payload");
-  let extra: unknown = {};
-  if (text !== undefined) {
-    try {
-      extra = JSON.parse(text);
-    } catch {
-      throw new UsageError(`--payload must be a JSON object, e.g. '{"service":"api"}' (got '${text}')`);
-    }
-    if (!extra || typeof extra !== "object" || Array.isArray(extra)) {
-      throw new UsageError(`--payload must be a JSON object, e.g. '{"service":"api"}' (got '${text}')`);
-    }
+  const payload = text === undefined ? {} : parsePayload(text);
+  if (question === undefined) {
+    if ("query" in payload) return payload;
+    throw new UsageError(`missing <question>: ${questionHelp}`);
   }
-  return { query: question, ...(extra as Record<string, unknown>) };
+  if (question.trim() === "") {
+    throw new UsageError('<question> must not be empty; ask something, e.g. "What is 2+2?"');
+  }
+  if ("query" in payload) {
+    throw new UsageError(
+      "the question is given twice, as <question> and as payload.query in --payload; give one or the other",
+    );
+  }
+  return { query: question, ...payload };
+}
+
+function parsePayload(text: string): Record<string, unknown> {
+  let payload: unknown;
+  try {
+    payload = JSON.parse(text);
+  } catch {
+    payload = undefined;
+  }
+  if (!payload || typeof payload !== "object" || Array.isArray(payload)) {
+    throw new UsageError(`--payload must be a JSON object, e.g. '{"service":"api"}' (got '${text}')`);
+  }
+  return payload as Record<string, unknown>;
+}
+
+/** --capability as POST /tasks takes it: 1 to 100 characters. */
+function capabilityOf(input: CommandInput): string {
+  const capability = stringOption(input, "capability") ?? defaultCapability;
+  if (capability.trim() === "") {
+    throw new UsageError(`--capability must name a capability, e.g. ${defaultCapability}`);
+  }
+  if (capability.length > 100) {
+    throw new UsageError(`--capability must be at most 100 characters (got ${capability.length})`);
+  }
+  return capability;
 }
 
 /** The answer text of a finished task: `result.answer` when there is one, else the result as JSON. */
@@ -113,12 +146,13 @@ const taskCommand: Command = {
   name: "task",
   summary: "Ask the fleet something and print the answer (a task for the best-scored agent)",
   description: [
-    "Posts a task to the mesh (POST /tasks) with the question as payload.query, for the",
+    "Posts a task to the mesh (POST /tasks) with the question as payload.query (merged into",
+    "--payload's object; a question there instead of the argument is fine, both is refused), for the",
     `capability --capability (default ${defaultCapability}), and waits for the answer: prints`,
     "the agent's answer, or the failure with every attempt. With --wait 0 it prints the task id",
     "and returns at once.",
   ].join("\n"),
-  positionals: [{ name: "question", description: 'what to ask, e.g. "What is 2+2?"' }],
+  positionals: [{ name: "question", description: questionHelp, optional: true }],
   options: {
     capability: {
       type: "string",
@@ -149,15 +183,15 @@ const taskCommand: Command = {
   examples: [
     'mesh task "What is 2+2?"',
     'mesh task "Deploy the api service" --capability deploy-service --payload \'{"service":"api"}\' --priority 2',
+    'mesh task --payload \'{"query":"What is 2+2?","userId":"u1"}\' --wait 0',
   ],
   async run(input, io) {
-    const question = input.positionals[0]!;
     const wait = whole(input, "wait", 0, 3600) ?? 60;
     const priority = whole(input, "priority", 0, 10);
     const timeout = whole(input, "timeout", 1, 86_400);
     const body = {
-      capability: stringOption(input, "capability") ?? defaultCapability,
-      payload: payloadOf(input, question),
+      capability: capabilityOf(input),
+      payload: payloadOf(input),
       ...(priority === undefined ? {} : { priority }),
       ...(timeout === undefined ? {} : { timeout }),
       requestedBy: "mesh-cli",
