@@ -90,9 +90,9 @@ describe("LLM failures through the fleet", () => {
       payload: { query: "we are over the token limit" },
     });
     expect(task.status).toBe("failed");
-    expect(task.error?.type).toBe("no_agent");
-    expect(task.error?.message).toContain(
-      "tried general-agent (attempt 1: rate_limited), general-agent (attempt 2: rate_limited), general-agent (attempt 3: rate_limited); same-agent retries: 2 of at most 2",
+    expect(task.error?.type).toBe("rate_limited");
+    expect(task.error?.message).toMatch(
+      /^all 3 attempts failed \(same-agent retries: 2 of at most 2\); the last, on general-agent: rate_limited: /,
     );
     expect(attemptsOf(task)).toEqual([
       ["general-agent", "score", false, "rate_limited"],

@@ -61,7 +61,9 @@ describe("mesh task against an OpenAI-compatible server", () => {
     const answer = await mesh("task", "please rate limit me");
     expect(answer.code).toBe(1);
     expect(answer.stdout).toBe("");
-    expect(answer.stderr).toMatch(/^mesh task: task \S+ failed: no_agent: no agent left for general-query/);
+    expect(answer.stderr).toMatch(
+      /^mesh task: task \S+ failed: rate_limited: all 3 attempts failed \(same-agent retries: 2 of at most 2\); the last, on general-agent: rate_limited: /,
+    );
     expect(answer.stderr).toContain(
       "attempt 1 on general-agent: rate_limited: the LLM endpoint is rate limiting",
     );

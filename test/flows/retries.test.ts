@@ -61,9 +61,9 @@ describe("retries, re-scoring and timeouts through events", () => {
     backup.behaviour = "fail";
     const task = await mesh.request("retry-2", { capability: "build-image" });
     expect(task.status).toBe("failed");
-    expect(task.error?.type).toBe("no_agent");
-    expect(task.error?.message).toContain(
-      "primary-builder (attempt 1: api_error), backup-builder (attempt 2: api_error), backup-builder (attempt 3: api_error), backup-builder (attempt 4: api_error); same-agent retries: 2 of at most 2",
+    expect(task.error?.type).toBe("api_error");
+    expect(task.error?.message).toMatch(
+      /^all 4 attempts failed \(same-agent retries: 2 of at most 2\); the last, on backup-builder: api_error: /,
     );
     expect(task.attempts.map((attempt) => [attempt.agentId, attempt.reason])).toEqual([
       ["primary-builder", "score"],

@@ -133,7 +133,7 @@ describe("mesh task", () => {
       ["What is 2+2?"],
       {
         status: "failed",
-        error: { ...error, message: "the only attempt failed; api_error: the LLM answered 500" },
+        error: { ...error, message: "the only attempt failed, on general-agent: api_error: the LLM answered 500" },
         at: new Date(0).toISOString(),
       },
       error,
@@ -142,7 +142,7 @@ describe("mesh task", () => {
       code: 1,
       stdout: "",
       stderr: [
-        `mesh task: task ${task.id} failed: api_error: the only attempt failed; api_error: the LLM answered 500`,
+        `mesh task: task ${task.id} failed: api_error: the only attempt failed, on general-agent: api_error: the LLM answered 500`,
         "  attempt 1 on general-agent: api_error: the LLM answered 500",
         "",
       ].join("\n"),

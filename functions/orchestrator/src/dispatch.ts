@@ -8,7 +8,7 @@ import { chooseAgent, type Route, retryRoute } from "@mesh-six/shared/registry/r
 import { scoreCandidates } from "@mesh-six/shared/registry/score";
 import type { ScoreCard } from "@mesh-six/shared/registry/score-card";
 import { startAttempt, type TaskRecord } from "@mesh-six/shared/registry/tasks";
-import { finish } from "./finish.ts";
+import { attemptsFailedError, finish } from "./finish.ts";
 
 /** Same-agent retries a task may get in all, each one an attempt of its own. */
 export const maxSameAgentRetries = 2;
@@ -18,7 +18,8 @@ export const maxSameAgentRetries = 2;
  * failed it yet), records the decision with each score card, and dispatches to the
  * chosen one. When nobody is left and the last attempt failed with a passing fault
  * (rate limit, server error, timeout), the agent that had it tries again, at most
- * `maxSameAgentRetries` times per task; after that the task fails listing every attempt.
+ * `maxSameAgentRetries` times per task; after that the task fails with the last attempt's error
+ * (how many failed, and why nobody was left) and every attempt.
  */
 export async function dispatchNext(
   tx: SqlExecutor,
@@ -109,15 +110,20 @@ async function noAgentError(
   cards: readonly ScoreCard[],
 ): Promise<TaskError> {
   if (task.attempts.length > 0) {
+    const down = cards.filter((card) => card.final <= 0).map(describeDown);
+    const retries = retriesMade(task);
+    const notes = [
+      ...(retries > 0 ? [`same-agent retries: ${retries} of at most ${maxSameAgentRetries}`] : []),
+      ...(down.length ? [`unavailable: ${down.join(", ")}`] : []),
+    ];
+    const failed = attemptsFailedError(task.attempts, notes);
+    if (failed) return failed;
     const tried = task.attempts
       .map((entry) => `${entry.agentId} (attempt ${entry.attempt}: ${entry.error?.type ?? "failed"})`)
       .join(", ");
-    const down = cards.filter((card) => card.final <= 0).map(describeDown);
-    const retries = retriesMade(task);
-    const retried = retries > 0 ? `; same-agent retries: ${retries} of at most ${maxSameAgentRetries}` : "";
     return {
       type: "no_agent",
-      message: `no agent left for ${task.capability}: tried ${tried}${retried}${down.length ? `; unavailable: ${down.join(", ")}` : ""}`,
+      message: `no agent left for ${task.capability}: tried ${tried}${notes.map((note) => `; ${note}`).join("")}`,
       retryable: false,
     };
   }

@@ -47,3 +47,27 @@ function toAttempt(entry: TaskAttemptRecord): TaskAttempt {
     ...(entry.durationMs === undefined ? {} : { durationMs: entry.durationMs }),
   };
 }
+
+/**
+ * The error of a task that failed every attempt and has nobody left to try: the cause, not the
+ * routing outcome. Its type is the last attempt's; its message says how many attempts failed,
+ * `notes` (the same-agent retries made, agents that were unavailable), and the last error in full.
+ * Undefined when the last attempt left no error to report.
+ */
+export function attemptsFailedError(
+  attempts: readonly TaskAttemptRecord[],
+  notes: readonly string[] = [],
+): TaskError | undefined {
+  const last = attempts.at(-1);
+  if (!last?.error) return undefined;
+  const noted = notes.length > 0 ? ` (${notes.join("; ")})` : "";
+  const summary =
+    attempts.length === 1
+      ? `the only attempt failed${noted}, on ${last.agentId}`
+      : `all ${attempts.length} attempts failed${noted}; the last, on ${last.agentId}`;
+  return {
+    type: last.error.type,
+    message: `${summary}: ${last.error.type}: ${last.error.message}`,
+    retryable: last.error.retryable,
+  };
+}

@@ -160,10 +160,13 @@ describe("orchestrator", () => {
     expect(fourth).toMatchObject({ agentId: "kubectl-deployer", attempt: 4 });
     const finished = finishedOf(await deliver(agentEvent(fourth, failure)));
     expect(finished.status).toBe("failed");
-    expect(finished.error?.type).toBe("no_agent");
-    expect(finished.error?.message).toBe(
-      "no agent left for deploy-service: tried argocd-deployer (attempt 1: api_error), kubectl-deployer (attempt 2: api_error), kubectl-deployer (attempt 3: api_error), kubectl-deployer (attempt 4: api_error); same-agent retries: 2 of at most 2",
-    );
+    // the cause, not the routing outcome: the last attempt's error, with how many failed
+    expect(finished.error).toEqual({
+      type: "api_error",
+      message:
+        "all 4 attempts failed (same-agent retries: 2 of at most 2); the last, on kubectl-deployer: api_error: ArgoCD answered 502",
+      retryable: true,
+    });
     expect(
       finished.attempts.map((attempt) => [attempt.agentId, attempt.success, attempt.error?.type]),
     ).toEqual([
@@ -217,7 +220,14 @@ describe("orchestrator", () => {
       error: { type: "permission" as const, message: "the registry refused the token", retryable: false },
     };
     const finished = finishedOf(await deliver(agentEvent(first, refused)));
-    expect(finished).toMatchObject({ status: "failed", error: { type: "no_agent" } });
+    expect(finished).toMatchObject({
+      status: "failed",
+      error: {
+        type: "permission",
+        message: "the only attempt failed, on image-builder: permission: the registry refused the token",
+        retryable: false,
+      },
+    });
     expect(finished.attempts).toHaveLength(1);
   });
 
