@@ -5,7 +5,7 @@ import { commands } from "../mesh.ts";
 import { runMesh } from "../run.ts";
 import { type GatewayServer, startGatewayServer } from "../testing/gateway-server.ts";
 import { createTestIo } from "../testing/io.ts";
-import { reconnectDelayMs } from "./events.ts";
+import { formatRow, reconnectDelayMs } from "./events.ts";
 
 const traceA = "0af7651916cd43dd8448eb211c80319c";
 const traceB = "4bf92f3577b34da6a3ce929d0e0e4736";
@@ -48,12 +48,36 @@ describe("mesh events tail", () => {
     expect(await mesh("events", "tail", "-n", "2")).toEqual({
       code: 0,
       stdout: [
-        `2026-01-01T00:00:02.000Z  llm.call          -                               ${"-".padEnd(36)}  0af76519`,
-        `2026-01-01T00:00:03.000Z  event.accepted    dev.meshsix.task.requested      ${"e-2".padEnd(36)}  4bf92f35`,
+        `2026-01-01T00:00:02.000Z  llm.call           ${"-".padEnd(36)}  ${"-".padEnd(36)}  0af76519`,
+        `2026-01-01T00:00:03.000Z  event.accepted     ${requested.padEnd(36)}  ${"e-2".padEnd(36)}  4bf92f35`,
         "",
       ].join("\n"),
       stderr: "",
     });
+  });
+
+  it("keeps the columns aligned for the longest kind and event type the mesh writes", () => {
+    const lines = [
+      {
+        id: 1,
+        at: "2026-01-01T00:00:01.000Z",
+        kind: "handler.duplicate",
+        eventType: requested,
+        eventId: "e-1",
+      },
+      { id: 2, at: "2026-01-01T00:00:02.000Z", kind: "llm.call", traceId: traceA },
+      {
+        id: 3,
+        at: "2026-01-01T00:00:03.000Z",
+        kind: "event.accepted",
+        eventType: "dev.knative.cli.plugin.event.generic",
+        eventId: "e-3",
+        traceId: traceB,
+      },
+    ].map(formatRow);
+    const starts = (line: string) => [...line.matchAll(/ {2}(\S)/g)].map((match) => match.index);
+    expect(starts(lines[0]!)).toEqual(starts(lines[1]!));
+    expect(starts(lines[1]!)).toEqual(starts(lines[2]!));
   });
 
   it("filters by type, trace and kind, and prints JSON lines with --json", async () => {

@@ -1,3 +1,4 @@
+import { catalog } from "@mesh-six/events";
 import { z } from "zod";
 import {
   booleanOption,
@@ -10,6 +11,7 @@ import {
   UsageError,
 } from "../command.ts";
 import { endpoint, send, sendForJson } from "../http.ts";
+import { knDefaultType } from "../kn/event.ts";
 import { readSse } from "../sse.ts";
 
 const row = z.looseObject({
@@ -26,12 +28,21 @@ const page = z.object({ events: z.array(row), lastId: z.number() });
 /** Pause before reopening a stream the mesh closed (Knative ends requests after its timeout). */
 export const reconnectDelayMs = 1000;
 
-/** One compact line: time, kind, type, event id, the trace id's first 8 digits; aligned for UUID ids. */
+/** The kinds of entry the mesh writes to its event log (event-log.ts, the function runtime, the LLM port). */
+const knownKinds = ["event.accepted", "handler.succeeded", "handler.failed", "handler.duplicate", "llm.call"];
+const kindWidth = Math.max(...knownKinds.map((kind) => kind.length));
+/** Wide enough for every catalog type and kn's default type, which `mesh send` uses too. */
+const typeWidth = Math.max(knDefaultType.length, ...catalog.map((entry) => entry.type.length));
+
+/**
+ * One compact line: time, kind, type, event id (wide enough for a UUID), the trace id's first
+ * 8 digits; columns padded to the longest kind and event type the mesh writes.
+ */
 export function formatRow(entry: Row): string {
   return [
     entry.at,
-    entry.kind.padEnd(16),
-    (entry.eventType ?? "-").padEnd(30),
+    entry.kind.padEnd(kindWidth),
+    (entry.eventType ?? "-").padEnd(typeWidth),
     (entry.eventId ?? "-").padEnd(36),
     entry.traceId?.slice(0, 8) ?? "-",
   ].join("  ");
