@@ -8,6 +8,9 @@ export default defineConfig({
     include: ["**/*.test.ts"],
     exclude: ["**/node_modules/**", "**/*.services.test.ts", ".mesh/**", "**/.scratch/**"],
     reporters: ["default", "./test/support/summary-reporter.ts"],
+    // initdb once per run; each PGlite a test opens starts from a copy of it
+    globalSetup: ["./test/support/pglite-template.global.ts"],
+    setupFiles: ["./test/support/pglite-template.setup.ts"],
     testTimeout: 30_000,
     hookTimeout: 60_000,
   },

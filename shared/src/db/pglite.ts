@@ -1,4 +1,5 @@
-import { mkdirSync } from "node:fs";
+import { existsSync, mkdirSync } from "node:fs";
+import { join } from "node:path";
 import { PGlite, type Transaction } from "@electric-sql/pglite";
 import { vector } from "@electric-sql/pglite-pgvector";
 import type { Db, DbTransaction, QueryResult, SqlExecutor } from "../ports/db.ts";
@@ -7,7 +8,16 @@ import { createVectorDecoder, type VectorDecoder } from "./vector.ts";
 export interface PgliteSettings {
   /** A directory to keep the database in; in memory when omitted. */
   readonly dataDir?: string;
+  /**
+   * A new database starts as a copy of this data directory (PGlite's `dumpDataDir` of a
+   * freshly initialised one, see `freshClusterDump`) instead of running initdb, which takes
+   * seconds. Ignored when `dataDir` holds a database already. Defaults to the one given to
+   * `startNewDatabasesFrom`.
+   */
+  readonly template?: Blob;
 }
+
+let defaultTemplate: Blob | undefined;
 
 /**
  * Real Postgres compiled to WebAssembly, in-process, with pgvector. One connection:
@@ -15,12 +25,34 @@ export interface PgliteSettings {
  * so never keep one open across slow I/O.
  */
 export async function createPgliteDb(settings: PgliteSettings = {}): Promise<Db> {
-  if (settings.dataDir) mkdirSync(settings.dataDir, { recursive: true });
+  const { dataDir } = settings;
+  if (dataDir) mkdirSync(dataDir, { recursive: true });
+  const template = settings.template ?? defaultTemplate;
+  const isNew = !dataDir || !existsSync(join(dataDir, "PG_VERSION"));
   const pglite = await PGlite.create({
-    ...(settings.dataDir ? { dataDir: settings.dataDir } : {}),
+    ...(dataDir ? { dataDir } : {}),
+    ...(template && isNew ? { loadDataDir: template } : {}),
     extensions: { vector },
   });
   return wrap(pglite);
+}
+
+/** A dump of a freshly initialised data directory (initdb, nothing else), for `template`. */
+export async function freshClusterDump(): Promise<Blob> {
+  const pglite = await PGlite.create();
+  try {
+    return await pglite.dumpDataDir("none");
+  } finally {
+    await pglite.close();
+  }
+}
+
+/**
+ * Makes every later `createPgliteDb` in this process start a new database from `template`
+ * (undefined: initdb again). Test runs use it with one dump made per run.
+ */
+export function startNewDatabasesFrom(template: Blob | undefined): void {
+  defaultTemplate = template;
 }
 
 function executor(target: Pick<PGlite | Transaction, "query">, decode: VectorDecoder): SqlExecutor {
