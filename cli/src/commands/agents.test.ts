@@ -69,9 +69,9 @@ describe("mesh agents and mesh scores", () => {
     expect(await mesh("scores", "deploy-service")).toEqual({
       code: 0,
       stdout: [
-        "AGENT             FINAL  WEIGHT  HEALTH  RATE   BOOST  SAMPLES  NOTE",
-        "kubectl-deployer  0.735  0.7*    1       1.000  1      0        leader",
-        `argocd-deployer   ${(0.9 * rate).toFixed(3)}  0.9     1       ${rate.toFixed(3)}  1      4        recovering`,
+        "AGENT             FINAL   WEIGHT  HEALTH  RATE    BOOST  SAMPLES  NOTE",
+        "kubectl-deployer  0.7350  0.7*    1       1.0000  1      0        leader",
+        `argocd-deployer   ${(0.9 * rate).toFixed(4)}  0.9     1       ${rate.toFixed(4)}  1      4        recovering`,
         "",
       ].join("\n"),
       stderr: "",
@@ -84,6 +84,15 @@ describe("mesh agents and mesh scores", () => {
     expect(answer.stderr).toContain(
       "mesh scores: <capability> must not be empty; name one, e.g. deploy-service ('mesh agents' lists them)",
     );
+  });
+
+  it("prints the score cards as JSON with --json, numbers rounded to 4 decimals", async () => {
+    const answer = await mesh("scores", "deploy-service", "--json");
+    expect(answer.code).toBe(0);
+    const { cards } = JSON.parse(answer.stdout) as { cards: { agentId: string; final: number }[] };
+    // 0.7 × 1.05 is 0.7350000000000001 in floating point
+    expect(cards[0]).toMatchObject({ agentId: "kubectl-deployer", final: 0.735 });
+    for (const card of cards) expect(String(card.final)).toMatch(/^\d\.\d{1,4}$|^[01]$/);
   });
 
   it("says which capabilities exist when asked about one nobody offers", async () => {

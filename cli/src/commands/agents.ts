@@ -1,3 +1,4 @@
+import { roundScore, shownDecimals } from "@mesh-six/shared/registry/score-card";
 import { z } from "zod";
 import { booleanOption, type Command, UsageError } from "../command.ts";
 import { endpoint, sendForJson } from "../http.ts";
@@ -30,7 +31,8 @@ const scores = z.object({
   cards: z.array(card),
 });
 
-const fixed = (value: number, digits = 3) => value.toFixed(digits);
+/** A score with the 4 decimals the mesh shows them with. */
+const fixed = (value: number) => value.toFixed(shownDecimals);
 
 const agentsCommand: Command = {
   name: "agents",
@@ -82,10 +84,10 @@ const scoresCommand: Command = {
     const rows = answer.cards.map((entry) => [
       entry.agentId,
       fixed(entry.final),
-      `${entry.weight}${entry.preferred ? "*" : ""}`,
+      `${roundScore(entry.weight)}${entry.preferred ? "*" : ""}`,
       String(entry.dependencyHealth),
       fixed(entry.rollingSuccessRate),
-      String(entry.recencyBoost),
+      String(roundScore(entry.recencyBoost)),
       String(entry.samples),
       entry.agentId === answer.leader
         ? "leader"

@@ -27,6 +27,26 @@ export interface ScoreCard {
   readonly final: number;
 }
 
+/** Decimals a score shows with (in the API and the CLI); scoring itself never rounds. */
+export const shownDecimals = 4;
+
+/** `value` rounded to `shownDecimals` for showing: 0.8 × 1.1 shows as 0.88, not 0.8800000000000001. */
+export function roundScore(value: number): number {
+  const factor = 10 ** shownDecimals;
+  return Math.round(value * factor) / factor;
+}
+
+/** The card with its numbers rounded for showing (see `roundScore`). */
+export function roundedCard<Card extends ScoreCard>(card: Card): Card {
+  return {
+    ...card,
+    weight: roundScore(card.weight),
+    rollingSuccessRate: roundScore(card.rollingSuccessRate),
+    recencyBoost: roundScore(card.recencyBoost),
+    final: roundScore(card.final),
+  };
+}
+
 /** The history-derived part of a card, as the scoring queries return it. */
 export interface HistoryFactors {
   readonly samples: number;

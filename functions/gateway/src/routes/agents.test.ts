@@ -26,6 +26,11 @@ describe("agent routes", () => {
           description: "deploys through the Kubernetes API",
           capabilities: [{ name: "deploy-service", weight: 0.7 }],
         },
+        {
+          name: "image-builder",
+          description: "builds images",
+          capabilities: [{ name: "build-image", weight: 0.8 }],
+        },
       ],
       { now: ctx.clock.now() },
     );
@@ -39,13 +44,27 @@ describe("agent routes", () => {
         at: ctx.clock.now() + index,
       });
     }
+    for (const index of [0, 1, 2]) {
+      await recordResult(ctx.db, {
+        taskId: `b${index}`,
+        attempt: 1,
+        agentId: "image-builder",
+        capability: "build-image",
+        success: true,
+        at: ctx.clock.now() + index,
+      });
+    }
   });
   afterAll(() => ctx.db.close());
 
   it("lists the registered agents with their capabilities", async () => {
     const response = await app.request("/agents");
     const { agents } = (await response.json()) as { agents: { name: string; capabilities: unknown[] }[] };
-    expect(agents.map((agent) => agent.name)).toEqual(["argocd-deployer", "kubectl-deployer"]);
+    expect(agents.map((agent) => agent.name)).toEqual([
+      "argocd-deployer",
+      "image-builder",
+      "kubectl-deployer",
+    ]);
     expect(agents[0]?.capabilities).toEqual([
       { name: "deploy-service", weight: 0.9, preferred: false, dependencies: ["argocd"] },
     ]);
@@ -70,6 +89,21 @@ describe("agent routes", () => {
   it("answers 404 for a capability nobody offers, naming those on offer", async () => {
     const response = await app.request("/agents/score/make-coffee");
     expect(response.status).toBe(404);
-    expect(((await response.json()) as { error: string }).error).toContain("on offer: deploy-service");
+    expect(((await response.json()) as { error: string }).error).toContain(
+      "on offer: build-image, deploy-service",
+    );
+  });
+
+  it("rounds the numbers of a card to 4 decimals (0.8 × 1.1 is 0.88, not 0.8800000000000001)", async () => {
+    const response = await app.request("/agents/score/build-image");
+    const body = (await response.json()) as { cards: Record<string, unknown>[] };
+    expect(body.cards[0]).toMatchObject({
+      agentId: "image-builder",
+      weight: 0.8,
+      rollingSuccessRate: 1,
+      recencyBoost: 1.1,
+      final: 0.88,
+      potential: 0.88,
+    });
   });
 });

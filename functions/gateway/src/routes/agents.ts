@@ -3,6 +3,7 @@ import { agentsOffering, listAgents, offeredCapabilities } from "@mesh-six/share
 import { createDependencyHealth } from "@mesh-six/shared/registry/health";
 import { chooseAgent, potentialScore } from "@mesh-six/shared/registry/route";
 import { scoreCandidates } from "@mesh-six/shared/registry/score";
+import { roundedCard, roundScore } from "@mesh-six/shared/registry/score-card";
 import type { Context, Hono } from "hono";
 import type { RouteModule } from "../app.ts";
 
@@ -10,7 +11,8 @@ import type { RouteModule } from "../app.ts";
  * The registry:
  * - `GET /agents` → every registered agent with its capabilities (weight, preferred, dependencies).
  * - `GET /agents/score/:capability` → the score card of every agent offering it, as the orchestrator
- *   would compute it now (dependency health from the cache or a fresh check), best first;
+ *   would compute it now (dependency health from the cache or a fresh check), best first, its numbers
+ *   rounded to 4 decimals;
  *   without a capability, 400 naming those on offer.
  */
 export const agentRoutes: RouteModule = (app: Hono, ctx: HttpContext) => {
@@ -48,7 +50,7 @@ export const agentRoutes: RouteModule = (app: Hono, ctx: HttpContext) => {
       capability,
       leader: route.leader?.agentId ?? null,
       recovering: route.recovering,
-      cards: cards.map((card) => ({ ...card, potential: potentialScore(card) })),
+      cards: cards.map((card) => ({ ...roundedCard(card), potential: roundScore(potentialScore(card)) })),
     });
   });
 };
