@@ -133,7 +133,10 @@ describe("mesh task", () => {
       ["What is 2+2?"],
       {
         status: "failed",
-        error: { ...error, message: "the only attempt failed, on general-agent: api_error: the LLM answered 500" },
+        error: {
+          ...error,
+          message: "the only attempt failed, on general-agent: api_error: the LLM answered 500",
+        },
         at: new Date(0).toISOString(),
       },
       error,
