@@ -1,9 +1,10 @@
 import { existsSync, mkdirSync } from "node:fs";
 import { join } from "node:path";
-import { PGlite, type Transaction } from "@electric-sql/pglite";
+import { PGlite } from "@electric-sql/pglite";
 import { vector } from "@electric-sql/pglite-pgvector";
-import type { Db, DbTransaction, QueryResult, SqlExecutor } from "../ports/db.ts";
-import { createVectorDecoder, type VectorDecoder } from "./vector.ts";
+import type { Db, DbTransaction, QueryResult } from "../ports/db.ts";
+import { createStatementCache } from "./pglite-statements.ts";
+import { createVectorDecoder } from "./vector.ts";
 
 export interface PgliteSettings {
   /** A directory to keep the database in; in memory when omitted. */
@@ -55,34 +56,79 @@ export function startNewDatabasesFrom(template: Blob | undefined): void {
   defaultTemplate = template;
 }
 
-function executor(target: Pick<PGlite | Transaction, "query">, decode: VectorDecoder): SqlExecutor {
+function wrap(pglite: PGlite): Db {
+  const decode = createVectorDecoder();
+  const statements = createStatementCache(pglite);
+  // Our own turn-taking on PGlite's one connection: a transaction keeps it from BEGIN to
+  // its end, any other call waits (PGlite's transaction() does the same for its own calls).
+  const exclusive = createLock();
+
+  // one statement; the caller has the connection
+  const run = async <Row>(
+    text: string,
+    params: readonly unknown[] | undefined,
+    inTransaction: boolean,
+  ): Promise<QueryResult<Row>> => {
+    const result =
+      params && params.length > 0
+        ? await statements.query<Row>(text, params, inTransaction)
+        : await pglite.query<Row>(text);
+    const lookup = (sql: string, values: readonly unknown[]) =>
+      run<Record<string, unknown>>(sql, values, inTransaction);
+    const rows = await decode(result.rows, result.fields, lookup);
+    // Like node-postgres: the rows returned, else the rows changed.
+    return { rows, rowCount: rows.length || (result.affectedRows ?? 0) };
+  };
+  const script = async (text: string) => {
+    await pglite.exec(text);
+    // a script may change the schema under prepared statements
+    statements.forgetAll();
+  };
+
   return {
-    async query<Row>(text: string, params?: readonly unknown[]): Promise<QueryResult<Row>> {
-      const result = await target.query<Row>(text, params as unknown[] | undefined);
-      const lookup = (sql: string, values: readonly unknown[]) =>
-        target.query<Record<string, unknown>>(sql, [...values]);
-      const rows = await decode(result.rows, result.fields, lookup);
-      // Like node-postgres: the rows returned, else the rows changed.
-      return { rows, rowCount: rows.length || (result.affectedRows ?? 0) };
-    },
+    driver: "pglite",
+    query: (text, params) => exclusive(() => run(text, params, false)),
+    exec: (text) => exclusive(() => script(text)),
+    transaction: (work) =>
+      exclusive(async () => {
+        await pglite.exec("BEGIN");
+        let open = true;
+        const ensureOpen = () => {
+          if (!open) throw new Error("this transaction has ended; run statements inside its callback");
+        };
+        const tx: DbTransaction = {
+          async query(text, params) {
+            ensureOpen();
+            return run(text, params, true);
+          },
+          async exec(text) {
+            ensureOpen();
+            await script(text);
+          },
+        };
+        try {
+          const result = await work(tx);
+          open = false;
+          await pglite.exec("COMMIT");
+          return result;
+        } catch (error) {
+          if (open) {
+            open = false;
+            await pglite.exec("ROLLBACK");
+          }
+          throw error;
+        }
+      }),
+    close: () => exclusive(() => pglite.close()),
   };
 }
 
-function wrap(pglite: PGlite): Db {
-  const decode = createVectorDecoder();
-  const transaction = (tx: Transaction): DbTransaction => ({
-    ...executor(tx, decode),
-    async exec(script) {
-      await tx.exec(script);
-    },
-  });
-  return {
-    driver: "pglite",
-    ...executor(pglite, decode),
-    transaction: (work) => pglite.transaction((tx) => work(transaction(tx))),
-    async exec(script) {
-      await pglite.exec(script);
-    },
-    close: () => pglite.close(),
+/** Runs calls one at a time, in the order they came. */
+function createLock(): <T>(work: () => Promise<T>) => Promise<T> {
+  let last: Promise<unknown> = Promise.resolve();
+  return (work) => {
+    const turn = last.then(work);
+    last = turn.catch(() => {});
+    return turn;
   };
 }
