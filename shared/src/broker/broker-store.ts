@@ -82,79 +82,64 @@ export interface QueueRead {
   readonly consumer: string;
 }
 
-export interface DueDeliveries {
-  /** Oldest due first, at most `room` per queue. */
+/** What a dispatcher needs to know of one queue. */
+export interface QueueState extends Queue {
+  /** Due deliveries it may start now, oldest first, at most `room`. */
   readonly due: PendingDelivery[];
-  /**
-   * When the next pending delivery of the queues falls due after `now` (or another
-   * dispatcher's claim on one runs out); undefined when none is waiting.
-   */
+  /** More deliveries are due than it has room for. */
+  readonly backlogged: boolean;
+  /** When its first delivery not yet due falls due; undefined when none waits. */
   readonly nextDueAt: number | undefined;
 }
 
 /**
- * In one statement, each queue's first pending deliveries that are due, not in flight, not
- * claimed by another dispatcher and, for an ordered Trigger, first in their partition
- * (nothing earlier still pending), and when the next one falls due. Each queue is an
+ * In one statement, each queue's first `room + 1` pending deliveries that are not in
+ * flight, not claimed by another dispatcher and, for an ordered Trigger, first in their
+ * partition (nothing earlier still pending), in (next_attempt_at, seq) order: the due
+ * ones to start, whether more are due, and when the next falls due. Each queue is an
  * index range read (broker_deliveries_queue), so the cost follows `room`, not the backlog.
+ * Deliveries another dispatcher has claimed fall due when its claim ends (`nextClaimEnd`).
  */
-export async function readQueues(db: SqlExecutor, read: QueueRead): Promise<DueDeliveries> {
+export async function readQueues(db: SqlExecutor, read: QueueRead): Promise<QueueState[]> {
   const { rows } = await db.query<DueRow>(
-    `WITH queue AS (
-       SELECT * FROM unnest($3::text[], $4::text[], $5::int[]) AS queue (trigger_name, target, room)
-     ), due AS (
-       SELECT d.* FROM queue CROSS JOIN LATERAL (
-         SELECT d.seq, d.trigger_name, d.target, d.attempts, d.next_attempt_at, e.partition_key,
-                CASE WHEN d.target = 'dead-letter-sink' THEN l.event ELSE e.event END AS event
-           FROM broker_deliveries d
-           JOIN broker_events e ON e.seq = d.seq
-           LEFT JOIN dead_letters l ON l.id = d.dead_letter_id
-          WHERE d.trigger_name = queue.trigger_name AND d.target = queue.target AND d.status = 'pending'
-            AND d.next_attempt_at <= $2 AND e.broker = $1
-            AND (d.target = 'subscriber' OR l.event IS NOT NULL)
-            AND NOT (d.trigger_name || ' ' || d.target || ' ' || d.seq) = ANY($6::text[])
-            AND (d.claimed_until IS NULL OR d.claimed_until <= $2 OR d.claimed_by = $7)
-            AND NOT (d.target = 'subscriber' AND d.trigger_name = ANY($8::text[]) AND EXISTS (
-                  SELECT 1 FROM broker_deliveries p JOIN broker_events pe ON pe.seq = p.seq
-                   WHERE p.trigger_name = d.trigger_name AND p.target = 'subscriber' AND p.status = 'pending'
-                     AND p.seq < d.seq AND pe.broker = e.broker
-                     AND coalesce(pe.partition_key, '') = coalesce(e.partition_key, '')))
-          ORDER BY d.next_attempt_at, d.seq
-          LIMIT queue.room) d
-     ), next AS (
-       SELECT least(
-         (SELECT min(first.next_attempt_at) FROM queue CROSS JOIN LATERAL (
-            SELECT d.next_attempt_at FROM broker_deliveries d
-             WHERE d.trigger_name = queue.trigger_name AND d.target = queue.target
-               AND d.status = 'pending' AND d.next_attempt_at > $2
-               AND EXISTS (SELECT 1 FROM broker_events e WHERE e.seq = d.seq AND e.broker = $1)
-             ORDER BY d.next_attempt_at
-             LIMIT 1) first),
-         (SELECT min(greatest(d.next_attempt_at, d.claimed_until)) FROM broker_deliveries d
-           WHERE d.status = 'pending' AND d.claimed_by IS NOT NULL AND d.claimed_by <> $7
-             AND d.claimed_until > $2 AND d.trigger_name = ANY($3::text[])
-             AND EXISTS (SELECT 1 FROM broker_events e WHERE e.seq = d.seq AND e.broker = $1))
-       ) AS next_due_at
-     )
-     SELECT next.next_due_at, due.* FROM next LEFT JOIN due ON true
-      ORDER BY due.next_attempt_at, due.seq`,
+    `SELECT d.seq, d.trigger_name, d.target, d.attempts, d.next_attempt_at, d.partition_key, d.event
+       FROM unnest($1::text[], $2::text[], $3::int[]) AS queue (trigger_name, target, room)
+      CROSS JOIN LATERAL (
+        SELECT d.seq, d.trigger_name, d.target, d.attempts, d.next_attempt_at, e.partition_key,
+               CASE WHEN d.target = 'dead-letter-sink' THEN l.event ELSE e.event END AS event
+          FROM broker_deliveries d
+          JOIN broker_events e ON e.seq = d.seq
+          LEFT JOIN dead_letters l ON l.id = d.dead_letter_id
+         WHERE d.trigger_name = queue.trigger_name AND d.target = queue.target AND d.status = 'pending'
+           AND e.broker = $5
+           AND (d.target = 'subscriber' OR l.event IS NOT NULL)
+           AND NOT (d.trigger_name || ' ' || d.target || ' ' || d.seq) = ANY($6::text[])
+           AND (d.claimed_until IS NULL OR d.claimed_until <= $4 OR d.claimed_by = $7)
+           AND NOT (d.target = 'subscriber' AND d.trigger_name = ANY($8::text[]) AND EXISTS (
+                 SELECT 1 FROM broker_deliveries p JOIN broker_events pe ON pe.seq = p.seq
+                  WHERE p.trigger_name = d.trigger_name AND p.target = 'subscriber' AND p.status = 'pending'
+                    AND p.seq < d.seq AND pe.broker = e.broker
+                    AND coalesce(pe.partition_key, '') = coalesce(e.partition_key, '')))
+         ORDER BY d.next_attempt_at, d.seq
+         LIMIT queue.room + 1) d`,
     [
-      read.broker,
-      read.now,
       read.queues.map((queue) => queue.trigger),
       read.queues.map((queue) => queue.target),
       read.queues.map((queue) => queue.room),
+      read.now,
+      read.broker,
       read.inFlight,
       read.consumer,
       read.ordered,
     ],
   );
-  const next = rows[0]?.next_due_at;
-  return {
-    // one row with only next_due_at when nothing is due
-    due: rows
-      .filter((row) => row.seq !== null)
-      .map((row) => ({
+  return read.queues.map((queue) => {
+    const own = rows.filter((row) => row.trigger_name === queue.trigger && row.target === queue.target);
+    const due = own.filter((row) => Number(row.next_attempt_at) <= read.now);
+    const waiting = own.find((row) => Number(row.next_attempt_at) > read.now);
+    return {
+      ...queue,
+      due: due.slice(0, queue.room).map((row) => ({
         seq: String(row.seq),
         trigger: row.trigger_name,
         target: row.target,
@@ -162,8 +147,28 @@ export async function readQueues(db: SqlExecutor, read: QueueRead): Promise<DueD
         event: fromStoredJson(row.event),
         partitionKey: row.partition_key,
       })),
-    nextDueAt: next === null || next === undefined ? undefined : Number(next),
-  };
+      backlogged: due.length > queue.room,
+      nextDueAt: waiting ? Number(waiting.next_attempt_at) : undefined,
+    };
+  });
+}
+
+/**
+ * When the first claim another dispatcher holds on a pending delivery of `triggers` runs
+ * out (or that delivery's next attempt, if later); undefined when there is none.
+ */
+export async function nextClaimEnd(
+  db: SqlExecutor,
+  query: { readonly now: number; readonly triggers: readonly string[]; readonly consumer: string },
+): Promise<number | undefined> {
+  const { rows } = await db.query<{ ends: number | string | null }>(
+    `SELECT min(greatest(next_attempt_at, claimed_until)) AS ends FROM broker_deliveries
+      WHERE status = 'pending' AND claimed_by IS NOT NULL AND claimed_by <> $1 AND claimed_until > $2
+        AND trigger_name = ANY($3::text[])`,
+    [query.consumer, query.now, query.triggers],
+  );
+  const ends = rows[0]?.ends;
+  return ends === null || ends === undefined ? undefined : Number(ends);
 }
 
 export interface AttemptRecord {
@@ -268,8 +273,8 @@ export async function addDeadLetterSinkDelivery(
 }
 
 interface DueRow {
-  next_due_at: number | string | null;
-  seq: number | bigint | null;
+  seq: number | bigint;
+  next_attempt_at: number | string;
   trigger_name: string;
   target: DeliveryTarget;
   attempts: number;

@@ -11,6 +11,7 @@ import {
   claimDeliveries,
   type DeliveryTarget,
   deliveryId,
+  nextClaimEnd,
   type PendingDelivery,
   readQueues,
   releaseClaims,
@@ -205,7 +206,7 @@ export function createEmbeddedBroker(settings: EmbeddedBrokerSettings): Embedded
           room: roomIn(queueOf(queue.trigger, queue.target)),
         }));
         // with no room anywhere, only the end of an attempt can let one start
-        const { due, nextDueAt } = rooms.some((queue) => queue.room > 0)
+        const states = rooms.some((queue) => queue.room > 0)
           ? await readQueues(db, {
               broker,
               now,
@@ -214,13 +215,13 @@ export function createEmbeddedBroker(settings: EmbeddedBrokerSettings): Embedded
               inFlight: [...attempts.keys(), ...resting.keys()],
               consumer,
             })
-          : { due: [], nextDueAt: undefined };
-        for (const queue of rooms) {
-          const key = queueOf(queue.trigger, queue.target);
-          const found = due.filter((delivery) => queueOf(delivery.trigger, delivery.target) === key).length;
-          if (found >= queue.room) backlogged.add(key);
+          : rooms.map((queue) => ({ ...queue, due: [], backlogged: true, nextDueAt: undefined }));
+        for (const state of states) {
+          const key = queueOf(state.trigger, state.target);
+          if (state.backlogged) backlogged.add(key);
           else backlogged.delete(key);
         }
+        const due = states.flatMap((state) => state.due);
         const claimed = shared
           ? await claimDeliveries(db, {
               consumer,
@@ -234,8 +235,13 @@ export function createEmbeddedBroker(settings: EmbeddedBrokerSettings): Embedded
         for (const delivery of due) {
           if (running && (!claimed || claimed.has(deliveryId(delivery)))) start(delivery);
         }
+        // only dispatchers sharing the database claim deliveries
+        const claimEnd = shared
+          ? await nextClaimEnd(db, { now, triggers: triggerNames, consumer })
+          : undefined;
         const next = Math.min(
-          nextDueAt ?? Number.POSITIVE_INFINITY,
+          ...states.map((state) => state.nextDueAt ?? Number.POSITIVE_INFINITY),
+          claimEnd ?? Number.POSITIVE_INFINITY,
           ...resting.values(),
           pollEveryMs === undefined ? Number.POSITIVE_INFINITY : now + pollEveryMs,
         );
