@@ -1,4 +1,5 @@
 import { randomUUID } from "node:crypto";
+import { withoutVector } from "@mesh-six/shared/db/missing-vector";
 import { createNeonDb } from "@mesh-six/shared/db/neon";
 import { createPgliteDb } from "@mesh-six/shared/db/pglite";
 import { createPostgresDb } from "@mesh-six/shared/db/postgres";
@@ -7,7 +8,7 @@ import { createUpstashKv } from "@mesh-six/shared/kv/upstash";
 import type { Db } from "@mesh-six/shared/ports/db";
 import type { Kv } from "@mesh-six/shared/ports/kv";
 import { scoreCandidates } from "@mesh-six/shared/registry/score";
-import { migrate } from "@mesh-six/sql";
+import { loadMigrations, migrate } from "@mesh-six/sql";
 import { services } from "../services/services.ts";
 import { startServices } from "../services/start.ts";
 import { percentile, round, writeResult } from "./stats.ts";
@@ -24,7 +25,9 @@ const agents = 6;
 const historyPerAgent = 400;
 
 async function seed(db: Db): Promise<void> {
-  await migrate(db);
+  // Debian's PostgreSQL has no pgvector: the scoring tables do not need it
+  const { rows } = await db.query("SELECT 1 FROM pg_available_extensions WHERE name = 'vector'");
+  await migrate(db, rows.length > 0 ? loadMigrations() : withoutVector(loadMigrations()));
   await db.query("DELETE FROM agent_task_history WHERE capability = 'bench-deploy'");
   for (let index = 0; index < agents; index += 1) {
     const capabilities = [{ name: "bench-deploy", weight: 0.5 + index / 20, preferred: index === 0 }];
