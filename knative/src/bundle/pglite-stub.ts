@@ -21,3 +21,7 @@ export const vector = {
     throw new Error(message);
   },
 };
+
+/** Namespaces the PGlite adapter's prepared-statement cache imports; never reached without PGlite. */
+export const parse = {};
+export const protocol = {};
