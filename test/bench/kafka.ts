@@ -215,7 +215,12 @@ async function host(brokers: readonly string[]) {
       if (parsed.ok) record(sink, parsed.data);
     },
   });
-  const config = loadConfig({ MESH_BROKER: "kafka", KAFKA_BROKERS: brokers.join(","), LOG_LEVEL: "error" });
+  const config = loadConfig({
+    MESH_BROKER: "kafka",
+    KAFKA_BROKERS: brokers.join(","),
+    LOG_LEVEL: "error",
+    RATE_LIMIT_PER_MINUTE: "0",
+  });
   const running = await startEmbeddedHost({
     functions: [receiver],
     config,
