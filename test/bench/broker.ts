@@ -149,7 +149,7 @@ const bare = await baseline();
 const broker = await embedded();
 writeResult("broker", {
   description:
-    "ingress → handler through the embedded broker (PGlite on disk, HTTP ingress, Trigger match, durable delivery, inbox/outbox) vs a bare HTTP server calling the handler directly; perEvent counts the SQL statements (BEGIN and COMMIT included) and transactions per event",
+    "ingress → handler through the embedded broker (PGlite on disk, HTTP ingress, Trigger match, durable delivery, inbox/outbox) vs a bare HTTP server calling the handler directly; cpuMsPerEvent is this process's CPU time (client, server and database) per event, steadier than wall time on a loaded machine; perEvent counts the SQL statements (BEGIN and COMMIT included) and transactions per event",
   events: total,
   concurrency,
   baseline: bare,
