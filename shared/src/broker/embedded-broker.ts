@@ -235,10 +235,11 @@ export function createEmbeddedBroker(settings: EmbeddedBrokerSettings): Embedded
         for (const delivery of due) {
           if (running && (!claimed || claimed.has(deliveryId(delivery)))) start(delivery);
         }
-        // only dispatchers sharing the database claim deliveries
-        const claimEnd = shared
-          ? await nextClaimEnd(db, { now, triggers: triggerNames, consumer })
-          : undefined;
+        // only dispatchers sharing the database claim deliveries; woken, it reads again anyway
+        const claimEnd =
+          shared && !wakeRequested
+            ? await nextClaimEnd(db, { now, triggers: triggerNames, consumer })
+            : undefined;
         const next = Math.min(
           ...states.map((state) => state.nextDueAt ?? Number.POSITIVE_INFINITY),
           claimEnd ?? Number.POSITIVE_INFINITY,
