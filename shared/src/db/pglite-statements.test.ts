@@ -1,5 +1,6 @@
+import { readFileSync } from "node:fs";
 import { PGlite } from "@electric-sql/pglite";
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { afterEach, beforeEach, describe, expect, inject, it } from "vitest";
 import type { Db } from "../ports/db.ts";
 import { createPgliteDb } from "./pglite.ts";
 import { createStatementCache } from "./pglite-statements.ts";
@@ -65,7 +66,8 @@ describe("PGlite prepared statements", () => {
 describe("the statement cache", () => {
   let pglite: PGlite;
   beforeEach(async () => {
-    pglite = await PGlite.create();
+    // the run's fresh data directory (test/support/pglite-template.global.ts): no initdb
+    pglite = await PGlite.create({ loadDataDir: new Blob([readFileSync(inject("pgliteTemplate"))]) });
   });
   afterEach(() => pglite.close());
 
