@@ -1,8 +1,7 @@
 import type { MeshEvent } from "@mesh-six/events";
-import { compileTriggers, containsNul } from "@mesh-six/shared/broker/embedded-broker";
-import { normalizeEvent, toStoredJson, validateEvent } from "@mesh-six/shared/broker/event-json";
+import { compileTriggers } from "@mesh-six/shared/broker/embedded-broker";
+import { publishable } from "@mesh-six/shared/broker/event-json";
 import type { Broker, Subscriber, SubscriberResolver } from "@mesh-six/shared/broker/types";
-import { NonRetryableError } from "@mesh-six/shared/errors";
 import { deliveryOrderAnnotation, type Trigger } from "@mesh-six/shared/function/knative-types";
 import type { Clock } from "@mesh-six/shared/ports/clock";
 import type { Db } from "@mesh-six/shared/ports/db";
@@ -102,15 +101,7 @@ export function createKafkaBroker(settings: KafkaBrokerSettings): KafkaBroker {
   };
 
   const publish = async (event: MeshEvent) => {
-    const normalized = normalizeEvent(event);
-    const problems = validateEvent(normalized);
-    // a dead letter is stored in Postgres, which cannot hold U+0000 in text or jsonb
-    if (containsNul(toStoredJson(normalized))) {
-      problems.push(
-        "it contains the character U+0000, which Postgres cannot store; encode the data as bytes",
-      );
-    }
-    if (problems.length > 0) throw new NonRetryableError(`invalid CloudEvent: ${problems.join("; ")}`);
+    const normalized = publishable(event);
     const { producer } = await connect();
     const acknowledged = await producer.send({ topic, acks: -1, messages: [eventToRecord(normalized)] });
     for (const { partition, baseOffset } of acknowledged) {

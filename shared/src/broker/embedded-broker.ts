@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
 import type { MeshEvent } from "@mesh-six/events";
-import { errorMessage, NonRetryableError } from "../errors.ts";
+import { errorMessage } from "../errors.ts";
 import { deliveryOrderAnnotation, type Trigger } from "../function/knative-types.ts";
 import type { Clock } from "../ports/clock.ts";
 import type { Db, SqlExecutor } from "../ports/db.ts";
@@ -18,7 +18,7 @@ import {
   storeEvent,
 } from "./broker-store.ts";
 import { timeoutMs } from "./delivery-policy.ts";
-import { normalizeEvent, toStoredJson, validateEvent } from "./event-json.ts";
+import { containsNul, publishable, toStoredJson } from "./event-json.ts";
 import { compileTriggerFilter, type EventPredicate, validateTrigger } from "./filters.ts";
 import { recordOutcome } from "./record-outcome.ts";
 import type { Broker, Subscriber, SubscriberResolver } from "./types.ts";
@@ -276,14 +276,7 @@ export function createEmbeddedBroker(settings: EmbeddedBrokerSettings): Embedded
     name,
     triggers: [...compiled.values()].map((entry) => entry.trigger),
     async publish(event) {
-      const normalized = normalizeEvent(event);
-      const problems = validateEvent(normalized);
-      if (containsNul(toStoredJson(normalized))) {
-        problems.push(
-          "it contains the character U+0000, which Postgres cannot store; encode the data as bytes",
-        );
-      }
-      if (problems.length > 0) throw new NonRetryableError(`invalid CloudEvent: ${problems.join("; ")}`);
+      const normalized = publishable(event);
       await storeAccepted(db, normalized);
       wake();
     },
@@ -341,16 +334,6 @@ export function compileTriggers(
   if (problems.length > 0)
     throw new Error(`invalid Triggers for broker ${namespace}/${name}:\n- ${problems.join("\n- ")}`);
   return compiled;
-}
-
-/** Postgres text and jsonb cannot hold U+0000. */
-export function containsNul(value: unknown): boolean {
-  if (typeof value === "string") return value.includes("\u0000");
-  if (Array.isArray(value)) return value.some(containsNul);
-  if (value && typeof value === "object") {
-    return Object.entries(value).some(([key, inner]) => key.includes("\u0000") || containsNul(inner));
-  }
-  return false;
 }
 
 /** The event-log row; bytes are logged as their base64 form rather than an array of numbers. */

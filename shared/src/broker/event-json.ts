@@ -1,4 +1,5 @@
 import type { MeshEvent } from "@mesh-six/events";
+import { NonRetryableError } from "../errors.ts";
 import { attributeNamePattern, contextAttributes, isContextAttribute } from "./attributes.ts";
 import { validateEvent } from "./validate-event.ts";
 
@@ -129,4 +130,28 @@ function decodeBase64(text: string): Uint8Array | undefined {
   const compact = text.replace(/\s+/g, "");
   if (!/^[A-Za-z0-9+/]*={0,2}$/.test(compact) || compact.length % 4 === 1) return undefined;
   return new Uint8Array(Buffer.from(compact, "base64"));
+}
+
+/** Postgres text and jsonb cannot hold U+0000. */
+export function containsNul(value: unknown): boolean {
+  if (typeof value === "string") return value.includes("\u0000");
+  if (Array.isArray(value)) return value.some(containsNul);
+  if (value && typeof value === "object") {
+    return Object.entries(value).some(([key, inner]) => key.includes("\u0000") || containsNul(inner));
+  }
+  return false;
+}
+
+/**
+ * The event as a broker stores it, or a NonRetryableError listing every problem: what
+ * the ingress would refuse, and U+0000, which a dead letter in Postgres could not hold.
+ */
+export function publishable(event: MeshEvent): MeshEvent {
+  const normalized = normalizeEvent(event);
+  const problems = validateEvent(normalized);
+  if (containsNul(toStoredJson(normalized))) {
+    problems.push("it contains the character U+0000, which Postgres cannot store; encode the data as bytes");
+  }
+  if (problems.length > 0) throw new NonRetryableError(`invalid CloudEvent: ${problems.join("; ")}`);
+  return normalized;
 }

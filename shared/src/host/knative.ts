@@ -2,32 +2,17 @@ import { AsyncLocalStorage } from "node:async_hooks";
 import type { MeshEvent } from "@mesh-six/events";
 import { decodeHttpRequest, encodeBinary, looksLikeCloudEvent } from "../broker/http-binding.ts";
 import type { SubscriberResponse } from "../broker/types.ts";
-import type { MeshConfig } from "../config/env.ts";
 import { errorMessage } from "../errors.ts";
-import type { FetchHandler, FunctionDefinition } from "../function/define.ts";
-import type { Llm } from "../llm/port.ts";
-import type { MemoryService } from "../memory/create.ts";
-import type { Clock } from "../ports/clock.ts";
-import type { Db } from "../ports/db.ts";
-import type { Kv } from "../ports/kv.ts";
-import type { Logger } from "../ports/logger.ts";
-import { createFunctionRuntime, type FunctionRuntime } from "../runtime/function-runtime.ts";
+import type { FetchHandler } from "../function/define.ts";
+import {
+  createFunctionRuntime,
+  type FunctionRuntime,
+  type FunctionRuntimeSettings,
+} from "../runtime/function-runtime.ts";
 import { publicLimit } from "./embedded.ts";
 
-export interface KnativeHostSettings {
-  readonly definition: FunctionDefinition;
-  readonly db: Db;
-  readonly kv: Kv;
-  readonly logger: Logger;
-  readonly clock: Clock;
-  readonly config: MeshConfig;
-  /** Sends one event to the broker (`createSinkPublisher`); rejects when it was not accepted. */
-  readonly publish: (event: MeshEvent) => Promise<void>;
-  /** `ctx.llm` for the handler (the configured LLM). */
-  readonly llm?: Llm;
-  /** `ctx.memory` for the handler; absent when the database has no memories table. */
-  readonly memory?: MemoryService;
-}
+/** What one function needs to run; `publish` sends to the broker (`createSinkPublisher`) and rejects when it was not accepted. */
+export type KnativeHostSettings = FunctionRuntimeSettings;
 
 /** One function as a Knative Service serves it, as a Fetch handler the functions-framework adapter calls. */
 export interface KnativeHost {
