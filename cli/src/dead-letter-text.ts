@@ -1,3 +1,4 @@
+import { contextAttributes } from "@mesh-six/shared/broker/attributes";
 import { z } from "zod";
 
 /** A dead letter as GET /dead-letters answers it. */
@@ -19,20 +20,9 @@ export type DeadLetterView = z.output<typeof deadLetter>;
 
 const reasonWidth = 60;
 
-/** The CloudEvents context attributes in the spec's order; extensions follow, by name. */
-const contextAttributes = [
-  "specversion",
-  "id",
-  "source",
-  "type",
-  "datacontenttype",
-  "dataschema",
-  "subject",
-  "time",
-];
-
 function attributeRank(name: string): number {
-  return contextAttributes.includes(name) ? contextAttributes.indexOf(name) : contextAttributes.length;
+  const index = (contextAttributes as readonly string[]).indexOf(name);
+  return index === -1 ? contextAttributes.length : index;
 }
 
 /** The reason on one line for a table: whitespace runs as one space, cut at 60 characters. */
