@@ -6,7 +6,6 @@ import { TaskRequested } from "@mesh-six/events";
 import { gateway } from "@mesh-six/function-gateway";
 import { generalAgent } from "@mesh-six/function-general-agent";
 import { orchestrator } from "@mesh-six/function-orchestrator";
-import type { EmbeddedBroker } from "@mesh-six/shared/broker/embedded-broker";
 import { createSteppingClock } from "@mesh-six/shared/broker/stepping-clock";
 import { loadConfig } from "@mesh-six/shared/config/env";
 import { createPgliteDb } from "@mesh-six/shared/db/pglite";
@@ -16,6 +15,7 @@ import { createOfflineModel } from "@mesh-six/shared/llm/offline-model";
 import { silentLogger } from "@mesh-six/shared/log/logger";
 import { readTask } from "@mesh-six/shared/registry/tasks";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { settleHost } from "./support/mesh.ts";
 
 const concise = "The user prefers concise answers.";
 
@@ -88,7 +88,7 @@ describe("memory across tasks, users and restarts", () => {
         data: { taskId, capability: "general-query", payload: { query, userId } },
       }),
     );
-    await settle(mesh);
+    await settleHost(mesh);
     const task = await readTask(mesh.db, taskId);
     expect(task?.status).toBe("succeeded");
     expect(prompts).toHaveLength(1);
@@ -137,22 +137,3 @@ describe("memory across tasks, users and restarts", () => {
     expect(after.result.memories.recalled).toBe(0);
   });
 });
-
-/** Resolves once the embedded broker has nothing due and nothing in flight. */
-async function settle(host: EmbeddedHost): Promise<void> {
-  const broker = host.broker as EmbeddedBroker;
-  let quiet = 0;
-  while (quiet < 3) {
-    await new Promise((resolve) => setImmediate(resolve));
-    const activity = broker.activity();
-    if (!(activity.waiting && activity.inFlight === 0)) {
-      quiet = 0;
-      continue;
-    }
-    const { rows } = await host.db.query<{ due: number }>(
-      "SELECT count(*)::int AS due FROM broker_deliveries WHERE status = 'pending' AND next_attempt_at <= $1",
-      [host.clock.now()],
-    );
-    quiet = rows[0]?.due === 0 ? quiet + 1 : 0;
-  }
-}

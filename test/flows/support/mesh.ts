@@ -42,23 +42,7 @@ export async function startTestMesh(
     kv: createMemoryKv({ clock }),
     logger: silentLogger,
   });
-  const broker = host.broker as EmbeddedBroker;
-  const settle = async () => {
-    let quiet = 0;
-    while (quiet < 3) {
-      await new Promise((resolve) => setImmediate(resolve));
-      const activity = broker.activity();
-      if (!(activity.waiting && activity.inFlight === 0)) {
-        quiet = 0;
-        continue;
-      }
-      const { rows } = await host.db.query<{ due: number }>(
-        "SELECT count(*)::int AS due FROM broker_deliveries WHERE status = 'pending' AND next_attempt_at <= $1",
-        [clock.now()],
-      );
-      quiet = rows[0]?.due === 0 ? quiet + 1 : 0;
-    }
-  };
+  const settle = () => settleHost(host);
   const task = async (taskId: string) => {
     const found = await readTask(host.db, taskId);
     if (!found) throw new Error(`no task ${taskId}`);
@@ -81,4 +65,23 @@ export async function startTestMesh(
     task,
     stop: () => host.stop(),
   };
+}
+
+/** Resolves once the host's embedded broker has nothing due and nothing in flight. */
+export async function settleHost(host: EmbeddedHost): Promise<void> {
+  const broker = host.broker as EmbeddedBroker;
+  let quiet = 0;
+  while (quiet < 3) {
+    await new Promise((resolve) => setImmediate(resolve));
+    const activity = broker.activity();
+    if (!(activity.waiting && activity.inFlight === 0)) {
+      quiet = 0;
+      continue;
+    }
+    const { rows } = await host.db.query<{ due: number }>(
+      "SELECT count(*)::int AS due FROM broker_deliveries WHERE status = 'pending' AND next_attempt_at <= $1",
+      [host.clock.now()],
+    );
+    quiet = rows[0]?.due === 0 ? quiet + 1 : 0;
+  }
 }
