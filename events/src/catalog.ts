@@ -1,4 +1,6 @@
 import type { EventType } from "./define.ts";
+import { ApprovalDecided, ApprovalRequested } from "./approval.ts";
+import { RunContinued } from "./run.ts";
 import { PingFired } from "./system.ts";
 import {
   TaskCompleted,
@@ -17,6 +19,9 @@ export const catalog: readonly EventType[] = [
   TaskCompleted,
   TaskFailed,
   TaskFinished,
+  RunContinued,
+  ApprovalRequested,
+  ApprovalDecided,
   PingFired,
 ];
 

@@ -17,6 +17,7 @@ export const errorTypes = [
   "invalid_input",
   "budget_exceeded",
   "no_agent",
+  "cancelled",
   "unhandled",
 ] as const;
 export const taskError = z.object({
@@ -45,6 +46,11 @@ export const TaskRequested = defineEvent("dev.meshsix.task.requested", {
     priority: z.number().int().min(0).max(10).default(5),
     timeout: z.number().int().positive().max(86_400).default(120),
     requestedBy: z.string().max(200).optional(),
+    /** A function to tell when the task finishes: task.finished carries meshreplyto=<it> (a run's child task). */
+    replyTo: z
+      .string()
+      .regex(/^[a-z]([a-z0-9-]{0,61}[a-z0-9])?$/, "a function name (DNS-1123 label)")
+      .optional(),
   }),
 });
 
@@ -70,6 +76,9 @@ export const TaskProgress = defineEvent("dev.meshsix.task.progress", {
     agentId: z.string(),
     message: z.string(),
     percent: z.number().min(0).max(100).optional(),
+    /** The durable run doing the work, and the step the message is about. */
+    runId: id.optional(),
+    step: z.string().optional(),
   }),
 });
 

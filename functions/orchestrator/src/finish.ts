@@ -33,7 +33,11 @@ export async function finish(
         ...(outcome.status === "succeeded" ? { result: outcome.result } : { error: outcome.error }),
         attempts: attempts.map(toAttempt),
       },
-      { key: `finish:${task.id}`, subject: task.id },
+      {
+        key: `finish:${task.id}`,
+        subject: task.id,
+        ...(task.replyTo ? { extensions: { meshreplyto: task.replyTo } } : {}),
+      },
     ),
   ];
 }

@@ -1,7 +1,8 @@
-import { type MeshEvent, TaskCompleted, TaskFailed, TaskRequested } from "@mesh-six/events";
+import { type MeshEvent, RunContinued, TaskCompleted, TaskFailed, TaskRequested } from "@mesh-six/events";
 import { NonRetryableError } from "@mesh-six/shared/errors";
 import type { FunctionContext } from "@mesh-six/shared/function/define";
 import { createTask, overdueTasks, readTask } from "@mesh-six/shared/registry/tasks";
+import { dueRuns } from "@mesh-six/shared/run/sweep";
 import { dispatchNext } from "./dispatch.ts";
 import { healthFor } from "./health.ts";
 import { applyResult } from "./results.ts";
@@ -24,6 +25,7 @@ export async function onRequested(event: MeshEvent, ctx: FunctionContext): Promi
       priority: request.priority,
       timeoutSeconds: request.timeout,
       ...(request.requestedBy ? { requestedBy: request.requestedBy } : {}),
+      ...(request.replyTo ? { replyTo: request.replyTo } : {}),
       traceId: ctx.trace.traceId,
       at: ctx.clock.now(),
     });
@@ -56,9 +58,15 @@ export async function onResult(event: MeshEvent, ctx: FunctionContext): Promise<
   });
 }
 
-/** A scheduled sweep: every attempt past its deadline fails as a `timeout` and the task moves on. */
+/**
+ * A scheduled sweep: every attempt past its deadline fails as a `timeout` and the task
+ * moves on; every durable run with something due (a sleep, timeout or retry, a lost
+ * wake-up, a cancel, a stalled hop) gets a run.continued. The sweep is the only clock
+ * runs have, so a run function sleeps at zero until something of its is due.
+ */
 export async function onSweep(_event: MeshEvent, ctx: FunctionContext): Promise<readonly MeshEvent[]> {
   const now = ctx.clock.now();
+  const runs = await dueRuns(ctx.db, now);
   const overdue = await overdueTasks(ctx.db, now, sweepBatch);
   const capabilities = [...new Set(overdue.map((task) => task.capability))];
   const healthByCapability = new Map(
@@ -95,6 +103,16 @@ export async function onSweep(_event: MeshEvent, ctx: FunctionContext): Promise<
     }
     if (overdue.length > 0)
       ctx.logger.info("timeout sweep done", { overdue: overdue.length, emitted: events.length });
+    for (const run of runs) {
+      events.push(
+        ctx.emit(
+          RunContinued,
+          { runId: run.runId, reason: run.reason },
+          { key: `run:${run.runId}`, subject: run.runId, extensions: { meshfunction: run.functionName } },
+        ),
+      );
+    }
+    if (runs.length > 0) ctx.logger.info("runs woken by the sweep", { runs: runs.length });
     return events;
   });
 }

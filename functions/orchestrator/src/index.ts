@@ -1,5 +1,6 @@
 import {
   PingFired,
+  RunContinued,
   TaskCompleted,
   TaskDispatched,
   TaskFailed,
@@ -33,7 +34,7 @@ export const orchestrator = defineFunction({
       ],
     },
   ],
-  emits: [TaskDispatched, TaskFinished],
+  emits: [TaskDispatched, TaskFinished, RunContinued],
   delivery: { retry: 5, backoffPolicy: "exponential", backoffDelay: "PT0.2S" },
   schedules: [{ name: timeoutSchedule, schedule: "* * * * *" }],
   scaling: { minScale: 0, maxScale: 3, concurrency: 20, timeoutSeconds: 60 },

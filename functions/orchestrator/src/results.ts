@@ -82,6 +82,9 @@ export async function applyResult(
       error: { ...result.error, message: `${entry.agentId} rejected the input: ${result.error.message}` },
     });
   }
+  if (result.error.type === "cancelled") {
+    return finish(tx, ctx, task, attempts, { status: "failed", error: result.error });
+  }
   ctx.logger.info("attempt failed; routing the task again without the agents that failed it", {
     ...fields,
     error: result.error.type,

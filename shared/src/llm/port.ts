@@ -10,6 +10,9 @@ export interface LlmCallContext {
   readonly userId?: string;
   readonly sessionId?: string;
   readonly traceId?: string;
+  /** The durable run and step the call is made for. */
+  readonly runId?: string;
+  readonly step?: string;
 }
 
 export interface LlmRequest {

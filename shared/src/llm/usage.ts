@@ -21,8 +21,8 @@ export async function recordLlmCall(db: SqlExecutor, call: LlmCallRecord): Promi
   const { context, usage } = call;
   await db.query(
     `INSERT INTO llm_usage (model, offline, prompt_tokens, completion_tokens, cost_usd, duration_ms, outcome,
-                            agent_id, capability, task_id, user_id, session_id, trace_id, created_at)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, to_timestamp($14 / 1000.0))`,
+                            agent_id, capability, task_id, user_id, session_id, trace_id, created_at, run_id, step)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, to_timestamp($14 / 1000.0), $15, $16)`,
     [
       call.modelId,
       call.offline,
@@ -38,6 +38,8 @@ export async function recordLlmCall(db: SqlExecutor, call: LlmCallRecord): Promi
       context.sessionId ?? null,
       context.traceId ?? null,
       call.at,
+      context.runId ?? null,
+      context.step ?? null,
     ],
   );
   await recordMeshEvent(db, {
@@ -55,6 +57,7 @@ export async function recordLlmCall(db: SqlExecutor, call: LlmCallRecord): Promi
       durationMs: Math.round(call.durationMs),
       capability: context.capability ?? null,
       taskId: context.taskId ?? null,
+      ...(context.runId ? { runId: context.runId, step: context.step ?? null } : {}),
       ...(call.error ? { error: call.error } : {}),
     },
   });

@@ -29,6 +29,8 @@ export interface TaskRecord {
   readonly priority: number;
   readonly timeoutSeconds: number;
   readonly requestedBy?: string;
+  /** The function told when the task finishes (task.finished with meshreplyto): a run's child task. */
+  readonly replyTo?: string;
   readonly status: TaskStatus;
   readonly result?: unknown;
   readonly error?: TaskError;
@@ -50,12 +52,13 @@ export interface NewTask {
   readonly priority: number;
   readonly timeoutSeconds: number;
   readonly requestedBy?: string;
+  readonly replyTo?: string;
   readonly traceId?: string;
   readonly at: number;
 }
 
 const columns = `id, capability, payload, priority, timeout_seconds, requested_by, status, result, error,
-  attempt, attempts, agent_id, deadline, trace_id, created_at, updated_at, finished_at`;
+  attempt, attempts, agent_id, deadline, trace_id, created_at, updated_at, finished_at, reply_to`;
 
 interface TaskRow {
   id: string;
@@ -75,6 +78,7 @@ interface TaskRow {
   created_at: Date | string;
   updated_at: Date | string;
   finished_at: Date | string | null;
+  reply_to: string | null;
 }
 
 const iso = (value: Date | string) => new Date(value).toISOString();
@@ -87,6 +91,7 @@ function toRecord(row: TaskRow): TaskRecord {
     priority: row.priority,
     timeoutSeconds: row.timeout_seconds,
     ...(row.requested_by ? { requestedBy: row.requested_by } : {}),
+    ...(row.reply_to ? { replyTo: row.reply_to } : {}),
     status: row.status,
     ...(row.result === null || row.result === undefined ? {} : { result: row.result }),
     ...(row.error ? { error: row.error } : {}),
@@ -130,17 +135,18 @@ export async function forgetRequestedTask(db: SqlExecutor, id: string): Promise<
 export async function createTask(db: SqlExecutor, task: NewTask): Promise<TaskRecord | undefined> {
   const { rows } = await db.query<TaskRow>(
     `INSERT INTO tasks (id, capability, payload, priority, timeout_seconds, requested_by, status, trace_id,
-                        created_at, updated_at)
-     VALUES ($1, $2, $3::jsonb, $4, $5, $6, 'dispatched', $7, to_timestamp($8 / 1000.0), to_timestamp($8 / 1000.0))
+                        created_at, updated_at, reply_to)
+     VALUES ($1, $2, $3::jsonb, $4, $5, $6, 'dispatched', $7, to_timestamp($8 / 1000.0), to_timestamp($8 / 1000.0), $9)
      ON CONFLICT (id) DO UPDATE
         SET capability = EXCLUDED.capability, payload = EXCLUDED.payload, priority = EXCLUDED.priority,
             timeout_seconds = EXCLUDED.timeout_seconds,
             requested_by = coalesce(EXCLUDED.requested_by, tasks.requested_by),
             status = 'dispatched', trace_id = coalesce(EXCLUDED.trace_id, tasks.trace_id),
+            reply_to = coalesce(EXCLUDED.reply_to, tasks.reply_to),
             updated_at = EXCLUDED.updated_at
       WHERE tasks.status = 'requested'
      RETURNING ${columns}`,
-    values(task),
+    [...values(task), task.replyTo ?? null],
   );
   return rows[0] ? toRecord(rows[0]) : undefined;
 }
@@ -167,11 +173,20 @@ export async function readTask(db: SqlExecutor, id: string, lock = false): Promi
   return rows[0] ? toRecord(rows[0]) : undefined;
 }
 
-/** Dispatched tasks whose current attempt is past its deadline at `now`, oldest first. */
+/**
+ * Dispatched tasks whose current attempt is past its deadline at `now`, oldest first. An
+ * attempt carried out by a durable run is alive while the run moves: it is overdue only
+ * when its run has not moved for the task's timeout, and never while the run waits (a
+ * person, a child task, a sleep: each wait has its own deadline).
+ */
 export async function overdueTasks(db: SqlExecutor, now: number, limit: number): Promise<TaskRecord[]> {
   const { rows } = await db.query<TaskRow>(
     `SELECT ${columns} FROM tasks
       WHERE status = 'dispatched' AND deadline <= to_timestamp($1 / 1000.0)
+        AND NOT EXISTS (
+          SELECT 1 FROM runs
+           WHERE runs.task_id = tasks.id AND runs.attempt = tasks.attempt
+             AND (runs.status = 'waiting' OR runs.updated_at > $1::bigint - tasks.timeout_seconds * 1000::bigint))
       ORDER BY deadline LIMIT $2`,
     [now, limit],
   );

@@ -87,6 +87,7 @@ export function createHandlerSubscriber(settings: HandlerSubscriberSettings): Su
       return { status: 200 };
     };
 
+    let flushed = 0;
     const controller = new AbortController();
     const committer = createCommitter({ db, key, now, signal: controller.signal });
     try {
@@ -103,6 +104,11 @@ export function createHandlerSubscriber(settings: HandlerSubscriberSettings): Su
         signal: controller.signal,
         emit: createEmitter({ functionName: name, cause: event, trace, now }),
         commit: (work) => committer.commit(work),
+        flush: async () => {
+          const published = await flush();
+          flushed += published;
+          return published;
+        },
         ...(settings.llm ? { llm: settings.llm } : {}),
         ...(settings.memory ? { memory: settings.memory.forAgent(name) } : {}),
       };
@@ -120,7 +126,7 @@ export function createHandlerSubscriber(settings: HandlerSubscriberSettings): Su
       }
       // what this delivery stored, it publishes; with nothing stored there is nothing to read
       const stored = committer.stored + returned.length;
-      const published = stored > 0 ? await flush() : 0;
+      const published = flushed + (stored > 0 ? await flush() : 0);
       logger.info("handled event", { durationMs: now() - started, emitted: returned.length, published });
       await record("handler.succeeded", { status: 200, emitted: eventIds(returned), published });
       return { status: 200 };

@@ -1,0 +1,220 @@
+import type { EventType, MeshEvent } from "@mesh-six/events";
+import type { z } from "zod";
+import type { MeshConfig } from "../config/env.ts";
+import type { Llm } from "../llm/port.ts";
+import type { TraceContext } from "../log/trace.ts";
+import type { AgentMemory } from "../memory/port.ts";
+import type { Clock } from "../ports/clock.ts";
+import type { Db, SqlExecutor } from "../ports/db.ts";
+import type { Kv } from "../ports/kv.ts";
+import type { Logger } from "../ports/logger.ts";
+import type { RunFunction, RunSettings } from "../run/types.ts";
+import type { DeliverySpec, SubscriptionsApiFilter } from "./knative-types.ts";
+
+/** A capability an agent offers the orchestrator. */
+export interface Capability {
+  readonly name: string;
+  /** Base confidence, 0.0–1.0. */
+  readonly weight: number;
+  /** Breaks near ties in this agent's favour. */
+  readonly preferred?: boolean;
+  /** Names of the function's dependency checks that must pass for this capability. */
+  readonly dependencies?: readonly string[];
+}
+
+/** A check that an outside dependency is usable right now (ArgoCD reachable, …). */
+export interface DependencyCheck {
+  readonly name: string;
+  readonly check: (ctx: CheckContext) => Promise<boolean>;
+}
+
+export interface CheckContext {
+  readonly config: MeshConfig;
+  readonly signal: AbortSignal;
+  readonly fetch: typeof fetch;
+}
+
+/** One event subscription of a function; becomes one Knative Trigger. */
+export interface Subscription {
+  /** Unique within the function; the Trigger is named `<function>-<name>`. */
+  readonly name: string;
+  /** Exact-match attribute filter (Trigger `spec.filter.attributes`). */
+  readonly attributes?: Readonly<Record<string, string>>;
+  /** SubscriptionsAPI filters (Trigger `spec.filters`), ANDed. */
+  readonly filters?: readonly SubscriptionsApiFilter[];
+  /** Overrides the function's delivery policy. */
+  readonly delivery?: DeliverySpec;
+  /** `ordered` delivers one event at a time per partition; default `unordered`. */
+  readonly order?: "ordered" | "unordered";
+}
+
+/** A schedule; becomes a Knative PingSource sending to the broker. */
+export interface Schedule {
+  readonly name: string;
+  /** Five-field cron expression. */
+  readonly schedule: string;
+  readonly timezone?: string;
+  readonly data?: unknown;
+}
+
+export interface Scaling {
+  readonly minScale?: number;
+  readonly maxScale?: number;
+  readonly concurrency?: number;
+  readonly timeoutSeconds?: number;
+}
+
+/** What a function's handler receives besides the event. */
+export interface FunctionContext {
+  readonly function: string;
+  readonly db: Db;
+  readonly kv: Kv;
+  readonly logger: Logger;
+  readonly clock: Clock;
+  readonly config: MeshConfig;
+  readonly trace: TraceContext;
+  /**
+   * The LLM port, when the host provides one; functions fall back to
+   * `createLlm({ config, db, clock, logger })` (see shared/src/llm).
+   */
+  readonly llm?: Llm;
+  /**
+   * This function's long-term memory (recall before answering, learn after), when the host
+   * provides it; see `createMemory` in shared/src/memory.
+   */
+  readonly memory?: AgentMemory;
+  /** The event being handled. */
+  readonly event: MeshEvent;
+  /**
+   * Aborted when the handler runs past `scaling.timeoutSeconds` or the broker cancels the
+   * delivery; pass it to fetch and LLM calls so they stop too. Set by the function runtime.
+   */
+  readonly signal?: AbortSignal;
+  /**
+   * Builds a follow-up event: source `/mesh-six/<function>`, the trace carried on, and an
+   * id derived from the incoming event and `key` (default: the type and the index of the
+   * call), so a redelivery emits the same ids.
+   */
+  emit<Schema extends z.ZodType>(
+    type: EventType<string, Schema>,
+    data: z.input<Schema>,
+    options?: EmitOptions,
+  ): MeshEvent<z.output<Schema>>;
+  /**
+   * Runs `work` in the transaction that also marks the incoming event as handled and
+   * stores the returned follow-up events in the outbox: the state change and the events
+   * commit together or not at all. Return its result from the handler. When another
+   * delivery of the same event committed first, it rolls back and throws
+   * DuplicateEventError (the delivery then has no effect): let that propagate.
+   */
+  commit(work: (tx: SqlExecutor) => Promise<readonly MeshEvent[] | void>): Promise<readonly MeshEvent[]>;
+  /**
+   * Publishes what this delivery has stored in the outbox so far (a durable run stores
+   * events in several transactions of one delivery) and resolves with how many went out;
+   * a failure leaves them for the outbox sweep. The runtime publishes what is left at the end.
+   */
+  flush(): Promise<number>;
+}
+
+export interface EmitOptions {
+  readonly subject?: string;
+  readonly key?: string;
+  readonly extensions?: Readonly<Record<string, string>>;
+}
+
+export type Handler = (
+  event: MeshEvent,
+  ctx: FunctionContext,
+) => Promise<readonly MeshEvent[] | void> | readonly MeshEvent[] | void;
+
+/** A function: what it is, what it listens to, how it scales, and its handler. */
+export interface FunctionDefinition {
+  /** DNS-1123 label; the Knative Service name. */
+  readonly name: string;
+  readonly description: string;
+  readonly capabilities?: readonly Capability[];
+  readonly dependencyChecks?: readonly DependencyCheck[];
+  readonly subscriptions?: readonly Subscription[];
+  /** Default delivery policy of every subscription. */
+  readonly delivery?: DeliverySpec;
+  readonly schedules?: readonly Schedule[];
+  readonly scaling?: Scaling;
+  /** Served on a public URL (gateway, webhook receiver); cluster-local otherwise. */
+  readonly public?: boolean;
+  /** HTTP routes the function serves besides CloudEvents (gateway, webhooks). */
+  readonly http?: HttpRoutes;
+  /** Handles the events of its subscriptions; functions with none may omit it. */
+  readonly handler?: Handler;
+  /**
+   * A durable run instead of a handler (shared/src/run): each task dispatched to this
+   * function runs as a chain of hops, every step memoized in Postgres. `defineFunction`
+   * turns it into the handler and the subscriptions it needs.
+   */
+  readonly run?: RunFunction;
+  /** Limits and pacing of its runs. */
+  readonly runSettings?: RunSettings;
+  /** Event types its runs wait for with `step.waitFor`; each becomes a Trigger. */
+  readonly waitsFor?: readonly EventType[];
+  /**
+   * The event types it sends (follow-ups and events published from HTTP routes). The
+   * deployment check requires each to be consumed by some Trigger or marked terminal.
+   */
+  readonly emits?: readonly EventType[];
+  /** Kubernetes API access its ServiceAccount gets (RBAC); none when omitted. */
+  readonly kubernetesAccess?: KubernetesAccess;
+  /** Secrets it reads as environment variables; manifests name them, never hold their values. */
+  readonly secrets?: readonly SecretEnv[];
+  /** Container resource requests, e.g. { cpu: "250m", memory: "256Mi" }; deployment defaults when omitted. */
+  readonly resources?: ResourceRequests;
+}
+
+/** One RBAC rule (a Kubernetes PolicyRule). */
+export interface KubernetesAccessRule {
+  /** "" is the core group (pods, services, …), "apps" for deployments, … */
+  readonly apiGroups: readonly string[];
+  readonly resources: readonly string[];
+  readonly verbs: readonly string[];
+  readonly resourceNames?: readonly string[];
+}
+
+export interface KubernetesAccess {
+  readonly rules: readonly KubernetesAccessRule[];
+  /** A ClusterRole (every namespace) instead of a Role in the function's namespace. */
+  readonly clusterWide?: boolean;
+}
+
+/** An environment variable read from a key of a Kubernetes Secret. */
+export interface SecretEnv {
+  readonly env: string;
+  readonly secret: string;
+  readonly key: string;
+  /** The function starts without it. */
+  readonly optional?: boolean;
+}
+
+export interface ResourceRequests {
+  readonly cpu?: string;
+  readonly memory?: string;
+  /** Memory limit; the container is stopped past it. */
+  readonly memoryLimit?: string;
+}
+
+/** A web handler in the Fetch API's shape (Hono's `app.fetch`). */
+export type FetchHandler = (request: Request) => Promise<Response> | Response;
+
+/** What an HTTP-serving function gets to build its routes. */
+export interface HttpContext {
+  readonly db: Db;
+  readonly kv: Kv;
+  readonly logger: Logger;
+  readonly clock: Clock;
+  readonly config: MeshConfig;
+  /** Publishes to the broker (stored before it resolves). */
+  readonly publish: (event: MeshEvent) => Promise<void>;
+}
+
+export interface HttpRoutes {
+  /** Path prefixes this function serves, e.g. ["/tasks", "/agents"]. */
+  readonly paths: readonly string[];
+  readonly create: (ctx: HttpContext) => FetchHandler;
+}

@@ -1,0 +1,548 @@
+import { randomUUID } from "node:crypto";
+import {
+  errorTypes,
+  type MeshEvent,
+  RunContinued,
+  type runContinueReasons,
+  TaskCompleted,
+  type TaskError,
+  TaskFailed,
+  TaskProgress,
+} from "@mesh-six/events";
+import type { MeshConfig } from "../config/env.ts";
+import { MeshError } from "../errors.ts";
+import type { Llm } from "../llm/port.ts";
+import type { TraceContext } from "../log/trace.ts";
+import type { AgentMemory } from "../memory/port.ts";
+import type { Clock } from "../ports/clock.ts";
+import type { Db } from "../ports/db.ts";
+import type { Kv } from "../ports/kv.ts";
+import type { Logger } from "../ports/logger.ts";
+import { recordMeshEvent } from "../runtime/event-log.ts";
+import { storeInOutbox } from "../runtime/outbox-store.ts";
+import { cancelApprovals } from "./approvals.ts";
+import { type RunEventFactory, runEventFactory } from "./events.ts";
+import { LeaseLostError, RunDefinitionError, StepError } from "./errors.ts";
+import {
+  type ExecutableRequest,
+  isExecutable,
+  type RunRecord,
+  type StepRecord,
+  type StepRequest,
+  type StepUsage,
+  type WaitRequest,
+} from "./records.ts";
+import { replayRun } from "./replay.ts";
+import { serialize } from "./serialize.ts";
+import { attemptStep, retryPlan, storedError } from "./steps.ts";
+import {
+  finishRun,
+  holdLease,
+  type LeaseCheck,
+  leaseRun,
+  loadSteps,
+  releaseRun,
+  renewLease,
+  type StepWrite,
+  startStep,
+  writeStep,
+} from "./store.ts";
+import type { RunContext, RunFunction, RunSettings, RunTask, StoredStepError } from "./types.ts";
+import { registerWaits, resolveWaits } from "./waits.ts";
+
+/** A function's run with its settings resolved. */
+export interface RunnableDefinition {
+  readonly name: string;
+  readonly run: RunFunction;
+  readonly settings: Required<RunSettings>;
+  /** Held while a hop runs and renewed; a crashed hop's run is free again after it. */
+  readonly leaseMs: number;
+}
+
+/** What a hop runs with: the function runtime's ports, and the delivery that started it. */
+export interface HopEnvironment {
+  readonly definition: RunnableDefinition;
+  readonly db: Db;
+  readonly kv: Kv;
+  readonly clock: Clock;
+  readonly config: MeshConfig;
+  readonly logger: Logger;
+  readonly llm: Llm;
+  readonly memory?: AgentMemory;
+  readonly trace: TraceContext;
+  readonly signal: AbortSignal;
+  /** The delivery this hop runs in: its follow-ups are stored in the outbox under it. */
+  readonly cause: { readonly source: string; readonly id: string };
+  /** Publishes what the delivery stored in the outbox (`ctx.flush`). */
+  readonly flush: () => Promise<number>;
+}
+
+export type HopResult =
+  | "parked"
+  | "continued"
+  | "succeeded"
+  | "failed"
+  | "cancelled"
+  | "busy"
+  | "finished-already"
+  | "unknown"
+  | "lease-lost";
+
+const inProcessRetryMs = 5_000;
+
+/**
+ * One hop of a run: takes the run's lease, then replays the run against its step log
+ * and acts on where the code stops: ends waits that can end, registers new ones, runs
+ * the new `do`/`llm` steps (several at once from `step.all`) and commits each result
+ * with its progress event, and goes round again while the hop budget lasts. It ends by
+ * finishing the run (with task.completed / task.failed), by parking it (every step it
+ * awaits is a wait), or by committing a run.continued with the last step's result, so
+ * the next hop runs in a new delivery.
+ */
+export async function runHop(env: HopEnvironment, runId: string): Promise<HopResult> {
+  const { db, clock, definition } = env;
+  const owner = randomUUID();
+  const leased = await leaseRun(db, runId, owner, clock.now(), definition.leaseMs);
+  if (leased.type === "busy") return "busy";
+  if (leased.type === "unknown") {
+    env.logger.warn("run.continued for a run that does not exist; ignored", { runId });
+    return "unknown";
+  }
+  if (leased.type === "finished") return "finished-already";
+  const stopRenewal = keepLease(env, runId, owner);
+  try {
+    return await new Hop(env, leased.run, owner).go();
+  } catch (error) {
+    if (error instanceof LeaseLostError) {
+      env.logger.warn("the run's lease passed to another hop; this hop stops", { runId });
+      return "lease-lost";
+    }
+    // let go so the broker's redelivery (or the next sweep) can go on at once
+    await releaseRun(db, runId, owner, "running", clock.now()).catch(() => false);
+    throw error;
+  } finally {
+    stopRenewal();
+  }
+}
+
+/** Renews the lease every third of its length until the hop ends. */
+function keepLease(env: HopEnvironment, runId: string, owner: string): () => void {
+  const stop = new AbortController();
+  const every = Math.max(1000, Math.floor(env.definition.leaseMs / 3));
+  void (async () => {
+    while (!stop.signal.aborted) {
+      const slept = await env.clock.sleep(every, stop.signal).then(
+        () => true,
+        () => false,
+      );
+      if (!slept) return;
+      const renewed = await renewLease(env.db, runId, owner, env.clock.now() + env.definition.leaseMs).catch(
+        () => true,
+      );
+      if (!renewed) return;
+    }
+  })();
+  return () => stop.abort();
+}
+
+class Hop {
+  private readonly started: number;
+  private readonly emit: RunEventFactory;
+  private lease: LeaseCheck;
+  private stepsRun = 0;
+
+  private readonly env: HopEnvironment;
+  private readonly run: RunRecord;
+  private readonly owner: string;
+
+  constructor(env: HopEnvironment, run: RunRecord, owner: string) {
+    this.env = env;
+    this.run = run;
+    this.owner = owner;
+    this.started = env.clock.now();
+    this.lease = { wake: run.wake };
+    this.emit = runEventFactory({
+      functionName: env.definition.name,
+      runId: run.id,
+      subject: run.taskId ?? run.id,
+      trace: env.trace,
+      now: () => env.clock.now(),
+    });
+    if (run.cancelRequestedAt !== undefined) {
+      this.lease = {
+        wake: run.wake,
+        cancelRequestedAt: run.cancelRequestedAt,
+        ...(run.cancelRequestedBy ? { cancelRequestedBy: run.cancelRequestedBy } : {}),
+      };
+    }
+  }
+
+  private get now(): number {
+    return this.env.clock.now();
+  }
+
+  private get input(): Record<string, unknown> {
+    return JSON.parse(this.run.input) as Record<string, unknown>;
+  }
+
+  async go(): Promise<HopResult> {
+    const { env } = this;
+    for (;;) {
+      if (this.lease.cancelRequestedAt !== undefined) return this.cancel();
+      const log = await loadSteps(env.db, this.run.id);
+      const outcome = await replayRun(env.definition.run, this.input, this.context(), log, {
+        maxSteps: env.definition.settings.maxSteps,
+        now: () => this.now,
+        idleLimitMs: 10_000,
+      });
+      if (outcome.type === "returned") return this.succeed(outcome.value, log);
+      if (outcome.type === "threw") return this.fail(outcome.error, log);
+      if (outcome.type === "invalid") return this.fail(outcome.error, log);
+
+      const waiting = outcome.requests.filter((request) => request.recorded?.status === "waiting");
+      const fresh = outcome.requests.filter(
+        (request): request is WaitRequest => !request.recorded && !isExecutable(request),
+      );
+      if (waiting.length > 0 || fresh.length > 0) {
+        const resolved = await this.settleWaits(
+          waiting.map((request) => request.recorded as StepRecord),
+          fresh,
+        );
+        if (resolved > 0) continue;
+      }
+      const runnable = outcome.requests.filter(
+        (request): request is ExecutableRequest => isExecutable(request) && this.due(request.recorded),
+      );
+      if (runnable.length === 0) {
+        if (await releaseRun(env.db, this.run.id, this.owner, "waiting", this.now, this.lease.wake)) return "parked";
+        // woken meanwhile (or cancelled): look again
+        this.lease = await holdLease(env.db, this.run.id, this.owner, this.now);
+        continue;
+      }
+      if (this.stepsRun > 0 && this.now - this.started >= env.definition.settings.hopBudgetMs) {
+        await this.commit([], [], "continue");
+        return "continued";
+      }
+      const batch = runnable.slice(0, env.definition.settings.maxParallel);
+      const writes = await Promise.all(batch.map((request) => this.execute(request)));
+      this.stepsRun += batch.length;
+      const pausedForRetry = writes.some((write) => write.status === "retrying");
+      const goOn = !pausedForRetry && this.now - this.started < env.definition.settings.hopBudgetMs;
+      await this.commit(
+        writes,
+        writes.map((write) => this.progress(write)),
+        goOn || pausedForRetry ? "hold" : "continue",
+      );
+      if (!goOn && !pausedForRetry) return "continued";
+    }
+  }
+
+  /** Whether a step the log holds may run now: never started, crashed mid-attempt, or due for its retry. */
+  private due(recorded: StepRecord | undefined): boolean {
+    if (!recorded || recorded.status === "running") return true;
+    return recorded.status === "retrying" && (recorded.deadline ?? 0) <= this.now;
+  }
+
+  private context(): RunContext {
+    const { env } = this;
+    return {
+      function: env.definition.name,
+      runId: this.run.id,
+      ...(this.run.taskId && this.run.attempt !== undefined
+        ? {
+            task: {
+              taskId: this.run.taskId,
+              capability: this.run.capability ?? "",
+              attempt: this.run.attempt,
+            } satisfies RunTask,
+          }
+        : {}),
+      ...(this.run.userId ? { userId: this.run.userId } : {}),
+      logger: env.logger.child({ runId: this.run.id }),
+      clock: env.clock,
+      config: env.config,
+      trace: env.trace,
+      llm: env.llm,
+      ...(env.memory ? { memory: env.memory } : {}),
+      db: env.db,
+      kv: env.kv,
+      signal: env.signal,
+    };
+  }
+
+  /** Ends the waits that can end and writes the new ones, in one transaction; how many ended. */
+  private async settleWaits(waiting: readonly StepRecord[], fresh: readonly WaitRequest[]): Promise<number> {
+    const { env } = this;
+    let resolved = 0;
+    await env.db.transaction(async (tx) => {
+      this.lease = await holdLease(tx, this.run.id, this.owner, this.now);
+      const waitEnv = {
+        functionName: env.definition.name,
+        run: this.run,
+        now: this.now,
+        emit: this.emit,
+        maxResultBytes: env.definition.settings.maxResultBytes,
+      };
+      const ended = await resolveWaits(tx, waitEnv, waiting);
+      const registered = await registerWaits(tx, waitEnv, fresh);
+      resolved = ended.resolved + registered.resolved;
+      const writes = [...ended.writes, ...registered.writes];
+      for (const write of writes) await writeStep(tx, this.run.id, env.definition.name, write, this.now);
+      const events = [
+        ...registered.events,
+        ...writes.filter((write) => write.status !== "waiting").map((write) => this.progress(write)),
+      ];
+      await this.store(tx, events);
+    });
+    await this.flush();
+    return resolved;
+  }
+
+  /** Runs one step to its outcome for this hop: succeeded, failed for good, or retrying later. */
+  private async execute(request: ExecutableRequest): Promise<StepWrite> {
+    const { env } = this;
+    const plan = retryPlan(request);
+    const base = { position: request.position, name: request.name, kind: request.kind };
+    for (;;) {
+      const attempt = await startStep(env.db, this.run.id, env.definition.name, this.owner, base, this.now);
+      if (attempt === undefined) throw new LeaseLostError(this.run.id);
+      const outcome = await attemptStep(
+        {
+          runId: this.run.id,
+          llm: env.llm,
+          llmContext: {
+            agentId: env.definition.name,
+            ...(this.run.capability ? { capability: this.run.capability } : {}),
+            ...(this.run.taskId ? { taskId: this.run.taskId } : {}),
+            ...(this.run.userId ? { userId: this.run.userId } : {}),
+            traceId: env.trace.traceId,
+          },
+          signal: env.signal,
+          maxResultBytes: env.definition.settings.maxResultBytes,
+        },
+        request,
+        attempt,
+      );
+      const usage = outcome.usage ? { usage: outcome.usage } : {};
+      if (outcome.ok) {
+        return {
+          ...base,
+          status: "succeeded",
+          ...(outcome.result === undefined ? {} : { result: outcome.result }),
+          ...usage,
+          endedAt: this.now,
+        };
+      }
+      const error = { ...outcome.error, attempts: attempt } as StoredStepError;
+      if (!outcome.retryable || attempt >= plan.attempts) {
+        const failure = attempt > 1 ? `${error.message} (after ${attempt} attempts)` : error.message;
+        env.logger.warn("step failed", { runId: this.run.id, step: request.name, attempt, error: error.message });
+        return { ...base, status: "failed", error: { ...error, message: failure }, ...usage, endedAt: this.now };
+      }
+      const delay = plan.delayBefore(attempt + 1);
+      env.logger.info("step failed; trying again", {
+        runId: this.run.id,
+        step: request.name,
+        attempt,
+        delayMs: delay,
+        error: error.message,
+      });
+      const fits = this.now - this.started + delay < env.definition.settings.hopBudgetMs;
+      if (delay <= inProcessRetryMs && fits) {
+        if (delay > 0) await env.clock.sleep(delay, env.signal);
+        continue;
+      }
+      return { ...base, status: "retrying", error, ...usage, deadline: this.now + delay };
+    }
+  }
+
+  /**
+   * Commits step results with their events. `continue` also lets go of the run and
+   * stores the run.continued that starts the next hop; `hold` keeps the lease (the hop
+   * goes on, or parks next round).
+   */
+  private async commit(writes: readonly StepWrite[], events: MeshEvent[], mode: "continue" | "hold") {
+    const { env } = this;
+    await env.db.transaction(async (tx) => {
+      this.lease = await holdLease(tx, this.run.id, this.owner, this.now);
+      for (const write of writes) await writeStep(tx, this.run.id, env.definition.name, write, this.now);
+      const all = [...events];
+      if (mode === "continue") {
+        const { rows } = await tx.query<{ done: number | string }>(
+          "SELECT count(*) AS done FROM run_steps WHERE run_id = $1 AND status IN ('succeeded', 'failed')",
+          [this.run.id],
+        );
+        all.push(this.continuation("step", `continue:${Number(rows[0]?.done ?? 0)}`));
+        await releaseRun(tx, this.run.id, this.owner, "running", this.now);
+      }
+      await this.store(tx, all);
+    });
+    await this.flush();
+  }
+
+  private continuation(reason: (typeof runContinueReasons)[number], key: string): MeshEvent {
+    return this.emit(
+      RunContinued,
+      { runId: this.run.id, reason },
+      key,
+      { meshfunction: this.env.definition.name },
+    );
+  }
+
+  private progress(write: StepWrite): MeshEvent {
+    const { env } = this;
+    const message =
+      write.status === "succeeded"
+        ? `step "${write.name}" done`
+        : write.status === "failed"
+          ? `step "${write.name}" failed: ${write.error?.message ?? ""}`
+          : `step "${write.name}" will be tried again`;
+    return this.emit(
+      TaskProgress,
+      {
+        taskId: this.run.taskId ?? this.run.id,
+        agentId: env.definition.name,
+        message,
+        runId: this.run.id,
+        step: write.name,
+      },
+      `progress:${write.name}:${write.status}:${write.deadline ?? ""}`,
+    );
+  }
+
+  private async succeed(value: unknown, log: readonly StepRecord[]): Promise<HopResult> {
+    let output: string | undefined;
+    try {
+      output = serialize(value, "the run's output", this.env.definition.settings.maxResultBytes);
+    } catch (error) {
+      return this.fail(error, log);
+    }
+    await this.finish({ status: "succeeded", ...(output === undefined ? {} : { output }) }, log, value);
+    return "succeeded";
+  }
+
+  private async fail(thrown: unknown, log: readonly StepRecord[]): Promise<HopResult> {
+    if (thrown instanceof MeshError && thrown.retryable && !(thrown instanceof StepError)) {
+      // a passing fault outside any step: the broker delivers again and the run replays
+      throw thrown;
+    }
+    const error = runError(thrown);
+    this.env.logger.warn("run failed", { runId: this.run.id, error: error.message, step: error.step });
+    await this.finish({ status: "failed", error }, log);
+    return "failed";
+  }
+
+  private async cancel(): Promise<HopResult> {
+    const by = this.lease.cancelRequestedBy ?? "someone";
+    const log = await loadSteps(this.env.db, this.run.id);
+    await this.finish(
+      { status: "cancelled", error: { type: "cancelled", message: `the run was cancelled by ${by}`, retryable: false } },
+      log,
+    );
+    return "cancelled";
+  }
+
+  private async finish(
+    outcome:
+      | { status: "succeeded"; output?: string }
+      | { status: "failed" | "cancelled"; error: StoredStepError & { step?: string } },
+    log: readonly StepRecord[],
+    value?: unknown,
+  ): Promise<void> {
+    const { env } = this;
+    const run = this.run;
+    const durationMs = Math.max(0, this.now - run.createdAt);
+    const usage = totalUsage(log);
+    await env.db.transaction(async (tx) => {
+      await holdLease(tx, run.id, this.owner, this.now);
+      await finishRun(tx, run.id, this.owner, outcome, this.now);
+      if (outcome.status === "cancelled") await cancelApprovals(tx, run.id, outcome.error.message, this.now);
+      const events: MeshEvent[] = [];
+      if (run.taskId && run.attempt !== undefined) {
+        const base = { taskId: run.taskId, agentId: env.definition.name, attempt: run.attempt, durationMs, usage };
+        const key = `result:${run.taskId}:${run.attempt}`;
+        events.push(
+          outcome.status === "succeeded"
+            ? this.emit(TaskCompleted, { ...base, result: value === undefined ? null : JSON.parse(outcome.output ?? "null") }, key)
+            : this.emit(
+                TaskFailed,
+                {
+                  ...base,
+                  error: {
+                    type: taskErrorType(outcome.error.type),
+                    message: outcome.error.message,
+                    retryable: outcome.error.retryable ?? false,
+                  },
+                },
+                key,
+              ),
+        );
+      }
+      await this.store(tx, events);
+      await recordMeshEvent(tx, {
+        kind: `run.${outcome.status}`,
+        functionName: env.definition.name,
+        traceId: env.trace.traceId,
+        subject: run.taskId ?? run.id,
+        data: {
+          runId: run.id,
+          steps: log.length,
+          hops: run.hops,
+          durationMs,
+          ...(outcome.status === "succeeded" ? {} : { error: outcome.error }),
+        },
+      });
+    });
+    await this.flush();
+  }
+
+  private async store(tx: Parameters<typeof storeInOutbox>[0], events: readonly MeshEvent[]): Promise<void> {
+    const { env } = this;
+    await storeInOutbox(
+      tx,
+      { functionName: env.definition.name, source: env.cause.source, eventId: env.cause.id },
+      events,
+      this.now,
+    );
+  }
+
+  /** Publishes what this hop stored; a failure leaves it to the outbox sweep. */
+  private async flush(): Promise<void> {
+    await this.env.flush();
+  }
+}
+
+/** How an error that ended a run is kept and reported. */
+function runError(thrown: unknown): StoredStepError & { step?: string } {
+  if (thrown instanceof StepError) {
+    return {
+      message: thrown.message,
+      ...(thrown.type ? { type: thrown.type } : {}),
+      retryable: thrown.causeRetryable,
+      step: thrown.step,
+    };
+  }
+  if (thrown instanceof RunDefinitionError) {
+    return { message: thrown.message, type: "unhandled", retryable: false, ...(thrown.step ? { step: thrown.step } : {}) };
+  }
+  return { ...storedError(thrown, false), retryable: false };
+}
+
+function taskErrorType(type: string | undefined): TaskError["type"] {
+  return type && (errorTypes as readonly string[]).includes(type) ? (type as TaskError["type"]) : "unhandled";
+}
+
+/** Tokens and cost of every llm step of the run. */
+export function totalUsage(log: readonly StepRecord[]): { promptTokens: number; completionTokens: number; costUsd: number } {
+  const sum = { promptTokens: 0, completionTokens: 0, costUsd: 0 };
+  for (const record of log) {
+    const usage: StepUsage | undefined = record.usage;
+    if (!usage) continue;
+    sum.promptTokens += usage.promptTokens;
+    sum.completionTokens += usage.completionTokens;
+    sum.costUsd += usage.costUsd;
+  }
+  return sum;
+}
+
+export type { StepRequest };
