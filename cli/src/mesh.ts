@@ -1,9 +1,11 @@
 import { systemClock } from "@mesh-six/shared/clock";
 import type { Command, Io } from "./command.ts";
 import { agentCommands } from "./commands/agents.ts";
+import { approvalCommands } from "./commands/approvals.ts";
 import { deadLetterCommands } from "./commands/dead-letters.ts";
 import { eventCommands } from "./commands/events.ts";
 import { memoryCommands } from "./commands/memory.ts";
+import { runCommands } from "./commands/runs.ts";
 import { sendCommands } from "./commands/send.ts";
 import { taskCommands } from "./commands/task.ts";
 import { runMesh } from "./run.ts";
@@ -19,6 +21,8 @@ export const commands: readonly Command[] = [
   ...taskCommands,
   ...agentCommands,
   ...memoryCommands,
+  ...runCommands,
+  ...approvalCommands,
 ];
 
 /** The process's own streams, environment and clock; Ctrl-C aborts `signal`. */

@@ -1,5 +1,5 @@
-import type { EventType } from "./define.ts";
 import { ApprovalDecided, ApprovalRequested } from "./approval.ts";
+import type { EventType } from "./define.ts";
 import { RunContinued } from "./run.ts";
 import { PingFired } from "./system.ts";
 import {

@@ -2,9 +2,11 @@ import type { HttpContext } from "@mesh-six/shared/function/define";
 import { Hono } from "hono";
 import { answerOutsideRoutes } from "./fallback.ts";
 import { agentRoutes } from "./routes/agents.ts";
+import { approvalRoutes } from "./routes/approvals.ts";
 import { deadLetterRoutes } from "./routes/dead-letters.ts";
 import { eventRoutes } from "./routes/events.ts";
 import { memoryRoutes } from "./routes/memories.ts";
+import { runRoutes } from "./routes/runs.ts";
 import { taskRoutes } from "./routes/tasks.ts";
 
 /**
@@ -13,10 +15,26 @@ import { taskRoutes } from "./routes/tasks.ts";
  */
 export type RouteModule = (app: Hono, ctx: HttpContext) => void;
 
-const modules: RouteModule[] = [eventRoutes, deadLetterRoutes, taskRoutes, agentRoutes, memoryRoutes];
+const modules: RouteModule[] = [
+  eventRoutes,
+  deadLetterRoutes,
+  taskRoutes,
+  agentRoutes,
+  memoryRoutes,
+  runRoutes,
+  approvalRoutes,
+];
 
 /** The path prefixes the gateway serves (its `http.paths`); a host sends it every request under them. */
-export const gatewayPaths = ["/events", "/dead-letters", "/tasks", "/agents", "/memories"];
+export const gatewayPaths = [
+  "/events",
+  "/dead-letters",
+  "/tasks",
+  "/agents",
+  "/memories",
+  "/runs",
+  "/approvals",
+];
 
 export function createGatewayApp(ctx: HttpContext): Hono {
   const app = new Hono();

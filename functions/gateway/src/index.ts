@@ -1,4 +1,4 @@
-import { TaskRequested } from "@mesh-six/events";
+import { ApprovalDecided, RunContinued, TaskRequested } from "@mesh-six/events";
 import { defineFunction } from "@mesh-six/shared/function/define";
 import { createGatewayApp, gatewayPaths } from "./app.ts";
 
@@ -8,7 +8,7 @@ export const gateway = defineFunction({
     "The public HTTP face of the mesh: task API, event feed, dead letters, and later the OpenAI-compatible API, A2A and the dashboard.",
   public: true,
   // POST /tasks; a dead letter replayed from /dead-letters goes out as the event its own emitter declares
-  emits: [TaskRequested],
+  emits: [TaskRequested, RunContinued, ApprovalDecided],
   scaling: { minScale: 0, maxScale: 5, concurrency: 100, timeoutSeconds: 300 },
   http: {
     paths: gatewayPaths,

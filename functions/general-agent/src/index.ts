@@ -1,4 +1,3 @@
-import { TaskCompleted, TaskDispatched, TaskFailed } from "@mesh-six/events";
 import { defineFunction } from "@mesh-six/shared/function/define";
 import { answer } from "./answer.ts";
 
@@ -9,9 +8,7 @@ export const generalAgent = defineFunction({
   name: "general-agent",
   description: "Answers general questions with the LLM.",
   capabilities: [{ name: generalQuery, weight: 0.8 }],
-  subscriptions: [{ name: "tasks", attributes: { type: TaskDispatched.type, meshagent: "general-agent" } }],
-  emits: [TaskCompleted, TaskFailed],
   delivery: { retry: 3, backoffPolicy: "exponential", backoffDelay: "PT0.5S" },
   scaling: { minScale: 0, maxScale: 10, concurrency: 10, timeoutSeconds: 120 },
-  handler: answer,
+  run: answer,
 });

@@ -51,7 +51,7 @@ describe("general-agent's memory", () => {
       },
     });
     await runtime.subscriber(dispatched, { signal: new AbortController().signal });
-    const parsed = TaskCompleted.parse(published[0]!);
+    const parsed = TaskCompleted.parse(published.find((event) => TaskCompleted.is(event))!);
     if (!parsed.ok) throw new Error(parsed.error);
     return parsed.data.result as { memories: { recalled: number; learned: number } };
   }

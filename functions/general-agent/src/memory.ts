@@ -1,12 +1,9 @@
 import { errorMessage } from "@mesh-six/shared/errors";
-import type { FunctionContext } from "@mesh-six/shared/function/define";
 import { formatMemories } from "@mesh-six/shared/memory/prompt";
+import type { RunContext } from "@mesh-six/shared/run/types";
 
-/** Whose task it is: `payload.userId`, when a non-empty string. */
-export function userOf(payload: Record<string, unknown>): string | undefined {
-  const value = payload.userId;
-  return typeof value === "string" && value.trim() !== "" ? value : undefined;
-}
+/** What recall and learning use of a run's context. */
+type MemoryContext = Pick<RunContext, "memory" | "trace" | "signal" | "logger">;
 
 /**
  * The instructions with what the agent remembers about the user that bears on the question
@@ -14,7 +11,7 @@ export function userOf(payload: Record<string, unknown>): string | undefined {
  * not needed to answer: when recall fails, the question is answered without it.
  */
 export async function withMemories(
-  ctx: FunctionContext,
+  ctx: MemoryContext,
   instructions: string,
   question: string,
   userId: string | undefined,
@@ -42,7 +39,7 @@ export async function withMemories(
  * stands when this fails. Resolves with how many facts were stored or refreshed.
  */
 export async function learnFrom(
-  ctx: FunctionContext,
+  ctx: MemoryContext,
   exchange: { question: string; answer: string; userId: string | undefined; taskId: string },
 ): Promise<number> {
   if (!ctx.memory?.enabled || exchange.userId === undefined) return 0;

@@ -162,7 +162,10 @@ export type DecideOutcome =
   | { readonly type: "invalid"; readonly message: string; readonly approval: ApprovalRecord };
 
 /** What a decision must carry for an approval of this kind; a message saying what is missing, or undefined. */
-export function decisionProblem(kind: ApprovalKind, decision: Pick<Decision, "decision" | "answer">): string | undefined {
+export function decisionProblem(
+  kind: ApprovalKind,
+  decision: Pick<Decision, "decision" | "answer">,
+): string | undefined {
   if (kind === "approval" && decision.decision === undefined) {
     return "this approval needs a decision: approved or rejected";
   }
@@ -177,13 +180,18 @@ export function decisionProblem(kind: ApprovalKind, decision: Pick<Decision, "de
  * decided before, "invalid" when the decision does not fit its kind. Lock-free: the
  * update's WHERE status = 'pending' is the arbiter.
  */
-export async function decideApproval(db: SqlExecutor, id: string, decision: Decision): Promise<DecideOutcome> {
+export async function decideApproval(
+  db: SqlExecutor,
+  id: string,
+  decision: Decision,
+): Promise<DecideOutcome> {
   const current = await readApproval(db, id);
   if (!current) return { type: "unknown" };
   if (current.status !== "pending") return { type: "already", approval: current };
   const problem = decisionProblem(current.kind, decision);
   if (problem) return { type: "invalid", message: problem, approval: current };
-  const status: ApprovalStatus = current.kind === "input" ? "answered" : (decision.decision as ApprovalDecision);
+  const status: ApprovalStatus =
+    current.kind === "input" ? "answered" : (decision.decision as ApprovalDecision);
   const { rows } = await db.query<ApprovalRow>(
     `UPDATE approvals SET status = $2, decision = $3, answer = $4, reason = $5, decided_by = $6, decided_via = $7,
             decision_event = $8, decided_at = $9
@@ -207,7 +215,11 @@ export async function decideApproval(db: SqlExecutor, id: string, decision: Deci
 }
 
 /** At the deadline: the default decision (approvals) or no answer (input). */
-export async function expireApproval(db: SqlExecutor, id: string, at: number): Promise<ApprovalRecord | undefined> {
+export async function expireApproval(
+  db: SqlExecutor,
+  id: string,
+  at: number,
+): Promise<ApprovalRecord | undefined> {
   const { rows } = await db.query<ApprovalRow>(
     `UPDATE approvals SET status = 'expired', decision = default_decision, decided_by = 'deadline',
             decided_via = 'deadline', decided_at = $2
@@ -241,7 +253,8 @@ export function outcomeOf(approval: ApprovalRecord): ApprovalOutcome | InputOutc
     approved: decision === "approved",
     ...(approval.reason ? { reason: approval.reason } : {}),
     decidedBy,
-    decidedVia: approval.decidedVia === "api" || approval.decidedVia === "event" ? approval.decidedVia : "deadline",
+    decidedVia:
+      approval.decidedVia === "api" || approval.decidedVia === "event" ? approval.decidedVia : "deadline",
     decidedAt,
     timedOut,
   };

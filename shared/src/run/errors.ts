@@ -1,3 +1,4 @@
+import type { TaskError } from "@mesh-six/events";
 import { NonRetryableError } from "../errors.ts";
 import type { StoredStepError } from "./types.ts";
 
@@ -32,5 +33,16 @@ export class LeaseLostError extends Error {
   constructor(runId: string) {
     super(`run ${runId}: the lease passed to another hop; this hop stops`);
     this.name = "LeaseLostError";
+  }
+}
+
+type TaskErrorType = TaskError["type"];
+
+/** Ends the run, failing its task with this error type (`invalid_input`, `permission`, …) and message. */
+export class TaskFailure extends NonRetryableError {
+  readonly type: TaskErrorType;
+  constructor(type: TaskErrorType, message: string) {
+    super(message);
+    this.type = type;
   }
 }

@@ -4,14 +4,12 @@ import { childTrace, type TraceContext } from "../log/trace.ts";
 import { deriveEventId } from "../runtime/ids.ts";
 
 /** Builds the events a run emits, with ids derived from the run and a key, not from the delivery: a replayed hop emits the same ids. */
-export interface RunEventFactory {
-  <Schema extends z.ZodType>(
-    type: EventType<string, Schema>,
-    data: z.input<Schema>,
-    key: string,
-    extensions?: Readonly<Record<string, string>>,
-  ): MeshEvent<z.output<Schema>>;
-}
+export type RunEventFactory = <Schema extends z.ZodType>(
+  type: EventType<string, Schema>,
+  data: z.input<Schema>,
+  key: string,
+  extensions?: Readonly<Record<string, string>>,
+) => MeshEvent<z.output<Schema>>;
 
 export function runEventFactory(settings: {
   readonly functionName: string;

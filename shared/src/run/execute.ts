@@ -19,10 +19,11 @@ import type { Db } from "../ports/db.ts";
 import type { Kv } from "../ports/kv.ts";
 import type { Logger } from "../ports/logger.ts";
 import { recordMeshEvent } from "../runtime/event-log.ts";
+import { deriveEventId } from "../runtime/ids.ts";
 import { storeInOutbox } from "../runtime/outbox-store.ts";
 import { cancelApprovals } from "./approvals.ts";
-import { type RunEventFactory, runEventFactory } from "./events.ts";
 import { LeaseLostError, RunDefinitionError, StepError } from "./errors.ts";
+import { type RunEventFactory, runEventFactory } from "./events.ts";
 import {
   type ExecutableRequest,
   isExecutable,
@@ -101,7 +102,7 @@ const inProcessRetryMs = 5_000;
  */
 export async function runHop(env: HopEnvironment, runId: string): Promise<HopResult> {
   const { db, clock, definition } = env;
-  const owner = randomUUID();
+  const owner = `${deriveEventId(definition.name, env.cause.source, env.cause.id)}:${randomUUID()}`;
   const leased = await leaseRun(db, runId, owner, clock.now(), definition.leaseMs);
   if (leased.type === "busy") return "busy";
   if (leased.type === "unknown") {
@@ -214,7 +215,8 @@ class Hop {
         (request): request is ExecutableRequest => isExecutable(request) && this.due(request.recorded),
       );
       if (runnable.length === 0) {
-        if (await releaseRun(env.db, this.run.id, this.owner, "waiting", this.now, this.lease.wake)) return "parked";
+        if (await releaseRun(env.db, this.run.id, this.owner, "waiting", this.now, this.lease.wake))
+          return "parked";
         // woken meanwhile (or cancelled): look again
         this.lease = await holdLease(env.db, this.run.id, this.owner, this.now);
         continue;
@@ -336,8 +338,19 @@ class Hop {
       const error = { ...outcome.error, attempts: attempt } as StoredStepError;
       if (!outcome.retryable || attempt >= plan.attempts) {
         const failure = attempt > 1 ? `${error.message} (after ${attempt} attempts)` : error.message;
-        env.logger.warn("step failed", { runId: this.run.id, step: request.name, attempt, error: error.message });
-        return { ...base, status: "failed", error: { ...error, message: failure }, ...usage, endedAt: this.now };
+        env.logger.warn("step failed", {
+          runId: this.run.id,
+          step: request.name,
+          attempt,
+          error: error.message,
+        });
+        return {
+          ...base,
+          status: "failed",
+          error: { ...error, message: failure },
+          ...usage,
+          endedAt: this.now,
+        };
       }
       const delay = plan.delayBefore(attempt + 1);
       env.logger.info("step failed; trying again", {
@@ -381,12 +394,9 @@ class Hop {
   }
 
   private continuation(reason: (typeof runContinueReasons)[number], key: string): MeshEvent {
-    return this.emit(
-      RunContinued,
-      { runId: this.run.id, reason },
-      key,
-      { meshfunction: this.env.definition.name },
-    );
+    return this.emit(RunContinued, { runId: this.run.id, reason }, key, {
+      meshfunction: this.env.definition.name,
+    });
   }
 
   private progress(write: StepWrite): MeshEvent {
@@ -436,7 +446,10 @@ class Hop {
     const by = this.lease.cancelRequestedBy ?? "someone";
     const log = await loadSteps(this.env.db, this.run.id);
     await this.finish(
-      { status: "cancelled", error: { type: "cancelled", message: `the run was cancelled by ${by}`, retryable: false } },
+      {
+        status: "cancelled",
+        error: { type: "cancelled", message: `the run was cancelled by ${by}`, retryable: false },
+      },
       log,
     );
     return "cancelled";
@@ -459,11 +472,21 @@ class Hop {
       if (outcome.status === "cancelled") await cancelApprovals(tx, run.id, outcome.error.message, this.now);
       const events: MeshEvent[] = [];
       if (run.taskId && run.attempt !== undefined) {
-        const base = { taskId: run.taskId, agentId: env.definition.name, attempt: run.attempt, durationMs, usage };
+        const base = {
+          taskId: run.taskId,
+          agentId: env.definition.name,
+          attempt: run.attempt,
+          durationMs,
+          usage,
+        };
         const key = `result:${run.taskId}:${run.attempt}`;
         events.push(
           outcome.status === "succeeded"
-            ? this.emit(TaskCompleted, { ...base, result: value === undefined ? null : JSON.parse(outcome.output ?? "null") }, key)
+            ? this.emit(
+                TaskCompleted,
+                { ...base, result: value === undefined ? null : JSON.parse(outcome.output ?? "null") },
+                key,
+              )
             : this.emit(
                 TaskFailed,
                 {
@@ -523,7 +546,12 @@ function runError(thrown: unknown): StoredStepError & { step?: string } {
     };
   }
   if (thrown instanceof RunDefinitionError) {
-    return { message: thrown.message, type: "unhandled", retryable: false, ...(thrown.step ? { step: thrown.step } : {}) };
+    return {
+      message: thrown.message,
+      type: "unhandled",
+      retryable: false,
+      ...(thrown.step ? { step: thrown.step } : {}),
+    };
   }
   return { ...storedError(thrown, false), retryable: false };
 }
@@ -533,7 +561,11 @@ function taskErrorType(type: string | undefined): TaskError["type"] {
 }
 
 /** Tokens and cost of every llm step of the run. */
-export function totalUsage(log: readonly StepRecord[]): { promptTokens: number; completionTokens: number; costUsd: number } {
+export function totalUsage(log: readonly StepRecord[]): {
+  promptTokens: number;
+  completionTokens: number;
+  costUsd: number;
+} {
   const sum = { promptTokens: 0, completionTokens: 0, costUsd: 0 };
   for (const record of log) {
     const usage: StepUsage | undefined = record.usage;

@@ -39,7 +39,9 @@ export function expandRun<Definition extends FunctionDefinition>(definition: Def
     );
   }
   const own = definition.subscriptions ?? [];
-  const clash = own.find((subscription) => (runSubscriptionNames as readonly string[]).includes(subscription.name));
+  const clash = own.find((subscription) =>
+    (runSubscriptionNames as readonly string[]).includes(subscription.name),
+  );
   if (clash) {
     throw new Error(
       `function ${definition.name}: the subscription name "${clash.name}" is taken by its run (${runSubscriptionNames.join(", ")}); rename it`,
@@ -86,7 +88,10 @@ function waitSubscriptionName(type: EventType): string {
   return `wait-${parts.toLowerCase().replace(/[^a-z0-9-]+/g, "-")}`.slice(0, 40).replace(/-+$/, "");
 }
 
-export function resolveRunSettings(settings: RunSettings = {}, timeoutSeconds: number): Required<RunSettings> {
+export function resolveRunSettings(
+  settings: RunSettings = {},
+  timeoutSeconds: number,
+): Required<RunSettings> {
   const resolved = {
     hopBudgetMs: settings.hopBudgetMs ?? Math.min(10_000, (timeoutSeconds * 1000) / 4),
     maxSteps: settings.maxSteps ?? 1000,

@@ -60,7 +60,10 @@ export async function replayRun(
     await new Promise((resolve) => setImmediate(resolve));
     const fatal = replay.fatal();
     if (fatal) return { type: "invalid", error: fatal };
-    if (settled) return settled.ok ? { type: "returned", value: settled.value } : { type: "threw", error: settled.error };
+    if (settled)
+      return settled.ok
+        ? { type: "returned", value: settled.value }
+        : { type: "threw", error: settled.error };
     if (replay.calls() !== calls) continue;
     if (replay.requests.length > 0) return { type: "blocked", requests: replay.requests };
     // the code awaits something that is not a step (I/O outside a step): give it time
@@ -134,7 +137,9 @@ export function createReplay(log: readonly StepRecord[], settings: ReplaySetting
   /** The memoized outcome of a finished step, or undefined when it has none yet. */
   const memoized = <T>(record: StepRecord | undefined): Promise<T> | undefined => {
     if (record?.status === "succeeded") {
-      return Promise.resolve(record.result === undefined ? undefined : JSON.parse(record.result)) as Promise<T>;
+      return Promise.resolve(
+        record.result === undefined ? undefined : JSON.parse(record.result),
+      ) as Promise<T>;
     }
     if (record?.status === "failed" || record?.status === "cancelled") {
       return rejected<T>(new StepError(record.name, record.error ?? { message: "the step failed" }));
@@ -142,7 +147,11 @@ export function createReplay(log: readonly StepRecord[], settings: ReplaySetting
     return undefined;
   };
 
-  const guarded = <T>(kind: StepKind, name: unknown, request: (at: { name: string; position: number }) => StepRequest | RunDefinitionError): Promise<T> => {
+  const guarded = <T>(
+    kind: StepKind,
+    name: unknown,
+    request: (at: { name: string; position: number }) => StepRequest | RunDefinitionError,
+  ): Promise<T> => {
     if (fatal) return never<T>();
     const located = locate(kind, name);
     if ("error" in located) return fail<T>(located.error as RunDefinitionError);
@@ -152,7 +161,8 @@ export function createReplay(log: readonly StepRecord[], settings: ReplaySetting
     try {
       built = request(located);
     } catch (error) {
-      built = error instanceof RunDefinitionError ? error : new RunDefinitionError(String(error), located.name);
+      built =
+        error instanceof RunDefinitionError ? error : new RunDefinitionError(String(error), located.name);
     }
     if (built instanceof RunDefinitionError) return fail<T>(built);
     requests.push(located.recorded ? { ...built, recorded: located.recorded } : built);
@@ -162,7 +172,8 @@ export function createReplay(log: readonly StepRecord[], settings: ReplaySetting
   const step: Step = {
     do(name, work, options = {}) {
       return guarded("do", name, (at) => {
-        if (typeof work !== "function") return new RunDefinitionError(`step "${at.name}": step.do needs a function to run`, at.name);
+        if (typeof work !== "function")
+          return new RunDefinitionError(`step "${at.name}": step.do needs a function to run`, at.name);
         return { kind: "do", ...at, work, options };
       });
     },
@@ -188,11 +199,17 @@ export function createReplay(log: readonly StepRecord[], settings: ReplaySetting
       return guarded("wait", name, (at) => {
         const eventType = options?.event?.type;
         if (typeof eventType !== "string") {
-          return new RunDefinitionError(`step "${at.name}": step.waitFor needs { event: <an event type from @mesh-six/events>, timeout }`, at.name);
+          return new RunDefinitionError(
+            `step "${at.name}": step.waitFor needs { event: <an event type from @mesh-six/events>, timeout }`,
+            at.name,
+          );
         }
         const match = options.match ?? {};
         if (typeof match !== "object" || match === null || Array.isArray(match)) {
-          return new RunDefinitionError(`step "${at.name}": match must be an object of fields the event's data must have`, at.name);
+          return new RunDefinitionError(
+            `step "${at.name}": match must be an object of fields the event's data must have`,
+            at.name,
+          );
         }
         return {
           kind: "wait",
@@ -207,7 +224,10 @@ export function createReplay(log: readonly StepRecord[], settings: ReplaySetting
       return guarded("task", name, (at) => {
         const parsed = taskRequest.safeParse(request);
         if (!parsed.success) {
-          return new RunDefinitionError(`step "${at.name}": invalid child task: ${z.prettifyError(parsed.error)}`, at.name);
+          return new RunDefinitionError(
+            `step "${at.name}": invalid child task: ${z.prettifyError(parsed.error)}`,
+            at.name,
+          );
         }
         return { kind: "task", ...at, request: parsed.data };
       });
@@ -236,9 +256,15 @@ export function createReplay(log: readonly StepRecord[], settings: ReplaySetting
   ): StepRequest | RunDefinitionError => {
     const parsed = approvalContext.safeParse(context);
     if (!parsed.success) {
-      return new RunDefinitionError(`step "${at.name}": invalid approval context: ${z.prettifyError(parsed.error)}`, at.name);
+      return new RunDefinitionError(
+        `step "${at.name}": invalid approval context: ${z.prettifyError(parsed.error)}`,
+        at.name,
+      );
     }
-    const timeout = options.timeout === undefined ? defaultApprovalTimeoutMs : durationMs(options.timeout, at.name, "the timeout");
+    const timeout =
+      options.timeout === undefined
+        ? defaultApprovalTimeoutMs
+        : durationMs(options.timeout, at.name, "the timeout");
     return {
       kind: "approval",
       ...at,

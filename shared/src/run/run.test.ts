@@ -17,8 +17,10 @@ import { NonRetryableError, RetryableError } from "../errors.ts";
 import { defineFunction } from "../function/define.ts";
 import type { FunctionDefinition } from "../function/types.ts";
 import type { Db } from "../ports/db.ts";
+import { deriveEventId } from "../runtime/ids.ts";
 import { count, createTestDb, runtimeUnderTest } from "../runtime/test-fixture.ts";
 import { decideApproval, listApprovals } from "./approvals.ts";
+import { runIdFor } from "./events.ts";
 import { dueRuns } from "./sweep.ts";
 import type { RunFunction, RunSettings } from "./types.ts";
 
@@ -34,7 +36,11 @@ beforeAll(async () => {
 afterAll(() => db.close());
 
 let names = 0;
-function agent(run: RunFunction, runSettings: RunSettings = { hopBudgetMs: 0 }, extra: Partial<FunctionDefinition> = {}) {
+function agent(
+  run: RunFunction,
+  runSettings: RunSettings = { hopBudgetMs: 0 },
+  extra: Partial<FunctionDefinition> = {},
+) {
   names += 1;
   return defineFunction({
     name: `runner-${names}`,
@@ -101,7 +107,9 @@ function harness(definition: FunctionDefinition) {
     },
     result(taskId: string) {
       const done = host.published.find(
-        (event) => (TaskCompleted.is(event) || TaskFailed.is(event)) && (event.data as { taskId: string }).taskId === taskId,
+        (event) =>
+          (TaskCompleted.is(event) || TaskFailed.is(event)) &&
+          (event.data as { taskId: string }).taskId === taskId,
       );
       return done ? { type: done.type, data: done.data as Record<string, unknown> } : undefined;
     },
@@ -146,7 +154,9 @@ describe("durable runs", () => {
     expect(await runOf(taskId)).toMatchObject({ status: "succeeded", hops: 4 });
     const progress = run.ofType(TaskProgress).map((event) => (event.data as { step: string }).step);
     expect(progress).toEqual(["first", "second", "answer"]);
-    expect(await count(db, "SELECT count(*) FROM llm_usage WHERE task_id = $1 AND step = 'answer'", [taskId])).toBe(1);
+    expect(
+      await count(db, "SELECT count(*) FROM llm_usage WHERE task_id = $1 AND step = 'answer'", [taskId]),
+    ).toBe(1);
   });
 
   it("runs several cheap steps in one hop within the budget", async () => {
@@ -186,6 +196,41 @@ describe("durable runs", () => {
     expect(run.result(taskId)?.data.result).toBe(1);
   });
 
+  it("a redelivery takes over the lease of its own dead hop; another delivery finds the run busy", async () => {
+    const definition = agent(async (_input, step) => step.do("only", () => "done"));
+    const run = harness(definition);
+    const taskId = crypto.randomUUID();
+    const dispatched = TaskDispatched.create({
+      source: "/mesh-six/orchestrator",
+      data: {
+        taskId,
+        capability: "testing",
+        agentId: definition.name,
+        attempt: 1,
+        payload: {},
+        priority: 5,
+        deadline: new Date(run.host.clock.now() + 120_000).toISOString(),
+      },
+    });
+    const runId = runIdFor(definition.name, taskId, 1);
+    const held = (delivery: string) =>
+      db.query(
+        `INSERT INTO runs (id, function_name, status, input, task_id, attempt, capability, lease_owner, lease_until,
+                           created_at, updated_at)
+         VALUES ($1, $2, 'running', '{}', $3, 1, 'testing', $4, $5, 0, 0)
+         ON CONFLICT (id) DO UPDATE SET lease_owner = EXCLUDED.lease_owner, lease_until = EXCLUDED.lease_until`,
+        [runId, definition.name, taskId, `${delivery}:dead-hop`, run.host.clock.now() + 3_600_000],
+      );
+    await held(deriveEventId(definition.name, "/somebody/else", "other-event"));
+    await run.deliver(dispatched);
+    expect(run.result(taskId)).toBeUndefined();
+    expect(await runOf(taskId)).toMatchObject({ status: "running" });
+    await held(deriveEventId(definition.name, dispatched.source, dispatched.id));
+    await db.query("DELETE FROM inbox WHERE event_id = $1", [dispatched.id]);
+    await run.deliver(dispatched);
+    expect(run.result(taskId)?.data.result).toBe("done");
+  });
+
   it("retries a step that throws a retryable error, then fails the run naming the step", async () => {
     let tries = 0;
     const definition = agent(
@@ -199,9 +244,13 @@ describe("durable runs", () => {
           },
           { retry: { attempts: 3, delay: 0 } },
         );
-        return step.do("doomed", () => {
-          throw new RetryableError("still busy");
-        }, { retry: { attempts: 2, delay: 0 } });
+        return step.do(
+          "doomed",
+          () => {
+            throw new RetryableError("still busy");
+          },
+          { retry: { attempts: 2, delay: 0 } },
+        );
       },
       { hopBudgetMs: 60_000 },
     );
@@ -287,7 +336,9 @@ describe("durable runs", () => {
     expect((many.result(first)?.data.error as { message: string }).message).toContain(
       'the run asked for step "s#4", its 4th; a run may take 3 steps',
     );
-    const big = harness(agent(async (_input, step) => step.do("big", () => "x".repeat(2000)), { maxResultBytes: 1000 }));
+    const big = harness(
+      agent(async (_input, step) => step.do("big", () => "x".repeat(2000)), { maxResultBytes: 1000 }),
+    );
     const second = await big.dispatch();
     expect((big.result(second)?.data.error as { message: string }).message).toContain(
       'the result of step "big" is 2.0 KiB of JSON; the limit is 1000 bytes',
@@ -326,9 +377,7 @@ describe("durable runs", () => {
     );
     const run = harness(definition);
     const early = await run.dispatch({ app: "shop" });
-    await run.deliver(
-      DeployFinished.create({ source: "/ci", data: { app: "other", ok: false } }),
-    );
+    await run.deliver(DeployFinished.create({ source: "/ci", data: { app: "other", ok: false } }));
     await run.deliver(DeployFinished.create({ source: "/ci", data: { app: "shop", ok: true } }));
     await run.host.clock.advance(60_000);
     await run.sweep();
@@ -345,7 +394,8 @@ describe("durable runs", () => {
 
   it("a waiting run is woken by the matching event", async () => {
     const definition = agent(
-      async (_input, step) => step.waitFor("deployed", { event: DeployFinished, match: { app: "api" }, timeout: "P1D" }),
+      async (_input, step) =>
+        step.waitFor("deployed", { event: DeployFinished, match: { app: "api" }, timeout: "P1D" }),
       { hopBudgetMs: 0 },
       { waitsFor: [DeployFinished] },
     );
@@ -372,7 +422,9 @@ describe("durable runs", () => {
       "b",
       "c",
     ]);
-    expect(requests.every((event) => (event.data as { replyTo: string }).replyTo === definition.name)).toBe(true);
+    expect(requests.every((event) => (event.data as { replyTo: string }).replyTo === definition.name)).toBe(
+      true,
+    );
     const finishChild = async (event: MeshEvent, answer: string) => {
       const child = event.data as { taskId: string };
       await db.query(
@@ -382,7 +434,13 @@ describe("durable runs", () => {
       await run.deliver(
         TaskFinished.create({
           source: "/mesh-six/orchestrator",
-          data: { taskId: child.taskId, capability: "general-query", status: "succeeded", result: { answer }, attempts: [] },
+          data: {
+            taskId: child.taskId,
+            capability: "general-query",
+            status: "succeeded",
+            result: { answer },
+            attempts: [],
+          },
           extensions: { meshreplyto: definition.name },
         }),
       );
@@ -396,16 +454,23 @@ describe("durable runs", () => {
 
   it("waits for an approval: the first decision counts, a second changes nothing", async () => {
     const definition = agent(async (_input, step) => {
-      const outcome = await step.approval("delete", { action: "delete the payments database", risks: ["data loss"] });
+      const outcome = await step.approval("delete", {
+        action: "delete the payments database",
+        risks: ["data loss"],
+      });
       return outcome;
     });
     const run = harness(definition);
     const taskId = await run.dispatch();
     const requested = run.ofType(ApprovalRequested)[0]!;
     const approvalId = (requested.data as { approvalId: string }).approvalId;
-    expect((await listApprovals(db, { status: "pending" })).map((approval) => approval.id)).toContain(approvalId);
+    expect((await listApprovals(db, { status: "pending" })).map((approval) => approval.id)).toContain(
+      approvalId,
+    );
     const decide = (decision: "approved" | "rejected", source: string) =>
-      run.deliver(ApprovalDecided.create({ source, data: { approvalId, decision, reason: `${source} says so` } }));
+      run.deliver(
+        ApprovalDecided.create({ source, data: { approvalId, decision, reason: `${source} says so` } }),
+      );
     await decide("rejected", "/people/ada");
     await decide("approved", "/people/mallory");
     expect(run.result(taskId)?.data.result).toMatchObject({
@@ -446,7 +511,9 @@ describe("durable runs", () => {
     const run = harness(definition);
     const taskId = await run.dispatch();
     const { id } = await runOf(taskId);
-    await db.query("UPDATE runs SET cancel_requested_at = 1, cancel_requested_by = 'ada' WHERE id = $1", [id]);
+    await db.query("UPDATE runs SET cancel_requested_at = 1, cancel_requested_by = 'ada' WHERE id = $1", [
+      id,
+    ]);
     await run.sweep();
     expect(run.result(taskId)).toMatchObject({
       type: TaskFailed.type,

@@ -17,7 +17,12 @@ export interface StepEnvironment {
 
 export type AttemptOutcome =
   | { readonly ok: true; readonly result: string | undefined; readonly usage?: StepUsage }
-  | { readonly ok: false; readonly error: StoredStepError; readonly retryable: boolean; readonly usage?: StepUsage };
+  | {
+      readonly ok: false;
+      readonly error: StoredStepError;
+      readonly retryable: boolean;
+      readonly usage?: StepUsage;
+    };
 
 /** One attempt of a `do` or `llm` step: its result as JSON text, or its error. */
 export async function attemptStep(
@@ -93,7 +98,10 @@ export function storedError(error: unknown, retryable = isRetryable(error)): Sto
 }
 
 /** Attempts in all of a step, and the wait before attempt `next` (2, 3, …). */
-export function retryPlan(request: ExecutableRequest): { attempts: number; delayBefore: (next: number) => number } {
+export function retryPlan(request: ExecutableRequest): {
+  attempts: number;
+  delayBefore: (next: number) => number;
+} {
   const retry: StepRetry | undefined = request.kind === "do" ? request.options.retry : request.request.retry;
   const attempts = retry?.attempts ?? (request.kind === "do" ? 3 : 1);
   if (!Number.isInteger(attempts) || attempts < 1 || attempts > 100) {

@@ -141,8 +141,11 @@ export type LeaseOutcome =
   | { readonly type: "unknown" };
 
 /**
- * Takes the run for one hop: only one hop holds a run at a time. When another hop holds
- * it, its wake counter is bumped so the holder looks again before letting go ("busy").
+ * Takes the run for one hop: only one hop holds a run at a time. `owner` is
+ * `<delivery>:<hop>`: a redelivery of the event whose hop holds the run (its process
+ * died mid-hop) takes the lease over at once, and the old hop, should it still live,
+ * is fenced off by the new owner. When another delivery's hop holds it, the run's wake
+ * counter is bumped so the holder looks again before letting go ("busy").
  */
 export async function leaseRun(
   db: SqlExecutor,
@@ -151,13 +154,15 @@ export async function leaseRun(
   now: number,
   leaseMs: number,
 ): Promise<LeaseOutcome> {
+  const delivery = owner.split(":")[0]!;
   for (let tries = 0; tries < 3; tries += 1) {
     const { rows } = await db.query<RunRow>(
       `UPDATE runs SET lease_owner = $2, lease_until = $3::bigint + $4::bigint, hops = hops + 1, status = 'running',
               updated_at = $3
-        WHERE id = $1 AND status IN ('running', 'waiting') AND (lease_owner IS NULL OR lease_until <= $3)
+        WHERE id = $1 AND status IN ('running', 'waiting')
+          AND (lease_owner IS NULL OR lease_until <= $3 OR split_part(lease_owner, ':', 1) = $5)
        RETURNING *`,
-      [id, owner, now, leaseMs],
+      [id, owner, now, leaseMs, delivery],
     );
     if (rows[0]) return { type: "leased", run: toRunRecord(rows[0]) };
     const bumped = await db.query<RunRow>(
@@ -197,7 +202,12 @@ export interface LeaseCheck {
 }
 
 /** Inside a transaction: throws LeaseLostError unless `owner` still holds the run; touches updated_at. */
-export async function holdLease(tx: SqlExecutor, id: string, owner: string, now: number): Promise<LeaseCheck> {
+export async function holdLease(
+  tx: SqlExecutor,
+  id: string,
+  owner: string,
+  now: number,
+): Promise<LeaseCheck> {
   const { rows } = await tx.query<{
     wake: number | string;
     cancel_requested_at: number | string | null;

@@ -22,7 +22,11 @@ export interface RunSweepOptions {
  * holds and that has not moved (its continuation was lost or its hop crashed). Runs
  * leased by a live hop are left alone. Also forgets events kept for waits past their time.
  */
-export async function dueRuns(db: SqlExecutor, now: number, options: RunSweepOptions = {}): Promise<DueRun[]> {
+export async function dueRuns(
+  db: SqlExecutor,
+  now: number,
+  options: RunSweepOptions = {},
+): Promise<DueRun[]> {
   const stalledBefore = now - (options.stalledAfterMs ?? 30_000);
   const { rows } = await db.query<{ id: string; function_name: string; reason: DueRun["reason"] }>(
     `WITH free AS (

@@ -126,7 +126,11 @@ export interface Step {
   /** Asks a person to approve or reject; resumes with the decision (the default at the deadline). */
   approval(name: string, context: ApprovalContext, options?: ApprovalOptions): Promise<ApprovalOutcome>;
   /** Asks a person a question; resumes with the answer (null at the deadline). */
-  input(name: string, context: ApprovalContext, options?: Omit<ApprovalOptions, "default">): Promise<InputOutcome>;
+  input(
+    name: string,
+    context: ApprovalContext,
+    options?: Omit<ApprovalOptions, "default">,
+  ): Promise<InputOutcome>;
   /** Several steps at once; resumes when all have ended, with their results, or throws the first failure. */
   all<const T extends readonly unknown[]>(steps: T): Promise<{ -readonly [K in keyof T]: Awaited<T[K]> }>;
 }

@@ -169,7 +169,8 @@ export async function resolveWaits(
       case "approval": {
         if (!record.waitKey) break;
         let approval = await readApproval(tx, record.waitKey);
-        if (approval?.status === "pending" && due) approval = await expireApproval(tx, record.waitKey, env.now);
+        if (approval?.status === "pending" && due)
+          approval = await expireApproval(tx, record.waitKey, env.now);
         if (approval && approval.status !== "pending") {
           write =
             approval.status === "cancelled"
@@ -195,7 +196,11 @@ export async function resolveWaits(
 }
 
 /** A wait's successful end with `value`, or a failure when the value cannot be kept. */
-function ended(env: WaitEnvironment, name: string, value: unknown): Pick<StepWrite, "status" | "result" | "error" | "endedAt"> {
+function ended(
+  env: WaitEnvironment,
+  name: string,
+  value: unknown,
+): Pick<StepWrite, "status" | "result" | "error" | "endedAt"> {
   try {
     const result = serialize(value, `the result of step "${name}"`, env.maxResultBytes);
     return { status: "succeeded", ...(result === undefined ? {} : { result }), endedAt: env.now };
@@ -228,7 +233,11 @@ async function finishedTask(
   tx: SqlExecutor,
   taskId: string,
 ): Promise<
-  | { status: "succeeded" | "failed"; result: unknown; error?: { message?: string; type?: string; retryable?: boolean } }
+  | {
+      status: "succeeded" | "failed";
+      result: unknown;
+      error?: { message?: string; type?: string; retryable?: boolean };
+    }
   | undefined
 > {
   const { rows } = await tx.query<{

@@ -13,11 +13,7 @@ function wake(ctx: FunctionContext, runId: string): MeshEvent {
   );
 }
 
-async function waitingRuns(
-  ctx: FunctionContext,
-  sql: string,
-  params: readonly unknown[],
-): Promise<string[]> {
+async function waitingRuns(ctx: FunctionContext, sql: string, params: readonly unknown[]): Promise<string[]> {
   const { rows } = await ctx.db.query<{ run_id: string }>(sql, params);
   return rows.map((row) => row.run_id);
 }

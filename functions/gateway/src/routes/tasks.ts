@@ -8,6 +8,7 @@ import {
   recordRequestedTask,
   type TaskRecord,
 } from "@mesh-six/shared/registry/tasks";
+import { listRuns } from "@mesh-six/shared/run/read";
 import type { Hono } from "hono";
 import { z } from "zod";
 import type { RouteModule } from "../app.ts";
@@ -116,9 +117,11 @@ export const taskRoutes: RouteModule = (app: Hono, ctx: HttpContext) => {
     const signal = context.req.raw.signal;
     for (;;) {
       const task = await readTask(ctx.db, id);
-      if (task && (task.status === "succeeded" || task.status === "failed")) return context.json(view(task));
+      if (task && (task.status === "succeeded" || task.status === "failed")) {
+        return context.json({ ...view(task), ...(await runsOf(ctx, task)) });
+      }
       if (ctx.clock.now() >= until || signal.aborted) {
-        if (task) return context.json(view(task));
+        if (task) return context.json({ ...view(task), ...(await runsOf(ctx, task)) });
         return context.json(
           {
             error: `no task '${id}' (yet): POST /tasks records a task at once, but one sent to the broker as task.requested appears when the orchestrator has received it; ask again with ?wait=N to wait for it.`,
@@ -130,6 +133,22 @@ export const taskRoutes: RouteModule = (app: Hono, ctx: HttpContext) => {
     }
   });
 };
+
+/** The durable runs that carried out a task's attempts: `runId` of the current one, and all of them. */
+async function runsOf(ctx: HttpContext, task: TaskRecord) {
+  const runs = await listRuns(ctx.db, { taskId: task.id, limit: 20 });
+  if (runs.length === 0) return {};
+  const current = runs.find((run) => run.attempt === task.attempt) ?? runs[0]!;
+  return {
+    runId: current.id,
+    runs: runs.map((run) => ({
+      runId: run.id,
+      attempt: run.attempt,
+      agentId: run.functionName,
+      status: run.status,
+    })),
+  };
+}
 
 /** A task as the API shows it. */
 export function view(task: TaskRecord) {
