@@ -318,7 +318,7 @@ describe("durable runs", () => {
     const taskId = await run.dispatch();
     const failed = run.result(taskId);
     expect(failed?.type).toBe(TaskFailed.type);
-    expect(String((failed?.data.error as { message: string }).message)).toContain(
+    expect(String((failed!.data.error as { message: string }).message)).toContain(
       'step "b" moved: the run\'s log has it at position 2, the code now asks for it at position 1',
     );
   });
@@ -333,14 +333,14 @@ describe("durable runs", () => {
       ),
     );
     const first = await many.dispatch();
-    expect((many.result(first)?.data.error as { message: string }).message).toContain(
+    expect((many.result(first)!.data.error as { message: string }).message).toContain(
       'the run asked for step "s#4", its 4th; a run may take 3 steps',
     );
     const big = harness(
       agent(async (_input, step) => step.do("big", () => "x".repeat(2000)), { maxResultBytes: 1000 }),
     );
     const second = await big.dispatch();
-    expect((big.result(second)?.data.error as { message: string }).message).toContain(
+    expect((big.result(second)!.data.error as { message: string }).message).toContain(
       'the result of step "big" is 2.0 KiB of JSON; the limit is 1000 bytes',
     );
   });
@@ -402,7 +402,7 @@ describe("durable runs", () => {
     const run = harness(definition);
     const taskId = await run.dispatch();
     await run.deliver(DeployFinished.create({ source: "/ci", data: { app: "api", ok: true } }));
-    expect((run.result(taskId)?.data.result as MeshEvent).data).toEqual({ app: "api", ok: true });
+    expect((run.result(taskId)!.data.result as MeshEvent).data).toEqual({ app: "api", ok: true });
   });
 
   it("fans out child tasks and joins them when all have finished", async () => {
