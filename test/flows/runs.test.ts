@@ -13,27 +13,12 @@ import { type EmbeddedHost, startEmbeddedHost } from "@mesh-six/shared/host/embe
 import { silentLogger } from "@mesh-six/shared/log/logger";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { z } from "zod";
+import { fanOut, stepper } from "../support/run-agents.ts";
 import { settleHost, startTestMesh, type TestMesh } from "./support/mesh.ts";
 
 const Shipped = defineEvent("dev.meshsix.test.shipped", {
   description: "test: a run waits for it",
   schema: z.object({ order: z.string() }),
-});
-
-/** Asks three general questions as child tasks at once and joins the answers. */
-const fanOut = defineFunction({
-  name: "fan-out",
-  description: "test: fans out three child tasks",
-  capabilities: [{ name: "fan-out", weight: 1 }],
-  async run(input, step) {
-    const questions = input.questions as string[];
-    const answers = await step.all(
-      questions.map((query, index) =>
-        step.task<{ answer: string }>(`ask-${index}`, { capability: "general-query", payload: { query } }),
-      ),
-    );
-    return answers.map((answer) => answer.answer);
-  },
 });
 
 /** Sleeps a minute, then waits for the order to ship (an event that may come first). */
@@ -49,7 +34,7 @@ const waiter = defineFunction({
       match: { order: input.order },
       timeout: "PT10M",
     });
-    return shipped ? `shipped ${shipped.data.order}` : "never shipped";
+    return shipped ? `shipped ${shipped.data?.order}` : "never shipped";
   },
 });
 
@@ -67,7 +52,7 @@ const mover = defineFunction({
   },
 });
 
-const functions = [...fleet, fanOut, waiter, mover];
+const functions = [...fleet, fanOut, stepper, waiter, mover];
 
 async function json(host: EmbeddedHost, path: string, init?: RequestInit) {
   const response = await host.fetch(
@@ -134,6 +119,19 @@ describe("durable runs on the embedded host", () => {
     expect(run.body.steps[1].usage).toMatchObject({ model: "mesh-six-offline", calls: 1 });
     const listed = await json(mesh.host, `/runs?taskId=${taskId}`);
     expect(listed.body.runs).toHaveLength(1);
+  });
+
+  it("runs a chain of steps one hop each through the broker", async () => {
+    const taskId = await postTask(mesh, "step-chain", { word: "w" });
+    const task = await json(mesh.host, `/tasks/${taskId}`);
+    expect(task.body).toMatchObject({
+      status: "succeeded",
+      result: { chain: "w-1-2-3", answer: "[offline model] 2+2 = 4" },
+    });
+    expect((await json(mesh.host, `/runs/${task.body.runId}`)).body).toMatchObject({
+      steps: expect.any(Array),
+      hops: 5,
+    });
   });
 
   it("fans out three child tasks through the orchestrator and joins them", async () => {
@@ -245,7 +243,8 @@ describe("durable runs on the embedded host", () => {
     const approval = await pendingApproval(mesh.host, taskId);
     const io = {
       ...createTestIo({ env: { MESH_URL: "http://mesh.test" } }),
-      fetch: (input: RequestInfo | URL, init?: RequestInit) => mesh.host.fetch(new Request(input, init)),
+      fetch: async (input: string | URL | Request, init?: RequestInit) =>
+        mesh.host.fetch(new Request(input, init)),
     };
     expect(await runMesh(["approvals", "list"], commands, io)).toBe(0);
     expect(io.stdoutText()).toContain("scale to zero");
