@@ -1,28 +1,35 @@
 import { fleet } from "@mesh-six/cli/fleet";
 import { createEmbeddedBroker } from "@mesh-six/shared/broker/embedded-broker";
 import { loadConfig } from "@mesh-six/shared/config/env";
+import { connectDb } from "@mesh-six/shared/db/connect";
 import { withoutVector } from "@mesh-six/shared/db/missing-vector";
 import { startEmbeddedHost } from "@mesh-six/shared/host/embedded";
 import { serveHost } from "@mesh-six/shared/host/serve";
+import { createLlm } from "@mesh-six/shared/llm/create";
 import { createLogger } from "@mesh-six/shared/log/logger";
 import { loadMigrations } from "@mesh-six/sql";
 import { crashCounter, crashEcho } from "./crash-functions.ts";
+import { crashingBroker, crashingLlm, crashRunner } from "./crash-run.ts";
 
 /**
- * The fleet plus the crash suite's functions on the configured database, served over
- * HTTP like `npm start`; prints `crash-host ready <port>`. For test/flows/crash.services.test.ts,
- * which kills it mid-handler and starts it again.
+ * The fleet plus the crash suites' functions on the configured database, served over
+ * HTTP like `npm start`; prints `crash-host ready <port>`. For test/flows/crash.services.test.ts
+ * and crash-runs.services.test.ts, which kill it mid-handler or mid-run and start it again.
  */
 const config = loadConfig();
 const logger = createLogger({ level: config.LOG_LEVEL });
+const db = await connectDb(config);
 const host = await startEmbeddedHost({
-  functions: [...fleet, crashCounter, crashEcho],
+  functions: [...fleet, crashCounter, crashEcho, crashRunner],
   config,
   logger,
+  db,
+  llm: crashingLlm(createLlm({ config, db, logger })),
   // The suite's PostgreSQL server has no pgvector; these functions use no memory.
   migrations: withoutVector(loadMigrations()),
   // A killed process's claims run out soon after the functions' 2 s delivery timeout.
-  createBroker: (settings) => createEmbeddedBroker({ ...settings, claimMarginMs: 500, pollEveryMs: 200 }),
+  createBroker: (settings) =>
+    crashingBroker(createEmbeddedBroker({ ...settings, claimMarginMs: 500, pollEveryMs: 200 })),
   sweepEveryMs: 500,
 });
 const server = await serveHost(host, config.PORT, "127.0.0.1");
