@@ -46,6 +46,7 @@ import {
   renewLease,
   type StepWrite,
   startStep,
+  writeHeldStep,
   writeStep,
 } from "./store.ts";
 import type { RunContext, RunFunction, RunSettings, RunTask, StoredStepError } from "./types.ts";
@@ -151,6 +152,11 @@ class Hop {
   private readonly emit: RunEventFactory;
   private lease: LeaseCheck;
   private stepsRun = 0;
+  /** The step log; this hop holds the run, so its own writes are all that change it. */
+  private log: StepRecord[] = [];
+  /** Steps that ended in this hop since the last progress event. */
+  private ended: StepWrite[] = [];
+  private progressCount = 0;
 
   private readonly env: HopEnvironment;
   private readonly run: RunRecord;
@@ -188,9 +194,10 @@ class Hop {
 
   async go(): Promise<HopResult> {
     const { env } = this;
+    this.log = await loadSteps(env.db, this.run.id);
     for (;;) {
       if (this.lease.cancelRequestedAt !== undefined) return this.cancel();
-      const log = await loadSteps(env.db, this.run.id);
+      const log = this.log;
       const outcome = await replayRun(env.definition.run, this.input, this.context(), log, {
         maxSteps: env.definition.settings.maxSteps,
         now: () => this.now,
@@ -215,14 +222,13 @@ class Hop {
         (request): request is ExecutableRequest => isExecutable(request) && this.due(request.recorded),
       );
       if (runnable.length === 0) {
-        if (await releaseRun(env.db, this.run.id, this.owner, "waiting", this.now, this.lease.wake))
-          return "parked";
+        if (await this.park()) return "parked";
         // woken meanwhile (or cancelled): look again
         this.lease = await holdLease(env.db, this.run.id, this.owner, this.now);
         continue;
       }
       if (this.stepsRun > 0 && this.now - this.started >= env.definition.settings.hopBudgetMs) {
-        await this.commit([], [], "continue");
+        await this.commit([], "continue");
         return "continued";
       }
       const batch = runnable.slice(0, env.definition.settings.maxParallel);
@@ -230,13 +236,106 @@ class Hop {
       this.stepsRun += batch.length;
       const pausedForRetry = writes.some((write) => write.status === "retrying");
       const goOn = !pausedForRetry && this.now - this.started < env.definition.settings.hopBudgetMs;
-      await this.commit(
-        writes,
-        writes.map((write) => this.progress(write)),
-        goOn || pausedForRetry ? "hold" : "continue",
-      );
+      await this.commit(writes, goOn || pausedForRetry ? "hold" : "continue");
       if (!goOn && !pausedForRetry) return "continued";
     }
+  }
+
+  /** Keeps what this hop wrote in its copy of the log. */
+  private remember(writes: readonly StepWrite[]): void {
+    for (const write of writes) {
+      const index = this.log.findIndex((record) => record.position === write.position);
+      const previous = index >= 0 ? this.log[index] : undefined;
+      const record: StepRecord = {
+        position: write.position,
+        name: write.name,
+        kind: write.kind,
+        status: write.status,
+        attempts: previous?.attempts ?? 1,
+        ...(write.result === undefined ? {} : { result: write.result }),
+        ...(write.error ? { error: write.error } : {}),
+        ...((write.usage ?? previous?.usage) ? { usage: write.usage ?? previous?.usage } : {}),
+        ...((write.waitType ?? previous?.waitType) ? { waitType: write.waitType ?? previous?.waitType } : {}),
+        ...((write.waitKey ?? previous?.waitKey) ? { waitKey: write.waitKey ?? previous?.waitKey } : {}),
+        ...((write.waitMatch ?? previous?.waitMatch)
+          ? { waitMatch: write.waitMatch ?? previous?.waitMatch }
+          : {}),
+        ...(write.deadline === undefined ? {} : { deadline: write.deadline }),
+        startedAt: previous?.startedAt ?? this.now,
+        ...(write.endedAt === undefined ? {} : { endedAt: write.endedAt }),
+      };
+      if (index >= 0) this.log[index] = record;
+      else this.log.push(record);
+      if (write.status === "succeeded" || write.status === "failed" || write.status === "retrying") {
+        this.ended.push(write);
+      }
+    }
+    this.log.sort((a, b) => a.position - b.position);
+  }
+
+  /** Notes in the log copy that an attempt of a step began. */
+  private markStarted(
+    step: { position: number; name: string; kind: StepRecord["kind"] },
+    attempts: number,
+  ): void {
+    const index = this.log.findIndex((record) => record.position === step.position);
+    const previous = index >= 0 ? this.log[index] : undefined;
+    const record: StepRecord = {
+      ...previous,
+      ...step,
+      status: "running",
+      attempts,
+      startedAt: previous?.startedAt ?? this.now,
+    };
+    if (index >= 0) this.log[index] = record;
+    else {
+      this.log.push(record);
+      this.log.sort((a, b) => a.position - b.position);
+    }
+  }
+
+  /** One task.progress for the steps that ended since the last one (none when nothing did). */
+  private progressEvents(): MeshEvent[] {
+    if (this.ended.length === 0) return [];
+    const ended = this.ended;
+    this.ended = [];
+    this.progressCount += 1;
+    const describe = (write: StepWrite) =>
+      write.status === "succeeded"
+        ? `step "${write.name}" done`
+        : write.status === "failed"
+          ? `step "${write.name}" failed: ${write.error?.message ?? ""}`
+          : `step "${write.name}" will be tried again`;
+    const last = ended.at(-1)!;
+    return [
+      this.emit(
+        TaskProgress,
+        {
+          taskId: this.run.taskId ?? this.run.id,
+          agentId: this.env.definition.name,
+          message: ended.map(describe).join("; "),
+          runId: this.run.id,
+          step: last.name,
+        },
+        `progress:${this.run.hops}:${this.progressCount}`,
+      ),
+    ];
+  }
+
+  /** Lets go of a run that can only wait now, reporting what ended; false when it was woken meanwhile. */
+  private async park(): Promise<boolean> {
+    const { env } = this;
+    const events = this.progressEvents();
+    if (events.length === 0) {
+      return releaseRun(env.db, this.run.id, this.owner, "waiting", this.now, this.lease.wake);
+    }
+    const released = await env.db.transaction(async (tx) => {
+      const done = await releaseRun(tx, this.run.id, this.owner, "waiting", this.now, this.lease.wake);
+      await this.store(tx, events);
+      return done;
+    });
+    await this.flush();
+    return released;
   }
 
   /** Whether a step the log holds may run now: never started, crashed mid-attempt, or due for its retry. */
@@ -290,11 +389,8 @@ class Hop {
       resolved = ended.resolved + registered.resolved;
       const writes = [...ended.writes, ...registered.writes];
       for (const write of writes) await writeStep(tx, this.run.id, env.definition.name, write, this.now);
-      const events = [
-        ...registered.events,
-        ...writes.filter((write) => write.status !== "waiting").map((write) => this.progress(write)),
-      ];
-      await this.store(tx, events);
+      await this.store(tx, registered.events);
+      this.remember(writes);
     });
     await this.flush();
     return resolved;
@@ -308,6 +404,7 @@ class Hop {
     for (;;) {
       const attempt = await startStep(env.db, this.run.id, env.definition.name, this.owner, base, this.now);
       if (attempt === undefined) throw new LeaseLostError(this.run.id);
+      this.markStarted(base, attempt);
       const outcome = await attemptStep(
         {
           runId: this.run.id,
@@ -370,54 +467,38 @@ class Hop {
   }
 
   /**
-   * Commits step results with their events. `continue` also lets go of the run and
-   * stores the run.continued that starts the next hop; `hold` keeps the lease (the hop
-   * goes on, or parks next round).
+   * Commits step results. `continue` also lets go of the run and stores the run.continued
+   * that starts the next hop, with a task.progress for the steps that ended, in one
+   * transaction; `hold` keeps the lease (the hop goes on, or parks next round) and is
+   * one statement for one step.
    */
-  private async commit(writes: readonly StepWrite[], events: MeshEvent[], mode: "continue" | "hold") {
+  private async commit(writes: readonly StepWrite[], mode: "continue" | "hold") {
     const { env } = this;
+    const name = env.definition.name;
+    if (mode === "hold" && writes.length === 1) {
+      this.lease = await writeHeldStep(env.db, this.run.id, name, this.owner, writes[0]!, this.now);
+      this.remember(writes);
+      return;
+    }
     await env.db.transaction(async (tx) => {
       this.lease = await holdLease(tx, this.run.id, this.owner, this.now);
-      for (const write of writes) await writeStep(tx, this.run.id, env.definition.name, write, this.now);
-      const all = [...events];
+      for (const write of writes) await writeStep(tx, this.run.id, name, write, this.now);
+      this.remember(writes);
       if (mode === "continue") {
-        const { rows } = await tx.query<{ done: number | string }>(
-          "SELECT count(*) AS done FROM run_steps WHERE run_id = $1 AND status IN ('succeeded', 'failed')",
-          [this.run.id],
-        );
-        all.push(this.continuation("step", `continue:${Number(rows[0]?.done ?? 0)}`));
+        const done = this.log.filter(
+          (record) => record.status === "succeeded" || record.status === "failed",
+        ).length;
         await releaseRun(tx, this.run.id, this.owner, "running", this.now);
+        await this.store(tx, [...this.progressEvents(), this.continuation("step", `continue:${done}`)]);
       }
-      await this.store(tx, all);
     });
-    await this.flush();
+    if (mode === "continue") await this.flush();
   }
 
   private continuation(reason: (typeof runContinueReasons)[number], key: string): MeshEvent {
     return this.emit(RunContinued, { runId: this.run.id, reason }, key, {
       meshfunction: this.env.definition.name,
     });
-  }
-
-  private progress(write: StepWrite): MeshEvent {
-    const { env } = this;
-    const message =
-      write.status === "succeeded"
-        ? `step "${write.name}" done`
-        : write.status === "failed"
-          ? `step "${write.name}" failed: ${write.error?.message ?? ""}`
-          : `step "${write.name}" will be tried again`;
-    return this.emit(
-      TaskProgress,
-      {
-        taskId: this.run.taskId ?? this.run.id,
-        agentId: env.definition.name,
-        message,
-        runId: this.run.id,
-        step: write.name,
-      },
-      `progress:${write.name}:${write.status}:${write.deadline ?? ""}`,
-    );
   }
 
   private async succeed(value: unknown, log: readonly StepRecord[]): Promise<HopResult> {
@@ -444,7 +525,7 @@ class Hop {
 
   private async cancel(): Promise<HopResult> {
     const by = this.lease.cancelRequestedBy ?? "someone";
-    const log = await loadSteps(this.env.db, this.run.id);
+    const log = this.log;
     await this.finish(
       {
         status: "cancelled",
@@ -470,7 +551,7 @@ class Hop {
       await holdLease(tx, run.id, this.owner, this.now);
       await finishRun(tx, run.id, this.owner, outcome, this.now);
       if (outcome.status === "cancelled") await cancelApprovals(tx, run.id, outcome.error.message, this.now);
-      const events: MeshEvent[] = [];
+      const events: MeshEvent[] = this.progressEvents();
       if (run.taskId && run.attempt !== undefined) {
         const base = {
           taskId: run.taskId,

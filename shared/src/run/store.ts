@@ -317,6 +317,66 @@ export async function writeStep(
 }
 
 /**
+ * Writes one step's row as long as `owner` holds the run, in one statement (the lease
+ * check and the write commit together); throws LeaseLostError when the lease is gone.
+ */
+export async function writeHeldStep(
+  db: SqlExecutor,
+  runId: string,
+  functionName: string,
+  owner: string,
+  step: StepWrite,
+  now: number,
+): Promise<LeaseCheck> {
+  const { rows } = await db.query<{
+    wake: number | string;
+    cancel_requested_at: number | string | null;
+    cancel_requested_by: string | null;
+  }>(
+    `WITH lease AS (
+       UPDATE runs SET updated_at = $14 WHERE id = $1 AND lease_owner = $15
+       RETURNING wake, cancel_requested_at, cancel_requested_by
+     ), written AS (
+       INSERT INTO run_steps (run_id, position, name, kind, status, attempts, result, error, usage, function_name,
+                              wait_type, wait_key, wait_match, deadline, started_at, ended_at)
+       SELECT $1, $2, $3, $4, $5, 1, $6, $7::jsonb, $8::jsonb, $9, $10, $11, $12::jsonb, $13, $14, $16
+        WHERE EXISTS (SELECT 1 FROM lease)
+       ON CONFLICT (run_id, position) DO UPDATE
+          SET status = EXCLUDED.status, result = EXCLUDED.result, error = EXCLUDED.error,
+              usage = coalesce(EXCLUDED.usage, run_steps.usage), deadline = EXCLUDED.deadline,
+              ended_at = EXCLUDED.ended_at
+       RETURNING 1
+     )
+     SELECT wake, cancel_requested_at, cancel_requested_by FROM lease`,
+    [
+      runId,
+      step.position,
+      step.name,
+      step.kind,
+      step.status,
+      step.result ?? null,
+      step.error ? JSON.stringify(step.error) : null,
+      step.usage ? JSON.stringify(step.usage) : null,
+      functionName,
+      step.waitType ?? null,
+      step.waitKey ?? null,
+      step.waitMatch ? JSON.stringify(step.waitMatch) : null,
+      step.deadline ?? null,
+      now,
+      owner,
+      step.endedAt ?? null,
+    ],
+  );
+  const row = rows[0];
+  if (!row) throw new LeaseLostError(runId);
+  return {
+    wake: Number(row.wake),
+    ...(row.cancel_requested_at === null ? {} : { cancelRequestedAt: Number(row.cancel_requested_at) }),
+    ...(row.cancel_requested_by ? { cancelRequestedBy: row.cancel_requested_by } : {}),
+  };
+}
+
+/**
  * Lets go of the run with `status` and the step count. With `wake`, only when nobody woke
  * the run since (false otherwise: look again). Inside or outside a transaction.
  */
