@@ -6,7 +6,7 @@ import { startEmbeddedHost } from "@mesh-six/shared/host/embedded";
 import { serveHost } from "@mesh-six/shared/host/serve";
 import { createLogger } from "@mesh-six/shared/log/logger";
 import { loadMigrations } from "@mesh-six/sql";
-import { crashCounter, crashEcho } from "./crash-functions.ts";
+import { CrashCounted, crashCounter, crashEcho } from "./crash-functions.ts";
 
 /**
  * The fleet plus the crash suite's functions on the configured database, served over
@@ -24,6 +24,8 @@ const host = await startEmbeddedHost({
   // A killed process's claims run out soon after the functions' 2 s delivery timeout.
   createBroker: (settings) => createEmbeddedBroker({ ...settings, claimMarginMs: 500, pollEveryMs: 200 }),
   sweepEveryMs: 500,
+  // the suite posts its own event type to the ingress
+  outsideEventTypes: [CrashCounted.type],
 });
 const server = await serveHost(host, config.PORT, "127.0.0.1");
 process.stdout.write(`crash-host ready ${server.port}\n`);
