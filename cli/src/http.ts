@@ -17,13 +17,23 @@ export function endpoint(
 }
 
 /**
- * One HTTP call to the mesh. A refused connection or an error status becomes a RemoteError
- * carrying the mesh's own message; an abort (Ctrl-C) is passed on as is.
+ * One HTTP call to the mesh, with the API key from MESH_API_KEY as `Authorization: Bearer`
+ * (unless `apiKey` is false: a request to somewhere that is not the mesh). A refused
+ * connection or an error status becomes a RemoteError carrying the mesh's own message;
+ * an abort (Ctrl-C) is passed on as is.
  */
-export async function send(io: Io, url: URL, init: RequestInit = {}): Promise<Response> {
+export async function send(
+  io: Io,
+  url: URL,
+  init: RequestInit = {},
+  options: { readonly apiKey?: boolean } = {},
+): Promise<Response> {
+  const key = options.apiKey === false ? undefined : io.env.MESH_API_KEY?.trim();
+  const headers = new Headers(init.headers);
+  if (key && !headers.has("authorization")) headers.set("authorization", `Bearer ${key}`);
   let response: Response;
   try {
-    response = await io.fetch(url, { ...init, signal: init.signal ?? io.signal });
+    response = await io.fetch(url, { ...init, headers, signal: init.signal ?? io.signal });
   } catch (error) {
     if (io.signal.aborted) throw error;
     const cause = (error as { cause?: { code?: string; message?: string } }).cause;

@@ -2,6 +2,7 @@ import { kafkaBrokerFactory } from "@mesh-six/kafka";
 import { loadConfig } from "@mesh-six/shared/config/env";
 import { ConfigError, errorMessage } from "@mesh-six/shared/errors";
 import { startEmbeddedHost } from "@mesh-six/shared/host/embedded";
+import { listenAddress } from "@mesh-six/shared/host/listen";
 import { serveHost } from "@mesh-six/shared/host/serve";
 import { createLogger } from "@mesh-six/shared/log/logger";
 import { fleet } from "./fleet.ts";
@@ -15,6 +16,11 @@ async function main(): Promise<void> {
       "knative is how functions run on a cluster (docs/deploy.md); npm start runs the whole mesh with embedded (the default) or kafka",
     );
   }
+  const hostname = listenAddress(config, {
+    fallback: "127.0.0.1",
+    keysHint:
+      "comma-separated name:key:scope[+scope], e.g. MESH_API_KEYS=ops:$(openssl rand -hex 24):read+write+admin",
+  });
   const logger = createLogger({ level: config.LOG_LEVEL });
   const createBroker = kafkaBrokerFactory(config);
   const host = await startEmbeddedHost({
@@ -23,12 +29,18 @@ async function main(): Promise<void> {
     logger,
     ...(createBroker ? { createBroker } : {}),
   });
-  const server = await serveHost(host, config.PORT);
+  const server = await serveHost(host, config.PORT, hostname);
   const url = `http://localhost:${server.port}`;
   logger.info(
     `mesh-six is ready at ${url}: broker ingress ${url}/${config.MESH_NAMESPACE}/${config.MESH_BROKER_NAME}, ` +
       `${fleet.length} functions, ${config.MESH_BROKER} broker, ${host.db.driver} database`,
-    { url, functions: fleet.map((definition) => definition.name), dataDir: config.MESH_DATA_DIR },
+    {
+      url,
+      listen: hostname,
+      apiKeys: config.MESH_API_KEYS?.length ?? 0,
+      functions: fleet.map((definition) => definition.name),
+      dataDir: config.MESH_DATA_DIR,
+    },
   );
 
   let stopping = false;

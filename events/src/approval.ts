@@ -38,6 +38,7 @@ export const ApprovalRequested = defineEvent("dev.meshsix.approval.requested", {
 });
 
 export const ApprovalDecided = defineEvent("dev.meshsix.approval.decided", {
+  fromOutside: true,
   description:
     "A person decided: approved or rejected (approvals), or answered (input). Outside senders may publish it (kn event send); only the first decision of an approval counts.",
   schema: z

@@ -28,3 +28,12 @@ export const catalog: readonly EventType[] = [
 export function findEventType(type: string): EventType | undefined {
   return catalog.find((definition) => definition.type === type);
 }
+
+/**
+ * The event types outside senders may publish (those defined with `fromOutside: true`):
+ * the broker ingress refuses the others with 403, and the Knative deployment's
+ * EventPolicies allow only these from senders that are not mesh functions.
+ */
+export function outsideEventTypes(): string[] {
+  return catalog.filter((definition) => definition.fromOutside).map((definition) => definition.type);
+}

@@ -24,6 +24,11 @@ export interface EventType<Type extends string = string, Schema extends z.ZodTyp
   readonly description: string;
   /** True when no Trigger needs to consume it: it is an end result that callers read. */
   readonly terminal: boolean;
+  /**
+   * True when senders outside the mesh may publish it (the broker ingress, `kn event send`,
+   * webhooks); every other type comes only from mesh functions. See `outsideEventTypes`.
+   */
+  readonly fromOutside: boolean;
   create(init: EventInit<z.input<Schema>>): MeshEvent<z.output<Schema>>;
   /** Validates `event.data`; never throws. */
   parse(event: MeshEvent): ParseResult<z.output<Schema>>;
@@ -35,18 +40,21 @@ export interface EventTypeOptions<Schema extends z.ZodType> {
   readonly schema: Schema;
   readonly description: string;
   readonly terminal?: boolean;
+  /** Outside senders may publish it; mesh functions only when omitted. */
+  readonly fromOutside?: boolean;
 }
 
 export function defineEvent<const Type extends string, Schema extends z.ZodType>(
   type: Type,
   options: EventTypeOptions<Schema>,
 ): EventType<Type, Schema> {
-  const { schema, description, terminal = false } = options;
+  const { schema, description, terminal = false, fromOutside = false } = options;
   return {
     type,
     schema,
     description,
     terminal,
+    fromOutside,
     create(init) {
       const data = schema.parse(init.data);
       return {

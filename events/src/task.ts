@@ -39,6 +39,7 @@ export type TaskAttempt = z.output<typeof attempt>;
 export const TaskRequested = defineEvent("dev.meshsix.task.requested", {
   description:
     "Someone asks the fleet for work. The orchestrator routes it to the best-scored agent. The task id is taskId when given, else the event id.",
+  fromOutside: true,
   schema: z.object({
     taskId: id.optional(),
     capability: z.string().min(1).max(100),

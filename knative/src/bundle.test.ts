@@ -3,12 +3,13 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fleet } from "@mesh-six/cli/fleet";
 import type { MeshEvent } from "@mesh-six/events";
+import { encodeBinary } from "@mesh-six/shared/broker/http-binding";
 import type { FunctionDefinition } from "@mesh-six/shared/function/define";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type BuiltBundle, bundleFleet, migrateBundleName } from "./bundle/fleet.ts";
 import { startWireDatabase, type WireDatabase } from "./testing/database.ts";
 import { freePort, isolate, type RunningBundle, runBundle, waitForOutput } from "./testing/processes.ts";
-import { deliver, sampleEventFor } from "./testing/samples.ts";
+import { deliver, sampleEventFor, testSecrets } from "./testing/samples.ts";
 import { startTestSink, type TestSink } from "./testing/sink.ts";
 
 const overrides = '{"extensions":{"meshbundle":"test"}}';
@@ -49,6 +50,7 @@ describe("each function's bundle, alone in an empty directory", () => {
       DATABASE_URL: database.url,
       K_SINK: sink.url,
       K_CE_OVERRIDES: overrides,
+      ...testSecrets,
       ...env,
     });
     running.push(bundle);
@@ -91,6 +93,8 @@ describe("each function's bundle, alone in an empty directory", () => {
         const arrived = sink.events.filter((sent) => expected.includes(sent.id));
         expect(arrived.map((sent) => sent.id).sort()).toEqual([...expected].sort());
         for (const sent of arrived) expect(sent.meshbundle).toBe("test");
+        // signed with MESH_EVENT_KEY, so the functions they are delivered to accept them
+        for (const sent of arrived) expect(sent.meshsignature).toMatch(/^v1=[\w-]{43}$/);
         if (expected.length > 0) emitting.push(definition);
       }
       expect(sink.notBinary).toEqual([]);
@@ -122,6 +126,45 @@ describe("each function's bundle, alone in an empty directory", () => {
     await bundle.stop();
   });
 
+  it("refuses a mesh event posted straight to a function without the mesh's signature", async () => {
+    const agent = fleet.find((definition) => definition.name === "general-agent")!;
+    const { bundle, url } = await start(agent);
+    const forged = sampleEventFor(agent)!;
+    const refused = await deliver(`${url}/`, forged, { signed: false });
+    expect(refused.status).toBe(403);
+    expect(await refused.text()).toMatch(
+      /dev\.meshsix\.task\.dispatched is accepted only from mesh functions.*carries no meshsignature/,
+    );
+    expect(await followUpIds(agent, forged)).toEqual([]);
+    const wrongKey = await fetch(`${url}/`, {
+      method: "POST",
+      headers: { ...encodedHeaders(forged), "ce-meshsignature": `v1=${"A".repeat(43)}` },
+      body: JSON.stringify(forged.data),
+    });
+    expect(wrongKey.status).toBe(403);
+    expect(await wrongKey.text()).toContain("not signed with this mesh's MESH_EVENT_KEY");
+    await bundle.stop();
+  });
+
+  it("refuses to serve the gateway on every interface without MESH_API_KEYS, naming HOST and MESH_API_KEYS", async () => {
+    const gateway = fleet.find((definition) => definition.name === "gateway")!;
+    const directory = isolate(bundles.get(gateway.name)!.file);
+    const env = {
+      PORT: String(await freePort()),
+      DATABASE_URL: database.url,
+      K_SINK: sink.url,
+      MESH_EVENT_KEY: testSecrets.MESH_EVENT_KEY,
+    };
+    const refused = runBundle(directory, env);
+    expect(await refused.exited).toBe(2);
+    expect(refused.output()).toMatch(
+      /HOST: is unset, so this host listens on every interface.*MESH_API_KEYS is not set/,
+    );
+    const withoutEventKey = runBundle(directory, { ...env, MESH_EVENT_KEY: "" });
+    expect(await withoutEventKey.exited).toBe(2);
+    expect(withoutEventKey.output()).toMatch(/MESH_EVENT_KEY: is not set: functions on Knative sign/);
+  });
+
   it("stops at start-up with the variable to fix when DATABASE_URL or K_SINK is missing", async () => {
     const [definition] = fleet;
     const directory = isolate(bundles.get(definition!.name)!.file);
@@ -135,3 +178,7 @@ describe("each function's bundle, alone in an empty directory", () => {
     expect(withoutSink.output()).toMatch(/K_SINK: is not set: the function's SinkBinding injects it/);
   });
 });
+
+function encodedHeaders(event: MeshEvent): Record<string, string> {
+  return encodeBinary(event).headers;
+}

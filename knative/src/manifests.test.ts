@@ -1,5 +1,12 @@
 import { fleet } from "@mesh-six/cli/fleet";
-import { defineEvent, TaskDispatched, TaskFinished, TaskRequested } from "@mesh-six/events";
+import {
+  defineEvent,
+  outsideEventTypes,
+  PingFired,
+  TaskDispatched,
+  TaskFinished,
+  TaskRequested,
+} from "@mesh-six/events";
 import { defineFunction, type FunctionDefinition } from "@mesh-six/shared/function/define";
 import { describe, expect, it } from "vitest";
 import { z } from "zod";
@@ -76,6 +83,7 @@ describe("manifest validation", () => {
       [
         "Broker",
         "ConfigMap",
+        "EventPolicy",
         "Job",
         "Namespace",
         "PingSource",
@@ -248,5 +256,76 @@ describe("manifest validation", () => {
     const text = [...renderManifests(testFiles).values()].join("\n");
     expect(text).toContain("name: mesh-six-github");
     expect(text).not.toMatch(/\bvalue: /);
+  });
+
+  it("generates the Broker's EventPolicies: functions send anything, schedules pings, outsiders only fromOutside types", () => {
+    const policies = testFiles.get("generated/event-policies.yaml")!;
+    const byName = new Map(policies.map((policy) => [policy.metadata.name, policy.spec as Mutable]));
+    const broker = [{ ref: { apiVersion: "eventing.knative.dev/v1", kind: "Broker", name: "default" } }];
+    const binding = (name: string) => ({
+      ref: { apiVersion: "sources.knative.dev/v1", kind: "SinkBinding", name, namespace: "mesh-six" },
+    });
+    expect(byName.get("mesh-six-functions")).toEqual({
+      to: broker,
+      from: [binding("dead-letter-sink"), binding("worker-sink")],
+    });
+    expect(byName.get("mesh-six-schedules")).toEqual({
+      to: broker,
+      from: [
+        {
+          ref: {
+            apiVersion: "sources.knative.dev/v1",
+            kind: "PingSource",
+            name: "worker-nightly",
+            namespace: "mesh-six",
+          },
+        },
+      ],
+      filters: [{ exact: { type: PingFired.type } }],
+    });
+    expect(outsideEventTypes()).toEqual([TaskRequested.type]);
+    expect(byName.get("mesh-six-outside")).toEqual({
+      to: broker,
+      from: [{ sub: "*" }],
+      filters: [{ exact: { type: TaskRequested.type } }],
+    });
+  });
+
+  it("validates EventPolicies as the CRD schema and the Knative webhook would", () => {
+    const policy = (name: string) => (resource: Resource) =>
+      resource.kind === "EventPolicy" && resource.metadata.name === name;
+    const bad = (name: string, change: (spec: Mutable) => void) =>
+      problemsOf(changed(testFiles, policy(name), (resource) => change(spec(resource))));
+    expect(bad("mesh-six-outside", (policySpec) => Object.assign(policySpec, { filter: [] }))).toMatch(
+      /EventPolicy mesh-six-outside: schema: spec: Unrecognized key: "filter"/,
+    );
+    expect(
+      bad("mesh-six-outside", (policySpec) => Object.assign(policySpec, { from: [{ sub: "system:*:x" }] })),
+    ).toMatch(/spec\.from\[0\]\.sub: "system:\*:x": '\*' is only allowed as suffix/);
+    expect(
+      bad("mesh-six-outside", (policySpec) =>
+        Object.assign(policySpec, {
+          from: [{ sub: "x", ref: { apiVersion: "v1", kind: "ServiceAccount", name: "x" } }],
+        }),
+      ),
+    ).toMatch(/spec\.from\[0\]: give a ref or a sub, not both/);
+    expect(bad("mesh-six-outside", (policySpec) => Object.assign(policySpec, { from: [] }))).toMatch(
+      /spec\.from: empty; the policy would let no sender in/,
+    );
+    expect(
+      bad("mesh-six-outside", (policySpec) => Object.assign(policySpec, { filters: [{ exact: {} }] })),
+    ).toMatch(/spec\.filters\[0\]\.exact: names no attribute/);
+    expect(
+      bad("mesh-six-functions", (policySpec) =>
+        Object.assign(policySpec, {
+          from: [{ ref: { apiVersion: "sources.knative.dev/v1", kind: "SinkBinding", name: "gone-sink" } }],
+        }),
+      ),
+    ).toMatch(
+      /EventPolicy mesh-six-functions: spec\.from\[0\]: SinkBinding mesh-six\/gone-sink is not part of the deployment/,
+    );
+    expect(bad("mesh-six-functions", (policySpec) => Object.assign(policySpec, { to: [] }))).toMatch(
+      /spec\.to: empty; the policy would apply to every resource in the namespace/,
+    );
   });
 });

@@ -29,6 +29,7 @@ const listQueries = process.env.BENCH_QUERIES === "1";
 
 const Ping = defineEvent("dev.meshsix.bench.pinged", {
   description: "benchmark event",
+  fromOutside: true,
   schema: z.object({ sentAt: z.number(), n: z.number() }),
 });
 
@@ -118,7 +119,13 @@ async function embedded() {
   const config = loadConfig({ MESH_DATA_DIR: dataDir, LOG_LEVEL: "error", RATE_LIMIT_PER_MINUTE: "0" });
   // the database the host would open itself (connectDb), counted
   const { db, counts } = countingDb(await createPgliteDb({ dataDir: join(dataDir, "pglite") }));
-  const host = await startEmbeddedHost({ functions: [receiver], config, logger: silentLogger, db });
+  const host = await startEmbeddedHost({
+    functions: [receiver],
+    config,
+    logger: silentLogger,
+    db,
+    outsideEventTypes: [Ping.type],
+  });
   const server = await serveHost(host, 0, "127.0.0.1");
   try {
     const before = { statements: counts.statements, transactions: counts.transactions };

@@ -7,7 +7,7 @@ import { fleet } from "@mesh-six/cli/fleet";
 import { bundleFleet, migrateBundleName } from "@mesh-six/knative/bundle/fleet";
 import { startWireDatabase } from "@mesh-six/knative/testing/database";
 import { freePort, isolate, runBundle, waitForOutput } from "@mesh-six/knative/testing/processes";
-import { deliver, sampleEventFor } from "@mesh-six/knative/testing/samples";
+import { deliver, sampleEventFor, testSecrets } from "@mesh-six/knative/testing/samples";
 import { startTestSink } from "@mesh-six/knative/testing/sink";
 import type { FunctionDefinition } from "@mesh-six/shared/function/define";
 import { percentile, round, writeResult } from "./stats.ts";
@@ -103,6 +103,7 @@ try {
     K_SINK: sink.url,
     LOG_LEVEL: "info",
     PATH: process.env.PATH ?? "",
+    ...testSecrets,
   };
 
   const bare: Sample[] = [];

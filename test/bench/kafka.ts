@@ -58,6 +58,7 @@ const maxWaitTimeInMs = 20;
 
 const Ping = defineEvent("dev.meshsix.bench.pinged", {
   description: "benchmark event",
+  fromOutside: true,
   schema: z.object({ sentAt: z.number(), load: z.string(), n: z.number() }),
 });
 
@@ -232,6 +233,7 @@ async function host(brokers: readonly string[]) {
       consumerGroup: (_namespace, trigger) => `${topic}-${trigger}`,
       consumer: { maxWaitTimeInMs },
     }),
+    outsideEventTypes: [Ping.type],
   });
   const server = await serveHost(running, 0, "127.0.0.1");
   const url = `http://127.0.0.1:${server.port}/mesh-six/default`;

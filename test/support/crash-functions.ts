@@ -5,6 +5,7 @@ import { z } from "zod";
 /** An event whose effect is counted once in Postgres by `crash-counter`. */
 export const CrashCounted = defineEvent("dev.meshsix.test.counted", {
   description: "test: count me once",
+  fromOutside: true,
   schema: z.object({ n: z.number().int() }),
 });
 

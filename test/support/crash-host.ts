@@ -8,7 +8,7 @@ import { serveHost } from "@mesh-six/shared/host/serve";
 import { createLlm } from "@mesh-six/shared/llm/create";
 import { createLogger } from "@mesh-six/shared/log/logger";
 import { loadMigrations } from "@mesh-six/sql";
-import { crashCounter, crashEcho } from "./crash-functions.ts";
+import { CrashCounted, crashCounter, crashEcho } from "./crash-functions.ts";
 import { crashingBroker, crashingLlm, crashRunner } from "./crash-run.ts";
 
 /**
@@ -31,6 +31,8 @@ const host = await startEmbeddedHost({
   createBroker: (settings) =>
     crashingBroker(createEmbeddedBroker({ ...settings, claimMarginMs: 500, pollEveryMs: 200 })),
   sweepEveryMs: 500,
+  // the suite posts its own event type to the ingress
+  outsideEventTypes: [CrashCounted.type],
 });
 const server = await serveHost(host, config.PORT, "127.0.0.1");
 process.stdout.write(`crash-host ready ${server.port}\n`);

@@ -119,6 +119,19 @@ describe("mesh dead-letters", () => {
     expect(all.stdout).toMatch(/task-1 +\d{4}-\d\d-\d\dT/);
   });
 
+  it("replays one once: again only with --again", async () => {
+    const twice = await mesh("dead-letters", "replay", ids[0]!);
+    expect(twice.code).toBe(1);
+    expect(twice.stderr).toContain(
+      `/dead-letters/${ids[0]}/replay answered 409 Conflict: dead letter ${ids[0]} was replayed already (at 20`,
+    );
+    expect(twice.stderr).toContain(`(mesh dead-letters replay ${ids[0]} --again)`);
+    expect(server.ctx.published.map((published) => published.id)).toEqual(["task-1"]);
+    const again = await mesh("dead-letters", "replay", ids[0]!, "--again");
+    expect(again.code).toBe(0);
+    expect(server.ctx.published.map((published) => published.id)).toEqual(["task-1", "task-1"]);
+  });
+
   it("says when there are none", async () => {
     await mesh("dead-letters", "replay", ids[1]!);
     expect((await mesh("dead-letters", "list")).stdout).toBe(

@@ -79,12 +79,17 @@ const showCommand: Command = {
 const replayCommand: Command = {
   name: "dead-letters replay",
   summary: "Publish a dead letter's event to the broker again",
-  options: {},
+  description:
+    "A dead letter is replayed once; replaying one that was replayed already needs --again (the mesh answers 409 otherwise).",
+  options: {
+    again: { type: "boolean", description: "replay it even though it was replayed before" },
+  },
   positionals: [{ name: "id", description: "the dead letter's id, from 'mesh dead-letters list'" }],
-  examples: ["mesh dead-letters replay 42"],
+  examples: ["mesh dead-letters replay 42", "mesh dead-letters replay 42 --again"],
   async run(input, io) {
     const id = deadLetterId(input.positionals[0]!);
-    const url = endpoint(input.url, `/dead-letters/${id}/replay`);
+    const again = booleanOption(input, "again") ? { again: "true" } : {};
+    const url = endpoint(input.url, `/dead-letters/${id}/replay`, again);
     const { deadLetter: letter } = await sendForJson(io, url, z.object({ deadLetter }), { method: "POST" });
     io.stdout(
       `Replayed dead letter ${letter.id}: event ${letter.event.id} (${letter.event.type}) is on the broker again.\n`,

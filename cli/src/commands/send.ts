@@ -98,7 +98,14 @@ const sendCommand: Command = {
       },
     );
     const request = binaryRequest(target, event);
-    await send(io, target, { method: request.method, headers: request.headers, body: request.body });
+    // the key goes only to the mesh's own address, not to any --to-url
+    const toMesh = target.origin === input.url.origin;
+    await send(
+      io,
+      target,
+      { method: request.method, headers: request.headers, body: request.body },
+      { apiKey: toMesh },
+    );
     io.stdout(`${event.id}\n`);
   },
 };

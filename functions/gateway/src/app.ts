@@ -1,5 +1,6 @@
 import type { HttpContext } from "@mesh-six/shared/function/define";
 import { Hono } from "hono";
+import { authenticateRequests, declaredRoutes } from "./access.ts";
 import { answerOutsideRoutes } from "./fallback.ts";
 import { agentRoutes } from "./routes/agents.ts";
 import { approvalRoutes } from "./routes/approvals.ts";
@@ -12,6 +13,7 @@ import { taskRoutes } from "./routes/tasks.ts";
 /**
  * One route module per area; each is `(app, ctx) => void` and owns its paths.
  * Add a module by importing it and listing it here, and its path prefix in `gatewayPaths`.
+ * Every route declares what it needs with `needs(scope)` from access.ts as its first handler.
  */
 export type RouteModule = (app: Hono, ctx: HttpContext) => void;
 
@@ -38,7 +40,9 @@ export const gatewayPaths = [
 
 export function createGatewayApp(ctx: HttpContext): Hono {
   const app = new Hono();
+  authenticateRequests(app, ctx.config);
   for (const register of modules) register(app, ctx);
+  declaredRoutes(app);
   answerOutsideRoutes(app, gatewayPaths);
   app.onError((error, context) => {
     ctx.logger.error("gateway request failed", { error, path: context.req.path });

@@ -9,6 +9,7 @@ import type { Context, Hono } from "hono";
 export function answerOutsideRoutes(app: Hono, prefixes: readonly string[]): void {
   const methodsByPath = new Map<string, Set<string>>();
   for (const route of app.routes) {
+    if (route.method === "ALL") continue; // middleware (authentication), not a route
     const methods = methodsByPath.get(route.path) ?? new Set<string>();
     methods.add(route.method);
     if (route.method === "GET") methods.add("HEAD");

@@ -10,6 +10,8 @@ export const gateway = defineFunction({
   // POST /tasks; a dead letter replayed from /dead-letters goes out as the event its own emitter declares
   emits: [TaskRequested, RunContinued, ApprovalDecided],
   scaling: { minScale: 0, maxScale: 5, concurrency: 100, timeoutSeconds: 300 },
+  // the API keys of every route (name:key:scope[+scope][:user=<id>], comma-separated)
+  secrets: [{ env: "MESH_API_KEYS", secret: "mesh-six-api-keys", key: "keys" }],
   http: {
     paths: gatewayPaths,
     create: (ctx) => createGatewayApp(ctx).fetch,

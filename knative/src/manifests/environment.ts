@@ -11,9 +11,15 @@ export const sharedSecrets: readonly SecretEnv[] = [
   { env: "UPSTASH_REDIS_REST_TOKEN", secret: "mesh-six-upstash", key: "token", optional: true },
   { env: "LLM_BASE_URL", secret: "mesh-six-llm", key: "base-url", optional: true },
   { env: "LLM_API_KEY", secret: "mesh-six-llm", key: "api-key", optional: true },
+  // every function signs what it sends with it and checks what it is sent (required)
+  { env: "MESH_EVENT_KEY", secret: "mesh-six-event-key", key: "key" },
 ];
 
-/** `mesh-six-config`: the broker the functions publish to and the log level. */
+/**
+ * `mesh-six-config`: the broker the functions publish to, the log level, and the proxies
+ * whose X-Forwarded-For the rate limit believes: the queue-proxy beside each container
+ * (add the pod range of Knative's ingress and activator in an overlay, docs/deploy.md).
+ */
 export function configMap(settings: DeploymentSettings): Resource {
   return {
     apiVersion: "v1",
@@ -24,6 +30,7 @@ export function configMap(settings: DeploymentSettings): Resource {
       MESH_NAMESPACE: settings.namespace,
       MESH_BROKER_NAME: settings.broker,
       LOG_LEVEL: "info",
+      TRUSTED_PROXIES: "127.0.0.1,::1",
     },
   };
 }

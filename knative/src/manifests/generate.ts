@@ -2,6 +2,7 @@ import { triggersFor } from "@mesh-six/shared/broker/triggers";
 import type { FunctionDefinition } from "@mesh-six/shared/function/define";
 import { broker, namespace } from "./broker.ts";
 import { configMap } from "./environment.ts";
+import { eventPolicies } from "./event-policies.ts";
 import { migrationJob } from "./job.ts";
 import { rbacFor } from "./rbac.ts";
 import { knativeService } from "./service.ts";
@@ -13,7 +14,7 @@ export type ManifestSet = ReadonlyMap<string, readonly Resource[]>;
 
 /**
  * Every resource that deploys `fleet`: the namespace, the broker and its config, the
- * shared configuration, the migration Job, and per function its Service, Triggers
+ * shared configuration, the migration Job, the broker's EventPolicies, and per function its Service, Triggers
  * (from the same `triggersFor` the local hosts route with), PingSources, SinkBinding
  * and RBAC.
  */
@@ -26,6 +27,7 @@ export function generateManifests(
   files.set("generated/broker.yaml", broker(settings));
   files.set("generated/config.yaml", [configMap(settings)]);
   files.set("generated/migrate-job.yaml", [migrationJob(settings)]);
+  files.set("generated/event-policies.yaml", eventPolicies(fleet, settings));
   const sorted = [...fleet].sort((a, b) => a.name.localeCompare(b.name));
   for (const definition of sorted) {
     files.set(`generated/functions/${definition.name}.yaml`, [

@@ -7,6 +7,7 @@ import type { FunctionDefinition } from "@mesh-six/shared/function/define";
 import { createKnativeHost } from "@mesh-six/shared/host/knative";
 import { readKnativeEnvironment } from "@mesh-six/shared/host/knative-env";
 import { createSinkPublisher } from "@mesh-six/shared/host/knative-sink";
+import { describeAddress, listenAddress } from "@mesh-six/shared/host/listen";
 import { connectKv } from "@mesh-six/shared/kv/connect";
 import { createLlm } from "@mesh-six/shared/llm/create";
 import { createLogger } from "@mesh-six/shared/log/logger";
@@ -20,7 +21,9 @@ const sweepEveryMs = 60_000;
  * Starts one function as its Knative Service runs it: configuration from the environment
  * (a wrong value stops the process with the variable to fix), Postgres from DATABASE_URL,
  * Upstash or the in-process Kv (checked), the configured LLM and memory, follow-ups POSTed to K_SINK, served by the
- * functions-framework on PORT. SIGTERM (Knative scaling down) lets open requests finish.
+ * functions-framework on PORT, on every interface (Knative's queue-proxy reaches the
+ * container from outside it) unless HOST says otherwise. Follow-ups are signed with
+ * MESH_EVENT_KEY; SIGTERM (Knative scaling down) lets open requests finish.
  */
 export async function startKnativeFunction(definition: FunctionDefinition): Promise<void> {
   let ready: Awaited<ReturnType<typeof prepare>>;
@@ -31,12 +34,12 @@ export async function startKnativeFunction(definition: FunctionDefinition): Prom
     process.stderr.write(`${definition.name}: cannot start: ${reason}\n`);
     process.exit(error instanceof ConfigError ? 2 : 1);
   }
-  const { config, db, kv, logger, host } = ready;
+  const { config, db, kv, logger, host, hostname } = ready;
   const server = functionsFrameworkServer(definition.name, host.fetch);
   server.setTimeout(0);
-  await new Promise<void>((resolve) => server.listen(config.PORT, resolve));
+  await new Promise<void>((resolve) => server.listen(config.PORT, hostname, resolve));
   const port = (server.address() as AddressInfo).port;
-  logger.info(`${definition.name} is serving on port ${port}`, { port });
+  logger.info(`${definition.name} is serving on port ${port}`, { port, listen: describeAddress(hostname) });
 
   const sweep = () =>
     host.sweepOutbox().catch((error) => logger.warn("outbox sweep failed", { error: errorMessage(error) }));
@@ -71,13 +74,30 @@ async function prepare(definition: FunctionDefinition) {
     );
   }
   const knative = readKnativeEnvironment();
+  if (!config.MESH_EVENT_KEY) {
+    throw new ConfigError(
+      "MESH_EVENT_KEY",
+      "is not set: functions on Knative sign the events they send with it and refuse mesh events without a valid signature; set it from the Secret mesh-six-event-key (key key), the same value in every function (docs/deploy.md).",
+    );
+  }
+  // only functions with HTTP routes (the gateway) serve the API that MESH_API_KEYS guards
+  const hostname = definition.http
+    ? listenAddress(config, {
+        fallback: undefined,
+        keysHint: "from the Secret mesh-six-api-keys, key keys (docs/deploy.md)",
+      })
+    : config.HOST;
   const logger = createLogger({ level: config.LOG_LEVEL, fields: { function: definition.name } });
   const clock = systemClock;
   const db = await connectDb(config);
   const kv = await connectKv(config, { clock });
   const llm = createLlm({ config, db, clock, logger: logger.child({ component: "llm" }) });
   const memory = definition.handler ? await connectMemory({ db, config, llm, clock, logger }) : undefined;
-  const publish = createSinkPublisher({ sink: knative.sink, extensions: knative.extensions });
+  const publish = createSinkPublisher({
+    sink: knative.sink,
+    extensions: knative.extensions,
+    signingKey: config.MESH_EVENT_KEY,
+  });
   const host = createKnativeHost({
     definition,
     db,
@@ -89,5 +109,5 @@ async function prepare(definition: FunctionDefinition) {
     llm,
     ...(memory ? { memory } : {}),
   });
-  return { config, db, kv, logger, host };
+  return { config, db, kv, logger, host, hostname };
 }

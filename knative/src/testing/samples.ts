@@ -10,6 +10,7 @@ import { encodeBinary } from "@mesh-six/shared/broker/http-binding";
 import { triggersFor } from "@mesh-six/shared/broker/triggers";
 import type { FunctionDefinition } from "@mesh-six/shared/function/define";
 import type { SubscriptionsApiFilter } from "@mesh-six/shared/function/knative-types";
+import { signMessage } from "@mesh-six/shared/host/event-signature";
 
 const question = { question: "What does Knative Eventing add to Kubernetes?" };
 
@@ -88,8 +89,21 @@ export function sampleEventFor(definition: FunctionDefinition): MeshEvent | unde
   } as MeshEvent;
 }
 
-/** POSTs `event` in binary mode, as the Kafka broker's dispatcher does. */
-export function deliver(url: string, event: MeshEvent): Promise<Response> {
-  const { headers, body } = encodeBinary(event);
+/**
+ * The secrets a function started from its bundle needs (Knative gives them from Secrets):
+ * the key mesh functions sign events with, and an API key for the gateway.
+ */
+export const testSecrets = {
+  MESH_EVENT_KEY: "bundle-test-event-key-0123456789abcdef",
+  MESH_API_KEYS: "bundle-test:bundle-test-api-key-0123456789:read+write+admin",
+} as const;
+
+/**
+ * POSTs `event` in binary mode, as the Kafka broker's dispatcher does: signed with
+ * `testSecrets.MESH_EVENT_KEY` as a mesh function signs what it sends, unless `signed` is false.
+ */
+export function deliver(url: string, event: MeshEvent, options = { signed: true }): Promise<Response> {
+  const encoded = encodeBinary(event);
+  const { headers, body } = options.signed ? signMessage(testSecrets.MESH_EVENT_KEY, encoded) : encoded;
   return fetch(url, { method: "POST", headers, ...(body === undefined ? {} : { body }) });
 }

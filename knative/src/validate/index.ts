@@ -6,6 +6,7 @@ import { checkSchedules } from "@mesh-six/shared/runtime/schedule-check";
 import { brokerClassAnnotation } from "../manifests/broker.ts";
 import type { ManifestSet } from "../manifests/generate.ts";
 import type { Resource } from "../manifests/settings.ts";
+import { eventPolicyProblems } from "./event-policy.ts";
 import { emittedEventProblems } from "./events.ts";
 import { pingSourceProblems } from "./ping-source.ts";
 import { referenceProblems } from "./references.ts";
@@ -33,6 +34,8 @@ function webhookProblems(resource: Resource): string[] {
     }
     case "PingSource":
       return pingSourceProblems(spec as never);
+    case "EventPolicy":
+      return eventPolicyProblems(resource);
     case "SinkBinding":
       return [
         ...validateDestination("spec.sink", spec.sink),

@@ -21,7 +21,8 @@ function index(resources: readonly Resource[]) {
 /**
  * References that must resolve inside the deployment: every Trigger's broker, subscriber
  * and dead-letter sink; brokers' configs and sinks; PingSource and SinkBinding sinks and
- * subjects; ServiceAccounts; every Service bound to K_SINK; the dead-letter function present.
+ * subjects; EventPolicies' targets and senders; ServiceAccounts; every Service bound to
+ * K_SINK; the dead-letter function present.
  */
 export function referenceProblems(resources: readonly Resource[]): Map<Resource, string[]> {
   const exists = index(resources);
@@ -36,6 +37,8 @@ export function referenceProblems(resources: readonly Resource[]): Map<Resource,
       Service: "serving.knative.dev/v1",
       Broker: "eventing.knative.dev/v1",
       ConfigMap: "v1",
+      SinkBinding: "sources.knative.dev/v1",
+      PingSource: "sources.knative.dev/v1",
     };
     if (ref.kind && expected[ref.kind] && ref.apiVersion !== expected[ref.kind]) {
       add(resource, `${path}: a ${ref.kind} is ${expected[ref.kind]}, not ${ref.apiVersion}`);
@@ -74,6 +77,14 @@ export function referenceProblems(resources: readonly Resource[]): Map<Resource,
       case "PingSource":
         checkRef(resource, "spec.sink", spec.sink);
         break;
+      case "EventPolicy": {
+        const policy = spec as { to?: { ref?: Ref }[]; from?: { ref?: Ref }[] };
+        for (const [index, to] of (policy.to ?? []).entries()) checkRef(resource, `spec.to[${index}]`, to);
+        for (const [index, from] of (policy.from ?? []).entries()) {
+          checkRef(resource, `spec.from[${index}]`, from);
+        }
+        break;
+      }
       case "SinkBinding": {
         checkRef(resource, "spec.sink", spec.sink);
         const subject = spec.subject as Ref | undefined;

@@ -4,7 +4,7 @@ import type { Resource } from "../manifests/settings.ts";
 /** Set by Knative itself; a Service may not set them (Knative's reserved env vars). */
 const reservedEnv = new Set(["PORT", "K_SERVICE", "K_CONFIGURATION", "K_REVISION"]);
 /** Names whose values are secrets: they must come from a secretKeyRef, never a literal value. */
-const secretLike = /(URL|TOKEN|KEY|SECRET|PASSWORD)$/;
+const secretLike = /(URL|TOKEN|KEYS?|SECRET|PASSWORD)$/;
 const dns1035 = /^[a-z]([-a-z0-9]*[a-z0-9])?$/;
 const wholeNumber = /^(0|[1-9]\d*)$/;
 

@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createPgliteDb } from "../db/pglite.ts";
 import type { Db } from "../ports/db.ts";
 import {
+  DeadLetterReplayedError,
   getDeadLetter,
   listDeadLetters,
   replayDeadLetter,
@@ -95,5 +96,20 @@ describe("dead letters", () => {
     const second = await storeDeadLetter(db, { broker: "mesh-six/default", event: failed });
     expect(second.id).not.toBe(stored.id);
     expect((await listDeadLetters(db, { includeReplayed: true, limit: 1 }))[0]?.id).toBe(second.id);
+
+    // replayed once: a second replay is refused unless it says again, even when both race
+    await expect(
+      replayDeadLetter(db, stored.id, async (replay) => void published.push(replay)),
+    ).rejects.toThrow(DeadLetterReplayedError);
+    const racing = await Promise.allSettled(
+      [1, 2].map(() => replayDeadLetter(db, second.id, async (replay) => void published.push(replay))),
+    );
+    expect(racing.map((outcome) => outcome.status).sort()).toEqual(["fulfilled", "rejected"]);
+    expect(published).toHaveLength(2);
+    const repeated = await replayDeadLetter(db, stored.id, async (replay) => void published.push(replay), {
+      again: true,
+    });
+    expect(published).toHaveLength(3);
+    expect(Date.parse(repeated!.replayedAt!)).toBeGreaterThanOrEqual(Date.parse(replayed!.replayedAt!));
   });
 });

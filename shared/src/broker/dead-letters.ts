@@ -1,4 +1,5 @@
 import type { MeshEvent } from "@mesh-six/events";
+import { NonRetryableError } from "../errors.ts";
 import type { Db, SqlExecutor } from "../ports/db.ts";
 import { fromStoredJson, toStoredJson } from "./event-json.ts";
 
@@ -112,24 +113,54 @@ export async function getDeadLetter(db: SqlExecutor, id: string): Promise<DeadLe
   return rows[0] ? toDeadLetter(rows[0]) : undefined;
 }
 
+/** A dead letter was replayed already, and the replay did not say `again`. */
+export class DeadLetterReplayedError extends NonRetryableError {
+  readonly deadLetter: DeadLetter;
+  constructor(deadLetter: DeadLetter) {
+    super(
+      `dead letter ${deadLetter.id} was replayed already (at ${deadLetter.replayedAt}); to publish its event once more on purpose, replay it with again: POST /dead-letters/${deadLetter.id}/replay?again=true (mesh dead-letters replay ${deadLetter.id} --again)`,
+    );
+    this.deadLetter = deadLetter;
+  }
+}
+
 /**
  * Publishes the dead letter's original event (without the `knativeerror*` extensions)
- * and marks it replayed; undefined when there is no such dead letter. Throws, leaving it
- * unmarked, when `publish` throws.
+ * and marks it replayed; undefined when there is no such dead letter. A dead letter is
+ * replayed once: a second replay, or one racing the first, throws DeadLetterReplayedError
+ * unless `again` is set. Throws, leaving it as it was, when `publish` throws.
  */
 export async function replayDeadLetter(
   db: Db,
   id: string,
   publish: (event: MeshEvent) => Promise<void>,
+  options: { readonly again?: boolean } = {},
 ): Promise<DeadLetter | undefined> {
   const deadLetter = await getDeadLetter(db, id);
   if (!deadLetter) return undefined;
-  await publish(withoutErrorExtensions(deadLetter.event));
+  const event = withoutErrorExtensions(deadLetter.event);
+  if (options.again) {
+    await publish(event);
+    const { rows } = await db.query<DeadLetterRow>(
+      `UPDATE dead_letters SET replayed_at = now() WHERE id = $1 RETURNING ${columns}`,
+      [id],
+    );
+    return rows[0] ? toDeadLetter(rows[0]) : undefined;
+  }
+  // claim the replay first, so of two replays at once only one publishes
   const { rows } = await db.query<DeadLetterRow>(
-    `UPDATE dead_letters SET replayed_at = now() WHERE id = $1 RETURNING ${columns}`,
+    `UPDATE dead_letters SET replayed_at = now() WHERE id = $1 AND replayed_at IS NULL RETURNING ${columns}`,
     [id],
   );
-  return rows[0] ? toDeadLetter(rows[0]) : undefined;
+  if (!rows[0]) throw new DeadLetterReplayedError((await getDeadLetter(db, id)) ?? deadLetter);
+  try {
+    await publish(event);
+  } catch (error) {
+    // not published: open again (left replayed if another open dead letter of the event arrived meanwhile)
+    await db.query("UPDATE dead_letters SET replayed_at = NULL WHERE id = $1", [id]).catch(() => undefined);
+    throw error;
+  }
+  return toDeadLetter(rows[0]);
 }
 
 const columns =

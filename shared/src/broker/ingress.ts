@@ -1,5 +1,6 @@
 import { errorMessage, isRetryable } from "../errors.ts";
 import type { Logger } from "../ports/logger.ts";
+import type { EventPolicy } from "./event-policy.ts";
 import { decodeHttpMessage } from "./http-binding.ts";
 import type { Broker } from "./types.ts";
 
@@ -9,6 +10,8 @@ export interface IngressSettings {
   readonly logger: Logger;
   /** Largest body accepted (default 1 MiB, Kafka's default record size). */
   readonly maxBodyBytes?: number;
+  /** Which events senders may post here (403 with the reason for the others); any when omitted. */
+  readonly policy?: EventPolicy;
 }
 
 export type IngressHandler = (request: Request) => Promise<Response>;
@@ -16,8 +19,8 @@ export type IngressHandler = (request: Request) => Promise<Response>;
 /**
  * The broker ingress, `POST /<namespace>/<broker>` with one CloudEvent in binary or
  * structured mode: 202 once the broker has stored it, 400 for an invalid event (the JSON
- * body says why), 404 for an unknown broker, 405 for other methods, 413 for a body over
- * the limit, 503 when the event cannot be stored.
+ * body says why), 403 for an event its policy refuses, 404 for an unknown broker, 405 for
+ * other methods, 413 for a body over the limit, 503 when the event cannot be stored.
  */
 export function createIngress(settings: IngressSettings): IngressHandler {
   const { resolveBroker, logger } = settings;
@@ -45,6 +48,11 @@ export function createIngress(settings: IngressSettings): IngressHandler {
       return problem(400, `invalid CloudEvent: ${decoded.error}`);
     }
     const { event } = decoded;
+    const refusal = settings.policy?.(event);
+    if (refusal) {
+      logger.info("refused an event its policy does not allow", { eventType: event.type, error: refusal });
+      return problem(403, refusal);
+    }
     try {
       await broker.publish(event);
     } catch (error) {

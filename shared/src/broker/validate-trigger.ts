@@ -38,16 +38,16 @@ export function validateTrigger(trigger: Trigger): string[] {
       ...attributeProblems("spec.filter.attributes", spec.filter?.attributes, { allowEmptyValues: true }),
     );
   }
-  if (spec.filters !== undefined) {
-    if (!Array.isArray(spec.filters)) problems.push("spec.filters: must be a list of filter items");
-    else
-      spec.filters.forEach((item, index) => {
-        problems.push(...filterProblems(`spec.filters[${index}]`, item));
-      });
-  }
+  if (spec.filters !== undefined) problems.push(...validateFilters("spec.filters", spec.filters));
   problems.push(...validateDestination("spec.subscriber", spec.subscriber));
   if (spec.delivery !== undefined) problems.push(...validateDelivery("spec.delivery", spec.delivery));
   return problems;
+}
+
+/** Problems with a list of SubscriptionsAPI filters (a Trigger's or an EventPolicy's `spec.filters`). */
+export function validateFilters(path: string, filters: unknown): string[] {
+  if (!Array.isArray(filters)) return [`${path}: must be a list of filter items`];
+  return filters.flatMap((item, index) => filterProblems(`${path}[${index}]`, item));
 }
 
 function filterProblems(path: string, item: unknown): string[] {

@@ -1,5 +1,7 @@
 import { z } from "zod";
+import { parseApiKeys } from "../auth/api-keys.ts";
 import { ConfigError } from "../errors.ts";
+import { parseTrustedProxies } from "../ratelimit/trusted-proxies.ts";
 import { explainIssue } from "./explain.ts";
 
 const name = z
@@ -16,6 +18,40 @@ export const configSchema = z.object({
     .max(65_535)
     .default(8080)
     .describe("HTTP port of the host; 0 picks a free one"),
+  HOST: z
+    .string()
+    .regex(/^[0-9A-Za-z.:-]+$/, "must be an IP address or a host name, e.g. 127.0.0.1 or 0.0.0.0")
+    .optional()
+    .describe(
+      "address the host listens on; 127.0.0.1 for npm start, every interface on Knative; any other than loopback needs MESH_API_KEYS",
+    ),
+  MESH_API_KEYS: z
+    .string()
+    .transform((text, context) => {
+      const parsed = parseApiKeys(text);
+      if ("keys" in parsed) return parsed.keys;
+      for (const problem of parsed.problems) context.addIssue({ code: "custom", message: problem });
+      return z.NEVER;
+    })
+    .optional()
+    .describe("API keys of the gateway: comma-separated name:key:scope[+scope][:user=<id>]"),
+  MESH_EVENT_KEY: z
+    .string()
+    .min(32)
+    .optional()
+    .describe(
+      "the secret mesh functions sign their events with on Knative (at least 32 characters, e.g. `openssl rand -hex 32`)",
+    ),
+  TRUSTED_PROXIES: z
+    .string()
+    .transform((text, context) => {
+      const parsed = parseTrustedProxies(text);
+      if ("proxies" in parsed) return parsed.proxies;
+      for (const problem of parsed.problems) context.addIssue({ code: "custom", message: problem });
+      return z.NEVER;
+    })
+    .optional()
+    .describe("comma-separated IPs and CIDR ranges of proxies whose X-Forwarded-For the rate limit believes"),
   MESH_BROKER: z
     .enum(["embedded", "kafka", "knative"])
     .default("embedded")
@@ -134,6 +170,15 @@ export const configSchema = z.object({
 
 export type MeshConfig = z.output<typeof configSchema>;
 
+/** Variables whose values are never repeated in an error message. */
+const secretVariables: ReadonlySet<string> = new Set([
+  "MESH_API_KEYS",
+  "MESH_EVENT_KEY",
+  "LLM_API_KEY",
+  "EMBEDDING_API_KEY",
+  "UPSTASH_REDIS_REST_TOKEN",
+]);
+
 /**
  * Reads the configuration from `env` once. Every problem is reported at once, each
  * naming the variable and what it accepts.
@@ -147,7 +192,9 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>> = p
   const problems = result.error.issues.map((issue) => {
     const variable = String(issue.path[0] ?? "environment");
     const field = configSchema.shape[variable as keyof typeof configSchema.shape];
-    return { variable, text: explainIssue(issue, present[variable], field?.description) };
+    const value = present[variable];
+    const shown = value !== undefined && secretVariables.has(variable) ? { secret: true as const } : value;
+    return { variable, text: explainIssue(issue, shown, field?.description) };
   });
   const [first, ...rest] = problems;
   const more = rest.map((problem) => `\n  ${problem.variable}: ${problem.text}`).join("");

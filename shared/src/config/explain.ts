@@ -2,15 +2,20 @@ import type { z } from "zod";
 
 /**
  * One configuration problem in words a person can act on: what the variable must be,
- * what it got, and what the variable is for.
+ * what it got (never the value of a secret), and what the variable is for.
  */
 export function explainIssue(
   issue: z.core.$ZodIssue,
-  value: string | undefined,
+  value: string | { readonly secret: true } | undefined,
   purpose: string | undefined,
 ): string {
   const inside = issue.path.length > 1 ? ` at ${issue.path.slice(1).join(".")}` : "";
-  const got = value === undefined ? "it is not set" : `got ${JSON.stringify(value)}`;
+  const got =
+    value === undefined
+      ? "it is not set"
+      : typeof value === "string"
+        ? `got ${JSON.stringify(value)}`
+        : "its value is not shown, as it is a secret";
   const what = purpose ? ` — ${purpose}` : "";
   return `${rule(issue)}${inside}; ${got}${what}`;
 }

@@ -1,7 +1,9 @@
-import type { MeshEvent } from "@mesh-six/events";
+import { type MeshEvent, outsideEventTypes } from "@mesh-six/events";
 import { type Migration, migrate } from "@mesh-six/sql";
 import { Hono } from "hono";
+import { requireScope } from "../auth/guard.ts";
 import { createEmbeddedBroker, type EmbeddedBroker } from "../broker/embedded-broker.ts";
+import { outsideSenderPolicy } from "../broker/event-policy.ts";
 import { createHttpSubscriber } from "../broker/http-subscriber.ts";
 import { createIngress } from "../broker/ingress.ts";
 import { triggersFor } from "../broker/triggers.ts";
@@ -60,6 +62,11 @@ export interface EmbeddedHostSettings {
   readonly migrations?: readonly Migration[];
   /** Runs after migrations, before deliveries start (agent registration, …). */
   readonly onStart?: (host: EmbeddedHost) => Promise<void>;
+  /**
+   * The event types the HTTP ingress takes (outside senders); the catalog's `fromOutside`
+   * types when omitted. Functions publish every type in-process.
+   */
+  readonly outsideEventTypes?: readonly string[];
 }
 
 /** Every function of the fleet in one process, over one database, key-value store and broker. */
@@ -173,10 +180,16 @@ export async function startEmbeddedHost(settings: EmbeddedHostSettings): Promise
     }
   }
   const ingress = limited(
-    createIngress({
-      resolveBroker: (ns, name) => (ns === namespace && name === brokerName ? running : undefined),
-      logger: logger.child({ component: "ingress" }),
-    }),
+    requireScope(
+      createIngress({
+        resolveBroker: (ns, name) => (ns === namespace && name === brokerName ? running : undefined),
+        logger: logger.child({ component: "ingress" }),
+        policy: outsideSenderPolicy(settings.outsideEventTypes ?? outsideEventTypes()),
+      }),
+      config.MESH_API_KEYS,
+      "write",
+      "publishing to the broker ingress",
+    ),
   );
   app.all("/:namespace/:broker", (context) => ingress(context.req.raw));
   app.notFound((context) =>
@@ -261,8 +274,13 @@ export function publicLimit(kv: Kv, config: MeshConfig, clock: Clock, logger: Lo
   });
   const onLimiterError = (error: unknown) =>
     logger.warn("rate limiter unavailable; letting the request through", { error });
+  const trustedProxies = config.TRUSTED_PROXIES;
   return (handler: FetchHandler) =>
-    withRateLimit(handler, limiter, { now: () => clock.now(), onLimiterError });
+    withRateLimit(handler, limiter, {
+      now: () => clock.now(),
+      onLimiterError,
+      ...(trustedProxies ? { trustedProxies } : {}),
+    });
 }
 
 export type { EmbeddedBroker };

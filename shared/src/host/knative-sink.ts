@@ -1,6 +1,7 @@
 import type { MeshEvent } from "@mesh-six/events";
 import { encodeBinary } from "../broker/http-binding.ts";
 import { RetryableError } from "../errors.ts";
+import { signMessage } from "./event-signature.ts";
 
 export interface SinkPublisherSettings {
   /** Where follow-up events go: `K_SINK`, injected by a SinkBinding (the broker's ingress URL). */
@@ -10,12 +11,15 @@ export interface SinkPublisherSettings {
   readonly fetch?: typeof fetch;
   /** Give up on one POST after this long; default 10 s. */
   readonly timeoutMs?: number;
+  /** MESH_EVENT_KEY: every event is signed with it (`meshsignature`), so functions can tell it came from the mesh. */
+  readonly signingKey?: string;
 }
 
 /**
  * Publishes a follow-up event as Knative sources do: a binary-mode POST to `K_SINK` with
  * the `K_CE_OVERRIDES` extensions applied. Resolves when the sink accepted it (2xx, the
- * broker answers 202 once the event is stored in Kafka); rejects with a RetryableError
+ * broker answers 202 once the event is stored in Kafka); signed with `signingKey` when
+ * given; rejects with a RetryableError
  * naming the status and the sink's answer otherwise.
  */
 export function createSinkPublisher(settings: SinkPublisherSettings): (event: MeshEvent) => Promise<void> {
@@ -23,7 +27,8 @@ export function createSinkPublisher(settings: SinkPublisherSettings): (event: Me
   const timeoutMs = settings.timeoutMs ?? 10_000;
   const extensions = settings.extensions ?? {};
   return async (event) => {
-    const { headers, body } = encodeBinary({ ...event, ...extensions });
+    const encoded = encodeBinary({ ...event, ...extensions });
+    const { headers, body } = settings.signingKey ? signMessage(settings.signingKey, encoded) : encoded;
     let response: Response;
     try {
       response = await fetchImplementation(settings.sink, {

@@ -1,6 +1,6 @@
 import { AsyncLocalStorage } from "node:async_hooks";
-import type { MeshEvent } from "@mesh-six/events";
-import { decodeHttpRequest, encodeBinary, looksLikeCloudEvent } from "../broker/http-binding.ts";
+import { type MeshEvent, outsideEventTypes } from "@mesh-six/events";
+import { decodeHttpMessage, encodeBinary, looksLikeCloudEvent } from "../broker/http-binding.ts";
 import type { SubscriberResponse } from "../broker/types.ts";
 import { errorMessage } from "../errors.ts";
 import type { FetchHandler } from "../function/define.ts";
@@ -10,9 +10,17 @@ import {
   type FunctionRuntimeSettings,
 } from "../runtime/function-runtime.ts";
 import { publicLimit } from "./embedded.ts";
+import { signatureProblem } from "./event-signature.ts";
 
 /** What one function needs to run; `publish` sends to the broker (`createSinkPublisher`) and rejects when it was not accepted. */
-export type KnativeHostSettings = FunctionRuntimeSettings;
+export interface KnativeHostSettings extends FunctionRuntimeSettings {
+  /**
+   * Event types delivered without a mesh signature (sent from outside the mesh); the
+   * catalog's `fromOutside` types when omitted. Knative's own (`dev.knative.*`, e.g.
+   * PingSource) are always accepted unsigned.
+   */
+  readonly outsideEventTypes?: readonly string[];
+}
 
 /** One function as a Knative Service serves it, as a Fetch handler the functions-framework adapter calls. */
 export interface KnativeHost {
@@ -54,6 +62,8 @@ export function createKnativeHost(settings: KnativeHostSettings): KnativeHost {
   const servesPath = (pathname: string) =>
     paths.some((path) => pathname === path || pathname.startsWith(`${path.replace(/\/$/, "")}/`));
 
+  const unsigned = new Set(settings.outsideEventTypes ?? outsideEventTypes());
+  const eventKey = settings.config.MESH_EVENT_KEY;
   const receive = async (request: Request): Promise<Response> => {
     if (!runtime) {
       return problem(
@@ -61,8 +71,26 @@ export function createKnativeHost(settings: KnativeHostSettings): KnativeHost {
         `function ${definition.name} subscribes to no events; nothing handles CloudEvents here`,
       );
     }
-    const decoded = await decodeHttpRequest(request);
+    const body = new Uint8Array(await request.arrayBuffer());
+    const decoded = decodeHttpMessage({ headers: request.headers, body });
     if (!decoded.ok) return problem(400, `not a valid CloudEvent: ${decoded.error}`);
+    const { type } = decoded.event;
+    if (!unsigned.has(type) && !type.startsWith("dev.knative.")) {
+      const why = eventKey
+        ? signatureProblem(eventKey, request.headers, body)
+        : "this function has no MESH_EVENT_KEY to check the mesh's signature with";
+      if (why) {
+        logger.warn("refused an event that does not come from the mesh", {
+          eventId: decoded.event.id,
+          type,
+          error: why,
+        });
+        return problem(
+          403,
+          `${type} is accepted only from mesh functions, signed with the mesh's MESH_EVENT_KEY, and ${why}`,
+        );
+      }
+    }
     const state = { failures: [] as unknown[] };
     const answer = await delivery.run(state, () =>
       runtime.subscriber(decoded.event, { signal: request.signal }),

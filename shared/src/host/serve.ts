@@ -11,11 +11,14 @@ export interface RunningServer {
   close(): Promise<void>;
 }
 
-/** Serves a host's Fetch handler over node:http (port 0 picks a free port). */
+/**
+ * Serves a host's Fetch handler over node:http (port 0 picks a free port) on `hostname`;
+ * undefined listens on every interface (see `listenAddress` for who may).
+ */
 export function serveHost(
   host: { readonly fetch: FetchHandler },
   port: number,
-  hostname?: string,
+  hostname: string | undefined,
 ): Promise<RunningServer> {
   const server = createServer(
     getRequestListener((request, env) => {

@@ -1,5 +1,6 @@
 import type { FetchHandler } from "../function/define.ts";
 import type { RateLimiter } from "../ports/rate-limiter.ts";
+import { noTrustedProxies, type TrustedProxies, unmapped } from "./trusted-proxies.ts";
 
 const addresses = new WeakMap<Request, string>();
 
@@ -9,12 +10,25 @@ export function rememberClientAddress(request: Request, address: string | undefi
 }
 
 /**
- * Who a request is counted against: the first `X-Forwarded-For` hop when a proxy in
- * front of us (Knative's ingress, a load balancer) set one, else the peer address.
+ * Who a request is counted against: the peer address, unless the peer is a trusted proxy
+ * (TRUSTED_PROXIES: Knative's queue-proxy and ingress, a load balancer). Then it is the
+ * nearest `X-Forwarded-For` hop that is not a trusted proxy itself, read from the right,
+ * so hops a client wrote into the header before reaching our proxies count for nothing.
+ * A request that came through no socket (an in-process call) is "unknown".
  */
-export function clientOf(request: Request): string {
-  const forwarded = request.headers.get("x-forwarded-for")?.split(",")[0]?.trim();
-  return forwarded || addresses.get(request) || "unknown";
+export function clientOf(request: Request, trusted: TrustedProxies = noTrustedProxies): string {
+  const peer = addresses.get(request);
+  if (!peer) return "unknown";
+  const client = unmapped(peer);
+  if (!trusted.has(client)) return client;
+  const hops = (request.headers.get("x-forwarded-for") ?? "")
+    .split(",")
+    .map((hop) => unmapped(hop.trim()))
+    .filter((hop) => hop !== "");
+  for (let index = hops.length - 1; index >= 0; index -= 1) {
+    if (!trusted.has(hops[index]!)) return hops[index]!;
+  }
+  return hops[0] ?? client;
 }
 
 /**
@@ -26,12 +40,18 @@ export function clientOf(request: Request): string {
 export function withRateLimit(
   handler: FetchHandler,
   limiter: RateLimiter,
-  options: { readonly now: () => number; readonly onLimiterError: (error: unknown) => void },
+  options: {
+    readonly now: () => number;
+    readonly onLimiterError: (error: unknown) => void;
+    /** Whose `X-Forwarded-For` counts; nobody's by default. */
+    readonly trustedProxies?: TrustedProxies;
+  },
 ): FetchHandler {
   return async (request) => {
+    const client = clientOf(request, options.trustedProxies);
     let decision: Awaited<ReturnType<RateLimiter["limit"]>>;
     try {
-      decision = await limiter.limit(clientOf(request));
+      decision = await limiter.limit(client);
     } catch (error) {
       options.onLimiterError(error);
       return handler(request);
@@ -45,7 +65,7 @@ export function withRateLimit(
     if (!decision.allowed) {
       return Response.json(
         {
-          error: `rate limit reached: ${decision.limit} requests per window from ${clientOf(request)}; try again in ${seconds} s (RATE_LIMIT_PER_MINUTE sets the limit)`,
+          error: `rate limit reached: ${decision.limit} requests per window from ${client}; try again in ${seconds} s (RATE_LIMIT_PER_MINUTE sets the limit)`,
         },
         { status: 429, headers: { ...headers, "retry-after": String(seconds) } },
       );

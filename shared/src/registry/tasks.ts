@@ -252,11 +252,16 @@ export async function finishTask(
   );
 }
 
-/** The newest tasks, for listings. */
-export async function recentTasks(db: SqlExecutor, limit = 20): Promise<TaskRecord[]> {
-  const { rows } = await db.query<TaskRow>(`SELECT ${columns} FROM tasks ORDER BY created_at DESC LIMIT $1`, [
-    limit,
-  ]);
+/** The newest tasks, for listings; only those `requestedBy` asked for when given. */
+export async function recentTasks(
+  db: SqlExecutor,
+  limit = 20,
+  options: { readonly requestedBy?: string } = {},
+): Promise<TaskRecord[]> {
+  const { rows } = await db.query<TaskRow>(
+    `SELECT ${columns} FROM tasks WHERE $2::text IS NULL OR requested_by = $2 ORDER BY created_at DESC LIMIT $1`,
+    [limit, options.requestedBy ?? null],
+  );
   return rows.map(toRecord);
 }
 

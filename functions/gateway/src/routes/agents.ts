@@ -5,6 +5,7 @@ import { chooseAgent, potentialScore } from "@mesh-six/shared/registry/route";
 import { scoreCandidates } from "@mesh-six/shared/registry/score";
 import { roundedCard, roundScore } from "@mesh-six/shared/registry/score-card";
 import type { Context, Hono } from "hono";
+import { needs } from "../access.ts";
 import type { RouteModule } from "../app.ts";
 
 /**
@@ -18,7 +19,9 @@ import type { RouteModule } from "../app.ts";
 export const agentRoutes: RouteModule = (app: Hono, ctx: HttpContext) => {
   const health = createDependencyHealth({ kv: ctx.kv, config: ctx.config });
 
-  app.get("/agents", async (context) => context.json({ agents: await listAgents(ctx.db) }));
+  app.get("/agents", needs("read", { perUser: true }), async (context) =>
+    context.json({ agents: await listAgents(ctx.db) }),
+  );
 
   const capabilityMissing = async (context: Context) => {
     const offered = await offeredCapabilities(ctx.db);
@@ -30,9 +33,9 @@ export const agentRoutes: RouteModule = (app: Hono, ctx: HttpContext) => {
       400,
     );
   };
-  app.get("/agents/score", capabilityMissing);
-  app.get("/agents/score/", capabilityMissing);
-  app.get("/agents/score/:capability", async (context) => {
+  app.get("/agents/score", needs("read", { perUser: true }), capabilityMissing);
+  app.get("/agents/score/", needs("read", { perUser: true }), capabilityMissing);
+  app.get("/agents/score/:capability", needs("read", { perUser: true }), async (context) => {
     const capability = context.req.param("capability");
     const candidates = await agentsOffering(ctx.db, capability);
     if (candidates.length === 0) {

@@ -6,6 +6,7 @@ import { approvalView } from "@mesh-six/shared/run/read";
 import { deriveEventId } from "@mesh-six/shared/runtime/ids";
 import type { Context, Hono } from "hono";
 import { z } from "zod";
+import { callerOf, needs, userOf } from "../access.ts";
 import type { RouteModule } from "../app.ts";
 import { parseQuery, wholeNumber } from "../query.ts";
 
@@ -29,11 +30,13 @@ const decisionBody = z.strictObject({
  *   question) → `{ approval }`, and the run resumes. Only the first decision counts: a second gets 409.
  */
 export const approvalRoutes: RouteModule = (app: Hono, ctx: HttpContext) => {
-  app.get("/approvals", async (context) => {
+  app.get("/approvals", needs("read", { perUser: true }), async (context) => {
     const query = parseQuery(context, listQuery);
     if (!query.ok) return query.response;
     const { status, runId, limit } = query.data;
+    const user = userOf(context);
     const approvals = await listApprovals(ctx.db, {
+      ...(user === undefined ? {} : { userId: user }),
       ...(status ? { status } : {}),
       ...(runId ? { runId } : {}),
       ...(limit ? { limit } : {}),
@@ -41,14 +44,19 @@ export const approvalRoutes: RouteModule = (app: Hono, ctx: HttpContext) => {
     return context.json({ approvals: approvals.map(approvalView) });
   });
 
-  app.get("/approvals/:id", async (context) => {
+  app.get("/approvals/:id", needs("read", { perUser: true }), async (context) => {
     const id = context.req.param("id");
     const approval = await readApproval(ctx.db, id);
-    return approval ? context.json({ approval: approvalView(approval) }) : notFound(context, id);
+    const user = userOf(context);
+    return approval && (user === undefined || approval.userId === user)
+      ? context.json({ approval: approvalView(approval) })
+      : notFound(context, id);
   });
 
-  app.post("/approvals/:id/decision", async (context) => {
+  app.post("/approvals/:id/decision", needs("approve", { perUser: true }), async (context) => {
     const id = context.req.param("id");
+    const user = userOf(context);
+    if (user !== undefined && (await readApproval(ctx.db, id))?.userId !== user) return notFound(context, id);
     const body = await readJson(context);
     if (!body.ok) return body.response;
     const parsed = decisionBody.safeParse(body.value);
@@ -64,7 +72,7 @@ export const approvalRoutes: RouteModule = (app: Hono, ctx: HttpContext) => {
     const eventId = deriveEventId("gateway", "decision", id);
     const outcome = await decideApproval(ctx.db, id, {
       ...parsed.data,
-      decidedBy: "api",
+      decidedBy: `API key ${callerOf(context).name}`,
       decidedVia: "api",
       eventId,
       at: ctx.clock.now(),

@@ -1,5 +1,7 @@
+import type { MeshEvent } from "@mesh-six/events";
 import {
   type DeadLetter,
+  DeadLetterReplayedError,
   getDeadLetter,
   listDeadLetters,
   replayDeadLetter,
@@ -9,6 +11,7 @@ import { errorMessage } from "@mesh-six/shared/errors";
 import type { HttpContext } from "@mesh-six/shared/function/define";
 import type { Context, Hono } from "hono";
 import { z } from "zod";
+import { needs } from "../access.ts";
 import type { RouteModule } from "../app.ts";
 import { errorText } from "../error-text.ts";
 import { booleanText, parseParameters, parseQuery, wholeNumber } from "../query.ts";
@@ -17,6 +20,8 @@ const listQuery = z.strictObject({
   limit: wholeNumber(1, 1000).optional(),
   includeReplayed: booleanText.optional(),
 });
+
+const replayQuery = z.strictObject({ again: booleanText.optional() });
 
 const idParameter = z.strictObject({
   id: z.string().regex(/^[1-9]\d*$/, "must be a dead-letter id (a whole number; see GET /dead-letters)"),
@@ -28,11 +33,12 @@ const idParameter = z.strictObject({
  * with `errorText`: the subscriber's response body (`errorData`, base64) as text, when it is text.
  * - `GET /dead-letters?limit=&includeReplayed=` → `{ deadLetters }`, newest first; replayed ones only on request.
  * - `GET /dead-letters/:id` → `{ deadLetter }`, 404 when there is none with that id.
- * - `POST /dead-letters/:id/replay` → publishes the stored event to the broker again and answers
- *   `{ deadLetter }` with `replayedAt` set; 404 for an unknown id, 503 when the broker cannot store it.
+ * - `POST /dead-letters/:id/replay[?again=true]` → publishes the stored event to the broker again and
+ *   answers `{ deadLetter }` with `replayedAt` set; a dead letter is replayed once: 409 when it was
+ *   replayed already and `again` is not set. 404 for an unknown id, 503 when the broker cannot store it.
  */
 export const deadLetterRoutes: RouteModule = (app: Hono, ctx: HttpContext) => {
-  app.get("/dead-letters", async (context) => {
+  app.get("/dead-letters", needs("read"), async (context) => {
     const query = parseQuery(context, listQuery);
     if (!query.ok) return query.response;
     const { limit, includeReplayed } = query.data;
@@ -43,24 +49,32 @@ export const deadLetterRoutes: RouteModule = (app: Hono, ctx: HttpContext) => {
     return context.json({ deadLetters: deadLetters.map(toJson) });
   });
 
-  app.get("/dead-letters/:id", async (context) => {
+  app.get("/dead-letters/:id", needs("read"), async (context) => {
     const id = parseId(context);
     if (!id.ok) return id.response;
     const deadLetter = await getDeadLetter(ctx.db, id.data);
     return deadLetter ? context.json({ deadLetter: toJson(deadLetter) }) : notFound(context, id.data);
   });
 
-  app.post("/dead-letters/:id/replay", async (context) => {
+  app.post("/dead-letters/:id/replay", needs("admin"), async (context) => {
     const id = parseId(context);
     if (!id.ok) return id.response;
+    const query = parseQuery(context, replayQuery);
+    if (!query.ok) return query.response;
     let published = false;
     try {
-      const deadLetter = await replayDeadLetter(ctx.db, id.data, async (event) => {
+      const replay = async (event: MeshEvent) => {
         await ctx.publish(event);
         published = true;
+      };
+      const deadLetter = await replayDeadLetter(ctx.db, id.data, replay, {
+        again: query.data.again ?? false,
       });
       return deadLetter ? context.json({ deadLetter: toJson(deadLetter) }) : notFound(context, id.data);
     } catch (error) {
+      if (error instanceof DeadLetterReplayedError) {
+        return context.json({ error: error.message, deadLetter: toJson(error.deadLetter) }, 409);
+      }
       if (published) throw error;
       ctx.logger.warn("dead-letter replay could not publish", { deadLetter: id.data, error });
       return context.json(

@@ -4,6 +4,7 @@ import { type ReadMeshEventsOptions, readMeshEvents } from "@mesh-six/shared/run
 import type { Hono } from "hono";
 import { streamSSE } from "hono/streaming";
 import { z } from "zod";
+import { needs } from "../access.ts";
 import type { RouteModule } from "../app.ts";
 import { parseQuery, wholeNumber } from "../query.ts";
 
@@ -46,7 +47,7 @@ type Filters = Pick<ReadMeshEventsOptions, "kind" | "eventType" | "traceId">;
  *   row, so it shows only what happens from now on. It runs until the client disconnects.
  */
 export const eventRoutes: RouteModule = (app: Hono, ctx: HttpContext) => {
-  app.get("/events", async (context) => {
+  app.get("/events", needs("read"), async (context) => {
     const query = parseQuery(context, pageQuery);
     if (!query.ok) return query.response;
     const { after, last, limit } = query.data;
@@ -56,7 +57,7 @@ export const eventRoutes: RouteModule = (app: Hono, ctx: HttpContext) => {
     return context.json({ events, lastId: events.at(-1)?.id ?? start });
   });
 
-  app.get("/events/stream", async (context) => {
+  app.get("/events/stream", needs("read"), async (context) => {
     const query = parseQuery(context, streamQuery);
     if (!query.ok) return query.response;
     const resume = context.req.header("last-event-id");

@@ -3,6 +3,7 @@ import { createMemory, type MemoryService } from "@mesh-six/shared/memory/create
 import type { MemoryRecord } from "@mesh-six/shared/memory/port";
 import type { Context, Hono } from "hono";
 import { z } from "zod";
+import { needs, userOf } from "../access.ts";
 import type { RouteModule } from "../app.ts";
 import { parseParameters, parseQuery, wholeNumber } from "../query.ts";
 
@@ -45,10 +46,13 @@ export const memoryRoutes: RouteModule = (app: Hono, ctx: HttpContext) => {
     return service;
   };
 
-  app.get("/memories", async (context) => {
+  app.get("/memories", needs("read", { perUser: true }), async (context) => {
     const query = parseQuery(context, searchQuery);
     if (!query.ok) return query.response;
-    const { q, agent, user, since, limit, minScore } = query.data;
+    const { q, agent, since, limit, minScore } = query.data;
+    const scoped = ownUser(context, query.data.user);
+    if (!scoped.ok) return scoped.response;
+    const { user } = scoped;
     const { store } = memory();
     const filter = {
       ...(agent === undefined ? {} : { agent }),
@@ -66,15 +70,17 @@ export const memoryRoutes: RouteModule = (app: Hono, ctx: HttpContext) => {
     return context.json({ embedder: describeEmbedder(memory()), memories: memories.map(toJson) });
   });
 
-  app.delete("/memories", async (context) => {
+  app.delete("/memories", needs("write", { perUser: true }), async (context) => {
     const query = parseQuery(context, forgetQuery);
     if (!query.ok) return query.response;
     const { user, agent } = query.data;
+    const scoped = ownUser(context, user);
+    if (!scoped.ok) return scoped.response;
     const forgotten = await memory().store.forgetUser(user, agent === undefined ? {} : { agent });
     return context.json({ forgotten });
   });
 
-  app.delete("/memories/:id", async (context) => {
+  app.delete("/memories/:id", needs("write", { perUser: true }), async (context) => {
     const parsed = parseParameters(
       context,
       idParameter,
@@ -85,10 +91,34 @@ export const memoryRoutes: RouteModule = (app: Hono, ctx: HttpContext) => {
     const { id } = parsed.data;
     const { store } = memory();
     const found = await store.get(id);
-    if (!found || !(await store.forget(id))) return notFound(context, id);
+    const user = userOf(context);
+    // another user's memory is, to a key bound to a user, a memory that is not there
+    if (!found || (user !== undefined && found.userId !== user)) return notFound(context, id);
+    if (!(await store.forget(id))) return notFound(context, id);
     return context.json({ memory: toJson(found) });
   });
 };
+
+/**
+ * The user whose memories a request is about: the key's own user for a key bound to one
+ * (403 when the query names another), else the `user` parameter.
+ */
+function ownUser(context: Context, asked: string | undefined) {
+  const user = userOf(context);
+  if (user === undefined || asked === undefined || asked === user) {
+    return { ok: true as const, user: user ?? asked };
+  }
+  return {
+    ok: false as const,
+    response: context.json(
+      {
+        error: `a key bound to user ${user} sees only that user's memories; leave 'user' out or set it to '${user}'`,
+        parameter: "user",
+      },
+      403,
+    ),
+  };
+}
 
 function describeEmbedder(service: MemoryService) {
   const { embedder } = service.store;

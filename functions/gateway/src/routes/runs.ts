@@ -2,8 +2,10 @@ import { RunContinued } from "@mesh-six/events";
 import { errorMessage } from "@mesh-six/shared/errors";
 import type { HttpContext } from "@mesh-six/shared/function/define";
 import { listRuns, requestCancel, runDetail, runSummary } from "@mesh-six/shared/run/read";
+import { readRun } from "@mesh-six/shared/run/store";
 import type { Context, Hono } from "hono";
 import { z } from "zod";
+import { callerOf, needs, userOf } from "../access.ts";
 import type { RouteModule } from "../app.ts";
 import { parseQuery, wholeNumber } from "../query.ts";
 
@@ -23,11 +25,13 @@ const listQuery = z.strictObject({
  *   (its task fails as `cancelled`); 409 for a run that has finished.
  */
 export const runRoutes: RouteModule = (app: Hono, ctx: HttpContext) => {
-  app.get("/runs", async (context) => {
+  app.get("/runs", needs("read", { perUser: true }), async (context) => {
     const query = parseQuery(context, listQuery);
     if (!query.ok) return query.response;
     const { status, function: functionName, taskId, limit } = query.data;
+    const user = userOf(context);
     const runs = await listRuns(ctx.db, {
+      ...(user === undefined ? {} : { userId: user }),
       ...(status ? { status } : {}),
       ...(functionName ? { functionName } : {}),
       ...(taskId ? { taskId } : {}),
@@ -36,15 +40,22 @@ export const runRoutes: RouteModule = (app: Hono, ctx: HttpContext) => {
     return context.json({ runs: runs.map(runSummary) });
   });
 
-  app.get("/runs/:id", async (context) => {
+  app.get("/runs/:id", needs("read", { perUser: true }), async (context) => {
     const id = context.req.param("id");
     const run = await runDetail(ctx.db, id);
-    return run ? context.json(run) : notFound(context, id);
+    // another user's run is, to a key bound to a user, a run that is not there
+    const user = userOf(context);
+    return run && (user === undefined || run.userId === user) ? context.json(run) : notFound(context, id);
   });
 
-  app.post("/runs/:id/cancel", async (context) => {
+  app.post("/runs/:id/cancel", needs("write", { perUser: true }), async (context) => {
     const id = context.req.param("id");
-    const outcome = await requestCancel(ctx.db, id, "the API", ctx.clock.now());
+    const user = userOf(context);
+    if (user !== undefined) {
+      const run = await readRun(ctx.db, id);
+      if (run?.userId !== user) return notFound(context, id);
+    }
+    const outcome = await requestCancel(ctx.db, id, `API key ${callerOf(context).name}`, ctx.clock.now());
     if (outcome.type === "unknown") return notFound(context, id);
     if (outcome.type === "finished") {
       return context.json(

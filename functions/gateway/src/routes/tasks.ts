@@ -11,8 +11,10 @@ import {
 import { listRuns } from "@mesh-six/shared/run/read";
 import type { Hono } from "hono";
 import { z } from "zod";
+import { needs, userOf } from "../access.ts";
 import type { RouteModule } from "../app.ts";
 import { parseQuery, wholeNumber } from "../query.ts";
+import { ownedBy } from "./task-owner.ts";
 
 /** How often a long-poll looks at the task again, and the longest wait it accepts. */
 export const taskPollMs = 100;
@@ -43,7 +45,7 @@ const listQuery = z.strictObject({ limit: wholeNumber(1, 200).optional() });
  * - `GET /tasks?limit=N` → the newest tasks.
  */
 export const taskRoutes: RouteModule = (app: Hono, ctx: HttpContext) => {
-  app.post("/tasks", async (context) => {
+  app.post("/tasks", needs("write", { perUser: true }), async (context) => {
     const text = await context.req.text();
     let body: unknown;
     try {
@@ -67,10 +69,12 @@ export const taskRoutes: RouteModule = (app: Hono, ctx: HttpContext) => {
           : `invalid field '${field}': ${issue.message}`;
       return context.json({ error: message, field }, 400);
     }
+    const owned = ownedBy(userOf(context), parsed.data);
+    if (!owned.ok) return context.json(owned.refusal, 403);
     const taskId = crypto.randomUUID();
     const now = ctx.clock.now();
     // the request with the event's defaults (priority 5, timeout 120) filled in
-    const data = TaskRequested.schema.parse({ taskId, ...parsed.data });
+    const data = TaskRequested.schema.parse({ taskId, ...owned.request });
     const event = TaskRequested.create({
       source: "/mesh-six/gateway",
       id: taskId,
@@ -102,21 +106,29 @@ export const taskRoutes: RouteModule = (app: Hono, ctx: HttpContext) => {
     return context.json({ taskId, status: "requested", url: `/tasks/${taskId}` }, 202);
   });
 
-  app.get("/tasks", async (context) => {
+  app.get("/tasks", needs("read", { perUser: true }), async (context) => {
     const query = parseQuery(context, listQuery);
     if (!query.ok) return query.response;
-    const tasks = await recentTasks(ctx.db, query.data.limit ?? 20);
+    const user = userOf(context);
+    const tasks = await recentTasks(
+      ctx.db,
+      query.data.limit ?? 20,
+      user === undefined ? {} : { requestedBy: user },
+    );
     return context.json({ tasks: tasks.map(view) });
   });
 
-  app.get("/tasks/:id", async (context) => {
+  app.get("/tasks/:id", needs("read", { perUser: true }), async (context) => {
     const query = parseQuery(context, taskQuery);
     if (!query.ok) return query.response;
     const id = context.req.param("id");
+    const user = userOf(context);
     const until = ctx.clock.now() + (query.data.wait ?? 0) * 1000;
     const signal = context.req.raw.signal;
     for (;;) {
-      const task = await readTask(ctx.db, id);
+      const read = await readTask(ctx.db, id);
+      // another user's task is, to a key bound to a user, a task that is not there
+      const task = user === undefined || read?.requestedBy === user ? read : undefined;
       if (task && (task.status === "succeeded" || task.status === "failed")) {
         return context.json({ ...view(task), ...(await runsOf(ctx, task)) });
       }

@@ -1,0 +1,90 @@
+import type { Scope } from "@mesh-six/shared/auth/api-keys";
+import { authorize, type Caller, createAuthenticator } from "@mesh-six/shared/auth/authenticate";
+import type { MeshConfig } from "@mesh-six/shared/config/env";
+import type { Context, Hono, MiddlewareHandler } from "hono";
+import { routePath } from "hono/route";
+
+/** What one route needs from the caller's API key. */
+export interface RouteAccess {
+  readonly scope: Scope;
+  /**
+   * The route serves keys bound to a user: it shows or changes only that user's data
+   * (the handler filters by `userOf(context)`), or nothing that belongs to users (the
+   * agent registry). Without it such keys get 403.
+   */
+  readonly perUser?: boolean;
+}
+
+const declared = new WeakMap<object, RouteAccess>();
+const callers = new WeakMap<Request, Caller>();
+
+/**
+ * Declares what a gateway route needs, right where the route is registered, as its
+ * first handler: `app.get("/tasks", needs("read", { perUser: true }), handler)`.
+ * A key without `scope` gets 403 naming it; a key bound to a user gets 403 unless the
+ * route is `perUser` (and then the handler answers with that user's data only, see
+ * `userOf`). Every route must declare one: `createGatewayApp` refuses to build
+ * otherwise. Scopes: `read` (look), `write` (start work, change your data), `admin`
+ * (operate the mesh: replay dead letters, …), `approve` (decide approvals).
+ */
+export function needs(scope: Scope, options: { readonly perUser?: boolean } = {}): MiddlewareHandler {
+  const middleware: MiddlewareHandler = async (context, next) => {
+    const what = `${context.req.method} ${routePath(context)}`;
+    const refused = authorize(callerOf(context), scope, what, options);
+    if (refused) return refused;
+    await next();
+  };
+  declared.set(middleware, { scope, ...(options.perUser ? { perUser: true } : {}) });
+  return middleware;
+}
+
+/** Authenticates every request of `app` against MESH_API_KEYS (401 without a valid key when there are keys). */
+export function authenticateRequests(app: Hono, config: MeshConfig): void {
+  const authenticate = createAuthenticator(config.MESH_API_KEYS);
+  app.use("*", async (context, next) => {
+    const authentication = authenticate(context.req.raw);
+    if (!authentication.ok) return authentication.response;
+    callers.set(context.req.raw, authentication.caller);
+    await next();
+  });
+}
+
+/** Who sent the request (set by `authenticateRequests`). */
+export function callerOf(context: Context): Caller {
+  const caller = callers.get(context.req.raw);
+  if (!caller) throw new Error("the gateway's authentication did not run for this request");
+  return caller;
+}
+
+/** The user a request's key is bound to; undefined when it sees every user's data. */
+export function userOf(context: Context): string | undefined {
+  return callerOf(context).user;
+}
+
+export interface DeclaredRoute extends RouteAccess {
+  readonly method: string;
+  readonly path: string;
+}
+
+/**
+ * Every route of `app` with what it needs; throws naming the routes whose first handler
+ * is not a `needs(...)`, so a route cannot be added without saying who may call it.
+ */
+export function declaredRoutes(app: Hono): DeclaredRoute[] {
+  const routes = new Map<string, { method: string; path: string; access?: RouteAccess }>();
+  for (const route of app.routes) {
+    if (route.method === "ALL") continue;
+    const key = `${route.method} ${route.path}`;
+    if (routes.has(key)) continue;
+    // the first handler of a route must be its needs(...), so nothing runs before the check
+    const access = declared.get(route.handler);
+    routes.set(key, { method: route.method, path: route.path, ...(access ? { access } : {}) });
+  }
+  const missing = [...routes.keys()].filter((key) => !routes.get(key)?.access);
+  if (missing.length > 0) {
+    throw new Error(
+      `gateway routes without an access declaration: ${missing.join(", ")}; add needs("<scope>") as the route's first handler (functions/gateway/src/access.ts)`,
+    );
+  }
+  return [...routes.values()].map(({ method, path, access }) => ({ method, path, ...access! }));
+}

@@ -1,0 +1,21 @@
+import { findEventType, type MeshEvent } from "@mesh-six/events";
+
+/** Why an event may not come in through this door; undefined when it may. */
+export type EventPolicy = (event: MeshEvent) => string | undefined;
+
+/**
+ * The broker ingress's policy for senders outside the mesh: they may publish only the
+ * event types in `allowed` (the catalog's `fromOutside` types); results, dispatches and
+ * everything else come only from mesh functions, which publish without the ingress.
+ */
+export function outsideSenderPolicy(allowed: readonly string[]): EventPolicy {
+  const types = new Set(allowed);
+  const list = [...types].join(", ") || "none";
+  return (event) => {
+    if (types.has(event.type)) return undefined;
+    const why = findEventType(event.type)
+      ? `${event.type} comes only from mesh functions`
+      : `${event.type} is not an event type of the mesh (events/src/catalog.ts)`;
+    return `${why}; senders outside the mesh may publish: ${list}`;
+  };
+}
