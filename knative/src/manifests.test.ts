@@ -1,5 +1,6 @@
 import { fleet } from "@mesh-six/cli/fleet";
 import {
+  ApprovalDecided,
   defineEvent,
   outsideEventTypes,
   PingFired,
@@ -283,11 +284,13 @@ describe("manifest validation", () => {
       ],
       filters: [{ exact: { type: PingFired.type } }],
     });
-    expect(outsideEventTypes()).toEqual([TaskRequested.type]);
+    expect(outsideEventTypes()).toEqual([TaskRequested.type, ApprovalDecided.type]);
     expect(byName.get("mesh-six-outside")).toEqual({
       to: broker,
       from: [{ sub: "*" }],
-      filters: [{ exact: { type: TaskRequested.type } }],
+      filters: [
+        { any: [{ exact: { type: TaskRequested.type } }, { exact: { type: ApprovalDecided.type } }] },
+      ],
     });
   });
 

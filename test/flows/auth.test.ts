@@ -147,7 +147,7 @@ describe("API keys on every route of the embedded host", () => {
     const refused = await post("ops");
     expect(refused.status).toBe(403);
     expect(((await refused.json()) as { error: string }).error).toBe(
-      "dev.meshsix.task.completed comes only from mesh functions; senders outside the mesh may publish: dev.meshsix.task.requested",
+      "dev.meshsix.task.completed comes only from mesh functions; senders outside the mesh may publish: dev.meshsix.task.requested, dev.meshsix.approval.decided",
     );
     await mesh.settle();
     expect(await mesh.task(taskId)).toEqual(before);

@@ -18,6 +18,7 @@ import { settleHost, startTestMesh, type TestMesh } from "./support/mesh.ts";
 
 const Shipped = defineEvent("dev.meshsix.test.shipped", {
   description: "test: a run waits for it",
+  fromOutside: true,
   schema: z.object({ order: z.string() }),
 });
 

@@ -1,4 +1,5 @@
-import { outsideEventTypes, PingFired } from "@mesh-six/events";
+import { PingFired } from "@mesh-six/events";
+import { outsideTypesOf } from "@mesh-six/shared/broker/event-policy";
 import type { FunctionDefinition } from "@mesh-six/shared/function/define";
 import type { SubscriptionsApiFilter } from "@mesh-six/shared/function/knative-types";
 import { type DeploymentSettings, partOf, type Resource } from "./settings.ts";
@@ -14,7 +15,8 @@ export const eventPolicyApiVersion = "eventing.knative.dev/v1alpha1";
  *   identities, send anything (follow-ups; the gateway replays dead letters of any type);
  * - `mesh-six-schedules`: the PingSources send only `dev.knative.sources.ping`;
  * - `mesh-six-outside`: any other authenticated sender sends only the catalog's
- *   `fromOutside` types (task requests, …), so a forged result or dispatch is refused (403).
+ *   `fromOutside` types (task requests, approval decisions, and those the fleet's runs wait
+ *   for), so a forged result or dispatch is refused (403).
  */
 export function eventPolicies(
   fleet: readonly FunctionDefinition[],
@@ -49,7 +51,7 @@ export function eventPolicies(
         namespace: settings.namespace,
       },
     }));
-  const outside = outsideEventTypes().map((type) => ({ exact: { type } }));
+  const outside = outsideTypesOf(fleet).map((type) => ({ exact: { type } }));
   return [
     policy("mesh-six-functions", functions),
     ...(schedules.length > 0

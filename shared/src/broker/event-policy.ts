@@ -1,4 +1,5 @@
-import { findEventType, type MeshEvent } from "@mesh-six/events";
+import { findEventType, type MeshEvent, outsideEventTypes } from "@mesh-six/events";
+import type { FunctionDefinition } from "../function/types.ts";
 
 /** Why an event may not come in through this door; undefined when it may. */
 export type EventPolicy = (event: MeshEvent) => string | undefined;
@@ -18,4 +19,16 @@ export function outsideSenderPolicy(allowed: readonly string[]): EventPolicy {
       : `${event.type} is not an event type of the mesh (events/src/catalog.ts)`;
     return `${why}; senders outside the mesh may publish: ${list}`;
   };
+}
+
+/**
+ * The types outside senders may publish to a mesh of `functions`: the catalog's
+ * `fromOutside` types, and the `fromOutside` types the functions' runs wait for
+ * (`waitsFor`), which need not be in the catalog.
+ */
+export function outsideTypesOf(functions: readonly FunctionDefinition[]): string[] {
+  const waited = functions.flatMap((definition) =>
+    (definition.waitsFor ?? []).filter((type) => type.fromOutside).map((type) => type.type),
+  );
+  return [...new Set([...outsideEventTypes(), ...waited])];
 }

@@ -1,9 +1,9 @@
-import { type MeshEvent, outsideEventTypes } from "@mesh-six/events";
+import type { MeshEvent } from "@mesh-six/events";
 import { type Migration, migrate } from "@mesh-six/sql";
 import { Hono } from "hono";
 import { requireScope } from "../auth/guard.ts";
 import { createEmbeddedBroker, type EmbeddedBroker } from "../broker/embedded-broker.ts";
-import { outsideSenderPolicy } from "../broker/event-policy.ts";
+import { outsideSenderPolicy, outsideTypesOf } from "../broker/event-policy.ts";
 import { createHttpSubscriber } from "../broker/http-subscriber.ts";
 import { createIngress } from "../broker/ingress.ts";
 import { triggersFor } from "../broker/triggers.ts";
@@ -184,7 +184,7 @@ export async function startEmbeddedHost(settings: EmbeddedHostSettings): Promise
       createIngress({
         resolveBroker: (ns, name) => (ns === namespace && name === brokerName ? running : undefined),
         logger: logger.child({ component: "ingress" }),
-        policy: outsideSenderPolicy(settings.outsideEventTypes ?? outsideEventTypes()),
+        policy: outsideSenderPolicy(settings.outsideEventTypes ?? outsideTypesOf(functions)),
       }),
       config.MESH_API_KEYS,
       "write",
