@@ -1,4 +1,4 @@
-import { type ChildProcess, spawn } from "node:child_process";
+import type { ChildProcess } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -7,17 +7,9 @@ import type { Db } from "@mesh-six/shared/ports/db";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { serviceEnv } from "../services/env.ts";
 import { CrashCounted, CrashEchoed, type CrashPoint, crashTables } from "../support/crash-functions.ts";
+import { type CrashHost, isGone, sendEvent, startCrashHost } from "../support/crash-process.ts";
 import { createServiceDatabase, type ServiceDatabase } from "../support/service-database.ts";
 import { until } from "../support/until.ts";
-
-const entry = new URL("../support/crash-host.ts", import.meta.url).pathname;
-
-interface Host {
-  readonly child: ChildProcess;
-  readonly port: number;
-  readonly output: () => string;
-  readonly exited: Promise<number | null>;
-}
 
 /** Sent events: accepted (202), or unknown when the process died before answering. */
 const accepted = new Set<string>();
@@ -43,60 +35,22 @@ describe("a host killed mid-handler (SIGKILL) on the PostgreSQL server", () => {
   });
 
   /** Starts the host process (the fleet plus the crash functions) and waits for its ready line. */
-  const start = (crash?: `${CrashPoint}:${string}`): Promise<Host> => {
-    const child = spawn(process.execPath, [entry], {
-      env: {
-        ...process.env,
-        DATABASE_URL: database.url,
-        MESH_DATA_DIR: directory,
-        PORT: "0",
-        LOG_LEVEL: "error",
-        MESH_TEST_CRASH: crash ?? "",
-      },
-      stdio: ["ignore", "pipe", "pipe"],
-    });
-    children.push(child);
-    let output = "";
-    const exited = new Promise<number | null>((resolve) =>
-      child.once("exit", (code, signal) => resolve(signal === "SIGKILL" ? 137 : code)),
-    );
-    return new Promise((resolve, reject) => {
-      const onData = (chunk: Buffer) => {
-        output += chunk.toString("utf8");
-        const ready = /crash-host ready (\d+)/.exec(output);
-        if (ready) resolve({ child, port: Number(ready[1]), output: () => output, exited });
-      };
-      child.stdout!.on("data", onData);
-      child.stderr!.on("data", onData);
-      void exited.then((code) =>
-        reject(new Error(`the host exited with ${code} before it was ready:\n${output}`)),
-      );
-    });
-  };
+  const start = (crash?: `${CrashPoint}:${string}`) =>
+    startCrashHost({ databaseUrl: database.url, dataDir: directory, ...(crash ? { crash } : {}) }, children);
 
   /** POSTs one event to the host's broker ingress, as `kn event send` would. */
-  const send = async (host: Host, id: string, n: number) => {
+  const send = async (host: CrashHost, id: string, n: number) => {
     try {
-      const response = await fetch(`http://127.0.0.1:${host.port}/mesh-six/default`, {
-        method: "POST",
-        headers: {
-          "content-type": "application/json",
-          "ce-specversion": "1.0",
-          "ce-id": id,
-          "ce-source": "/test/crash",
-          "ce-type": CrashCounted.type,
-        },
-        body: JSON.stringify({ n }),
-      });
+      const response = await sendEvent(host, CrashCounted.type, id, { n });
       expect(response.status).toBe(202);
       accepted.add(id);
     } catch (error) {
       // the process died while this request was open: stored or not, we cannot know
-      if (host.child.exitCode === null && host.child.signalCode === null) throw error;
+      if (!isGone(host)) throw error;
       unanswered.add(id);
     }
   };
-  const sendAll = async (host: Host, ids: readonly string[]) => {
+  const sendAll = async (host: CrashHost, ids: readonly string[]) => {
     for (const [index, id] of ids.entries()) await send(host, id, index);
   };
 

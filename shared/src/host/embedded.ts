@@ -1,3 +1,5 @@
+import { hostname } from "node:os";
+import { resolve as absolutePath } from "node:path";
 import type { MeshEvent } from "@mesh-six/events";
 import { type Migration, migrate } from "@mesh-six/sql";
 import { Hono } from "hono";
@@ -34,6 +36,8 @@ export interface BrokerFactorySettings {
   readonly resolve: SubscriberResolver;
   readonly clock: Clock;
   readonly logger: Logger;
+  /** This host's dispatcher across restarts (`dispatcherIdentity`): claims carry it. */
+  readonly dispatcherId: string;
 }
 
 export interface EmbeddedHostSettings {
@@ -149,6 +153,7 @@ export async function startEmbeddedHost(settings: EmbeddedHostSettings): Promise
     resolve,
     clock,
     logger: logger.child({ component: "broker" }),
+    dispatcherId: dispatcherIdentity(config),
   };
   broker = settings.createBroker
     ? settings.createBroker(brokerSettings)
@@ -248,6 +253,16 @@ export async function startEmbeddedHost(settings: EmbeddedHostSettings): Promise
     }
   })();
   return host;
+}
+
+/**
+ * Who this host's dispatcher is across restarts: the machine and the data folder. Two
+ * hosts sharing a database have different data folders (PGlite requires it anyway), and a
+ * host restarted on the same folder is the same dispatcher, so it takes back at once the
+ * deliveries its crashed run had claimed.
+ */
+export function dispatcherIdentity(config: MeshConfig): string {
+  return `${hostname()}:${absolutePath(config.MESH_DATA_DIR)}`;
 }
 
 /** Rate-limits a public handler per client (RATE_LIMIT_PER_MINUTE; 0 leaves it open). */
