@@ -1,9 +1,9 @@
 import { TaskRequested } from "@mesh-six/events";
 import { defineFunction } from "@mesh-six/shared/function/define";
-import { createGatewayApp, gatewayPaths } from "./app.ts";
+import { createGatewayApp, gatewayName, gatewayPaths } from "./app.ts";
 
 export const gateway = defineFunction({
-  name: "gateway",
+  name: gatewayName,
   description:
     "The public HTTP face of the mesh: task API, event feed, dead letters, and later the OpenAI-compatible API, A2A and the dashboard.",
   public: true,

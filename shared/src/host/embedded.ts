@@ -27,6 +27,7 @@ import { withRateLimit } from "../ratelimit/http.ts";
 import { registerAgents } from "../registry/agents.ts";
 import { createFunctionRuntime, type FunctionRuntime } from "../runtime/function-runtime.ts";
 import { createScheduler, type Scheduler } from "../runtime/schedules.ts";
+import { sweepOutbox } from "../runtime/sweep.ts";
 
 export interface BrokerFactorySettings {
   readonly db: Db;
@@ -193,10 +194,23 @@ export async function startEmbeddedHost(settings: EmbeddedHostSettings): Promise
     ),
   );
 
+  // every function's outbox: the handlers' follow-ups and what HTTP routes committed
+  const sweepers = functions.map(
+    (definition) =>
+      runtimes.get(definition.name)?.sweepOutbox ??
+      (() =>
+        sweepOutbox({
+          db,
+          publish,
+          now: () => clock.now(),
+          logger: logger.child({ function: definition.name }),
+          functionName: definition.name,
+        })),
+  );
   const sweep = async () => {
     let count = 0;
-    for (const runtime of runtimes.values()) {
-      count += await runtime.sweepOutbox().catch((error: unknown) => {
+    for (const sweepOne of sweepers) {
+      count += await sweepOne().catch((error: unknown) => {
         logger.warn("outbox sweep failed", { error });
         return 0;
       });
