@@ -1,6 +1,7 @@
 import { triggersFor } from "@mesh-six/shared/broker/triggers";
 import type { FunctionDefinition } from "@mesh-six/shared/function/define";
 import { broker, namespace } from "./broker.ts";
+import { dependencyCheckSecrets } from "./check-variables.ts";
 import { configMap } from "./environment.ts";
 import { migrationJob } from "./job.ts";
 import { rbacFor } from "./rbac.ts";
@@ -15,7 +16,7 @@ export type ManifestSet = ReadonlyMap<string, readonly Resource[]>;
  * Every resource that deploys `fleet`: the namespace, the broker and its config, the
  * shared configuration, the migration Job, and per function its Service, Triggers
  * (from the same `triggersFor` the local hosts route with), PingSources, SinkBinding
- * and RBAC.
+ * and RBAC. The functions that run dependency checks get the variables the checks read.
  */
 export function generateManifests(
   fleet: readonly FunctionDefinition[],
@@ -27,10 +28,11 @@ export function generateManifests(
   files.set("generated/config.yaml", [configMap(settings)]);
   files.set("generated/migrate-job.yaml", [migrationJob(settings)]);
   const sorted = [...fleet].sort((a, b) => a.name.localeCompare(b.name));
+  const checkSecrets = dependencyCheckSecrets(fleet);
   for (const definition of sorted) {
     files.set(`generated/functions/${definition.name}.yaml`, [
       ...rbacFor(definition, settings),
-      knativeService(definition, settings),
+      knativeService(definition, settings, definition.runsDependencyChecks ? checkSecrets : []),
       sinkBinding(definition, settings),
       ...(triggersFor(definition, {
         namespace: settings.namespace,
