@@ -15,6 +15,9 @@ import { taskRoutes } from "./routes/tasks.ts";
  */
 export type RouteModule = (app: Hono, ctx: HttpContext) => void;
 
+/** The gateway's function name (its Knative Service; its outbox rows carry it). */
+export const gatewayName = "gateway";
+
 const modules: RouteModule[] = [eventRoutes, deadLetterRoutes, taskRoutes, agentRoutes, memoryRoutes];
 
 /** The path prefixes the gateway serves (its `http.paths`); a host sends it every request under them. */
