@@ -94,7 +94,9 @@ export const taskRoutes: RouteModule = (app: Hono, ctx: HttpContext) => {
       ({ value: first } = await outbox.commit(taskId, async (tx) => {
         const key = idempotency.key;
         // keys are per API key: two clients cannot collide on (or probe) each other's
-        const taken = key ? await claimTaskKey(tx, { key, fingerprint, taskId, now, scope: caller }) : undefined;
+        const taken = key
+          ? await claimTaskKey(tx, { key, fingerprint, taskId, now, scope: caller })
+          : undefined;
         if (taken) return { value: taken, events: [] };
         await recordRequestedTask(tx, {
           id: taskId,
