@@ -332,3 +332,68 @@ describe("manifest validation", () => {
     );
   });
 });
+
+describe("the variables of the dependency checks", () => {
+  const router = defineFunction({
+    name: "router",
+    description: "runs the checks, as the orchestrator does",
+    runsDependencyChecks: true,
+    handler: () => [],
+  });
+  const deployer = (secrets: FunctionDefinition["secrets"]) =>
+    defineFunction({
+      name: "argocd-deployer",
+      description: "deploys through ArgoCD",
+      capabilities: [{ name: "deploy-service", weight: 0.9, dependencies: ["argocd"] }],
+      dependencyChecks: [{ name: "argocd", url: "{ARGOCD_SERVER_URL}/api/version" }],
+      ...(secrets ? { secrets } : {}),
+      handler: () => [],
+    });
+  const argocdSecret = { env: "ARGOCD_SERVER_URL", secret: "mesh-six-argocd", key: "url" };
+  const envOf = (files: ManifestSet, name: string) => {
+    const service = files.get(`generated/functions/${name}.yaml`)!.find(kind("Service"))!;
+    const template = spec(service as unknown as Mutable).template as {
+      spec: { containers: { env: Mutable[] }[] };
+    };
+    return template.spec.containers[0]!.env;
+  };
+
+  it("are given, from the agent's Secret, to the functions that run the checks and to no other", () => {
+    const definitions = [router, deployer([argocdSecret]), worker, sink];
+    const files = generateManifests(definitions);
+    const wanted = {
+      name: "ARGOCD_SERVER_URL",
+      valueFrom: { secretKeyRef: { name: "mesh-six-argocd", key: "url", optional: true } },
+    };
+    expect(envOf(files, "router")).toContainEqual(wanted);
+    expect(envOf(files, "worker").map((entry) => entry.name)).not.toContain("ARGOCD_SERVER_URL");
+    // the agent keeps its own declaration (required: it cannot work without ArgoCD)
+    expect(envOf(files, "argocd-deployer")).toContainEqual({
+      name: "ARGOCD_SERVER_URL",
+      valueFrom: { secretKeyRef: { name: "mesh-six-argocd", key: "url" } },
+    });
+    expect(validateManifests(files, definitions)).toEqual([]);
+  });
+
+  it("the fleet's orchestrator and gateway are the functions that run them", () => {
+    expect(
+      fleet
+        .filter((definition) => definition.runsDependencyChecks)
+        .map((definition) => definition.name)
+        .sort(),
+    ).toEqual(["gateway", "orchestrator"]);
+  });
+
+  it("refuse a check whose variable its agent takes from no Secret, or two agents from different ones", () => {
+    expect(() => generateManifests([router, deployer(undefined), sink])).toThrow(
+      /argocd-deployer: dependency check argocd reads ARGOCD_SERVER_URL, which is none of its secrets; add \{ env: "ARGOCD_SERVER_URL"/,
+    );
+    const other = defineFunction({
+      ...deployer([{ ...argocdSecret, key: "address" }]),
+      name: "argocd-auditor",
+    });
+    expect(() => generateManifests([router, deployer([argocdSecret]), other, sink])).toThrow(
+      /ARGOCD_SERVER_URL comes from secret mesh-six-argocd\/url for argocd-deployer but mesh-six-argocd\/address for argocd-auditor/,
+    );
+  });
+});

@@ -2,6 +2,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { TaskCompleted, TaskDispatched, TaskFinished, TaskRequested } from "@mesh-six/events";
+import { gateway } from "@mesh-six/function-gateway";
 import { orchestrator } from "@mesh-six/function-orchestrator";
 import { createEmbeddedBroker } from "@mesh-six/shared/broker/embedded-broker";
 import { loadConfig } from "@mesh-six/shared/config/env";
@@ -65,7 +66,7 @@ describe("two orchestrator hosts sharing one PostgreSQL server and one Redis (th
     const directory = mkdtempSync(join(tmpdir(), "mesh-concurrency-"));
     directories.push(directory);
     return startEmbeddedHost({
-      functions: [orchestrator, parallelAgent],
+      functions: [orchestrator, gateway, parallelAgent],
       config: loadConfig({
         DATABASE_URL: database.url,
         UPSTASH_REDIS_REST_URL: serviceEnv("MESH_TEST_UPSTASH_URL"),
@@ -195,5 +196,33 @@ describe("two orchestrator hosts sharing one PostgreSQL server and one Redis (th
     expect(await count("SELECT count(*)::int AS count FROM agent_task_history")).toBe(historyBefore);
     expect((await eventsOfType(TaskFinished.type)).rows).toEqual(each(1));
     expect(received).toHaveLength(tasks.length);
+  });
+
+  it("creates one task for one Idempotency-Key, however many requests carry it to both hosts at once", async () => {
+    const body = JSON.stringify({ capability: "nobody-offers-this", payload: { query: "once" } });
+    const answers = await Promise.all(
+      Array.from({ length: 8 }, (_, index) =>
+        host(index).fetch(
+          new Request("http://mesh.test/tasks", {
+            method: "POST",
+            headers: { "content-type": "application/json", "idempotency-key": "concurrent-1" },
+            body,
+          }),
+        ),
+      ),
+    );
+    expect(answers.map((answer) => answer.status)).toEqual(Array(8).fill(202));
+    const ids = await Promise.all(
+      answers.map(async (answer) => ((await answer.json()) as { taskId: string }).taskId),
+    );
+    expect(new Set(ids).size).toBe(1);
+    expect(answers.filter((answer) => answer.headers.get("idempotent-replayed") === "true")).toHaveLength(7);
+    expect(await count("SELECT count(*)::int AS count FROM tasks WHERE payload->>'query' = 'once'")).toBe(1);
+    expect(
+      await count(
+        "SELECT count(*)::int AS count FROM outbox WHERE function_name = 'gateway' AND event_id = $1",
+        [ids[0]],
+      ),
+    ).toBe(1);
   });
 });

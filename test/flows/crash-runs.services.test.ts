@@ -41,11 +41,9 @@ describe("a run whose host is killed (SIGKILL) mid-hop, on the PostgreSQL server
   const start = (crash = ""): Promise<CrashHost> =>
     startCrashHost(
       {
-        DATABASE_URL: database.url,
-        MESH_DATA_DIR: directory,
-        LLM_BASE_URL: llm.baseURL,
-        LLM_API_KEY: "sk-test",
-        MESH_TEST_CRASH_RUN: crash,
+        databaseUrl: database.url,
+        dataDir: directory,
+        env: { LLM_BASE_URL: llm.baseURL, LLM_API_KEY: "sk-test", MESH_TEST_CRASH_RUN: crash },
       },
       children,
     );

@@ -7,11 +7,9 @@ import type { Db } from "@mesh-six/shared/ports/db";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { serviceEnv } from "../services/env.ts";
 import { CrashCounted, CrashEchoed, type CrashPoint, crashTables } from "../support/crash-functions.ts";
-import { type CrashHost, startCrashHost } from "../support/crash-process.ts";
+import { type CrashHost, isGone, sendEvent, startCrashHost } from "../support/crash-process.ts";
 import { createServiceDatabase, type ServiceDatabase } from "../support/service-database.ts";
 import { until } from "../support/until.ts";
-
-type Host = CrashHost;
 
 /** Sent events: accepted (202), or unknown when the process died before answering. */
 const accepted = new Set<string>();
@@ -37,45 +35,55 @@ describe("a host killed mid-handler (SIGKILL) on the PostgreSQL server", () => {
   });
 
   /** Starts the host process (the fleet plus the crash functions) and waits for its ready line. */
-  const start = (crash?: `${CrashPoint}:${string}`): Promise<Host> =>
-    startCrashHost(
-      { DATABASE_URL: database.url, MESH_DATA_DIR: directory, MESH_TEST_CRASH: crash ?? "" },
-      children,
-    );
+  const start = (crash?: `${CrashPoint}:${string}`) =>
+    startCrashHost({ databaseUrl: database.url, dataDir: directory, ...(crash ? { crash } : {}) }, children);
 
   /** POSTs one event to the host's broker ingress, as `kn event send` would. */
-  const send = async (host: Host, id: string, n: number) => {
+  const send = async (host: CrashHost, id: string, n: number) => {
     try {
-      const response = await fetch(`http://127.0.0.1:${host.port}/mesh-six/default`, {
-        method: "POST",
-        headers: {
-          "content-type": "application/json",
-          "ce-specversion": "1.0",
-          "ce-id": id,
-          "ce-source": "/test/crash",
-          "ce-type": CrashCounted.type,
-        },
-        body: JSON.stringify({ n }),
-      });
+      const response = await sendEvent(host, CrashCounted.type, id, { n });
       expect(response.status).toBe(202);
       accepted.add(id);
     } catch (error) {
       // the process died while this request was open: stored or not, we cannot know
-      if (host.child.exitCode === null && host.child.signalCode === null) throw error;
+      if (!isGone(host)) throw error;
       unanswered.add(id);
     }
   };
-  const sendAll = async (host: Host, ids: readonly string[]) => {
+  const sendAll = async (host: CrashHost, ids: readonly string[]) => {
     for (const [index, id] of ids.entries()) await send(host, id, index);
   };
+
+  /** Who holds a claim on the delivery of event `id` to the crash counter, if anyone. */
+  const claimantOf = async (id: string) => {
+    const { rows } = await db.query<{ claimed_by: string | null }>(
+      `SELECT d.claimed_by FROM broker_deliveries d JOIN broker_events e ON e.seq = d.seq
+        WHERE e.event->>'id' = $1 AND d.trigger_name = 'crash-counter-counted'`,
+      [id],
+    );
+    return rows[0]?.claimed_by ?? null;
+  };
+  let heldClaim: string | null = null;
 
   it("is killed by the test while a handler holds an event", async () => {
     const host = await start("hold:a-3");
     await sendAll(host, ["a-1", "a-2", "a-3", "a-4", "a-5"]);
     await until("the handler of a-3 to be holding", () => host.output().includes("holding a-3"));
+    heldClaim = await claimantOf("a-3");
     host.child.kill("SIGKILL");
     expect(await host.exited).toBe(137);
     expect([...accepted]).toEqual(["a-1", "a-2", "a-3", "a-4", "a-5"]);
+    expect(heldClaim).toMatch(/#/);
+  });
+
+  it("takes the killed run's claims back when it starts again on the same data folder", async () => {
+    // the claim may already have run out (the lease is 5 s, a-3's delivery timeout 2 s):
+    // only check what the restart leaves, not how long the claim lasted
+    const host = await start("hold:a-3");
+    expect(await claimantOf("a-3")).not.toBe(heldClaim);
+    await until("the handler of a-3 to be holding again", () => host.output().includes("holding a-3"));
+    host.child.kill("SIGKILL");
+    expect(await host.exited).toBe(137);
   });
 
   it("kills itself right after a handler committed, before its follow-up is published", async () => {
@@ -94,9 +102,37 @@ describe("a host killed mid-handler (SIGKILL) on the PostgreSQL server", () => {
     expect(rows).toHaveLength(0);
   });
 
+  const task = { capability: "general-query", payload: { query: "What is 2+2?" }, requestedBy: "e-1" };
+  const postTask = (host: CrashHost) =>
+    fetch(`http://127.0.0.1:${host.port}/tasks`, {
+      method: "POST",
+      headers: { "content-type": "application/json", "idempotency-key": "crash-e-1" },
+      body: JSON.stringify(task),
+    });
+  const requestedTasks = () =>
+    db.query<{ id: string; status: string; unpublished: boolean }>(
+      `SELECT t.id, t.status, EXISTS (SELECT 1 FROM outbox o WHERE o.event_id = t.id AND o.published_at IS NULL) AS unpublished
+         FROM tasks t WHERE t.requested_by = 'e-1'`,
+    );
+
+  it("kills itself after POST /tasks committed a task, before its task.requested is published", async () => {
+    const host = await start("before-publish:e-1");
+    // the client never hears back: the process died with the request open
+    await expect(postTask(host)).rejects.toThrow();
+    expect(await host.exited).toBe(137);
+    const { rows } = await requestedTasks();
+    expect(rows).toEqual([{ id: expect.any(String), status: "requested", unpublished: true }]);
+  });
+
   it("applies every accepted event's effect exactly once after a restart", async () => {
     const host = await start();
     await sendAll(host, ["d-1", "d-2"]);
+    // the client of the lost POST /tasks retries with its key and gets the task the crash left
+    const retried = await postTask(host);
+    expect(retried.status).toBe(202);
+    expect(retried.headers.get("idempotent-replayed")).toBe("true");
+    const [left] = (await requestedTasks()).rows;
+    expect(((await retried.json()) as { taskId: string }).taskId).toBe(left!.id);
     const sent = [...accepted, ...unanswered];
     // Every accepted event counted and echoed, and nothing left to deliver. A follow-up a
     // killed process had claimed for publishing waits out the outbox's 60 s claim first.
@@ -111,7 +147,13 @@ describe("a host killed mid-handler (SIGKILL) on the PostgreSQL server", () => {
           [[...accepted], CrashCounted.type, CrashEchoed.type],
         );
         const row = rows[0]!;
-        return row.effects === accepted.size && row.echoes === accepted.size && row.pending === 0;
+        const [requested] = (await requestedTasks()).rows;
+        return (
+          row.effects === accepted.size &&
+          row.echoes === accepted.size &&
+          row.pending === 0 &&
+          requested?.status === "succeeded"
+        );
       },
       { everyMs: 100, attempts: 1_500 },
     );
@@ -131,6 +173,14 @@ describe("a host killed mid-handler (SIGKILL) on the PostgreSQL server", () => {
       expect(ids.filter((id) => accepted.has(id)).sort()).toEqual([...accepted].sort());
       expect(ids.every((id) => sent.includes(id))).toBe(true);
     }
+    // the task the crash left, published by the outbox sweep, once, and answered
+    expect((await requestedTasks()).rows).toEqual([
+      { id: expect.any(String), status: "succeeded", unpublished: false },
+    ]);
+    const requests = await db.query(
+      "SELECT 1 FROM broker_events WHERE event->>'type' = 'dev.meshsix.task.requested' AND event->'data'->>'requestedBy' = 'e-1'",
+    );
+    expect(requests.rows).toHaveLength(1);
     const total = await db.query<{ n: number }>("SELECT n FROM crash_total");
     expect(total.rows).toEqual([{ n: effects.rows.length }]);
     // the handlers that were killed ran in processes that are gone: their effects are the restarted ones'

@@ -1,5 +1,7 @@
 import { fleet } from "@mesh-six/cli/fleet";
+import { TaskRequested } from "@mesh-six/events";
 import { createEmbeddedBroker } from "@mesh-six/shared/broker/embedded-broker";
+import type { Broker } from "@mesh-six/shared/broker/types";
 import { loadConfig } from "@mesh-six/shared/config/env";
 import { connectDb } from "@mesh-six/shared/db/connect";
 import { withoutVector } from "@mesh-six/shared/db/missing-vector";
@@ -8,8 +10,26 @@ import { serveHost } from "@mesh-six/shared/host/serve";
 import { createLlm } from "@mesh-six/shared/llm/create";
 import { createLogger } from "@mesh-six/shared/log/logger";
 import { loadMigrations } from "@mesh-six/sql";
-import { CrashCounted, crashCounter, crashEcho } from "./crash-functions.ts";
+import { CrashCounted, crashCounter, crashEcho, crashHolder, crashPoint } from "./crash-functions.ts";
 import { crashingBroker, crashingLlm, crashRunner } from "./crash-run.ts";
+
+/**
+ * Kills the process when the broker is handed the task.requested MESH_TEST_CRASH names
+ * (`before-publish:<requestedBy>`): after POST /tasks committed the task, before its event
+ * was stored, the window the outbox closes.
+ */
+function crashBeforePublish(broker: Broker): Broker {
+  return {
+    ...broker,
+    publish(event) {
+      if (TaskRequested.is(event)) {
+        const requestedBy = (event.data as { requestedBy?: string } | undefined)?.requestedBy;
+        if (requestedBy && crashPoint(requestedBy) === "before-publish") process.kill(process.pid, "SIGKILL");
+      }
+      return broker.publish(event);
+    },
+  };
+}
 
 /**
  * The fleet plus the crash suites' functions on the configured database, served over
@@ -20,16 +40,16 @@ const config = loadConfig();
 const logger = createLogger({ level: config.LOG_LEVEL });
 const db = await connectDb(config);
 const host = await startEmbeddedHost({
-  functions: [...fleet, crashCounter, crashEcho, crashRunner],
+  functions: [...fleet, crashCounter, crashEcho, crashHolder, crashRunner],
   config,
   logger,
   db,
   llm: crashingLlm(createLlm({ config, db, logger })),
   // The suite's PostgreSQL server has no pgvector; these functions use no memory.
   migrations: withoutVector(loadMigrations()),
-  // A killed process's claims run out soon after the functions' 2 s delivery timeout.
+  // Finds what another host stored within 0.2 s; a killed host's claims run out within the 5 s lease.
   createBroker: (settings) =>
-    crashingBroker(createEmbeddedBroker({ ...settings, claimMarginMs: 500, pollEveryMs: 200 })),
+    crashingBroker(crashBeforePublish(createEmbeddedBroker({ ...settings, pollEveryMs: 200 }))),
   sweepEveryMs: 500,
   // the suite posts its own event type to the ingress
   outsideEventTypes: [CrashCounted.type],

@@ -1,5 +1,6 @@
 import { registerAgents } from "@mesh-six/shared/registry/agents";
 import { recordResult } from "@mesh-six/shared/registry/history";
+import { type ArgoCdApi, startArgoCdApi } from "@mesh-six/shared/testing/argocd-api";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { commands } from "../mesh.ts";
 import { runMesh } from "../run.ts";
@@ -8,7 +9,9 @@ import { createTestIo } from "../testing/io.ts";
 
 describe("mesh agents and mesh scores", () => {
   let server: GatewayServer;
+  let argocd: ArgoCdApi;
   beforeAll(async () => {
+    argocd = await startArgoCdApi();
     server = await startGatewayServer();
     const { db, clock } = server.ctx;
     await registerAgents(
@@ -18,7 +21,7 @@ describe("mesh agents and mesh scores", () => {
           name: "argocd-deployer",
           description: "test",
           capabilities: [{ name: "deploy-service", weight: 0.9, dependencies: ["argocd"] }],
-          dependencyChecks: [{ name: "argocd", check: async () => true }],
+          dependencyChecks: [{ name: "argocd", url: `${argocd.url}/healthz` }],
         },
         {
           name: "kubectl-deployer",
@@ -42,7 +45,10 @@ describe("mesh agents and mesh scores", () => {
       });
     }
   });
-  afterAll(() => server.close());
+  afterAll(async () => {
+    await server.close();
+    await argocd.close();
+  });
 
   async function mesh(...argv: string[]) {
     const io = createTestIo();

@@ -17,6 +17,9 @@ import { taskRoutes } from "./routes/tasks.ts";
  */
 export type RouteModule = (app: Hono, ctx: HttpContext) => void;
 
+/** The gateway's function name (its Knative Service; its outbox rows carry it). */
+export const gatewayName = "gateway";
+
 const modules: RouteModule[] = [
   eventRoutes,
   deadLetterRoutes,

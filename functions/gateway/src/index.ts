@@ -1,12 +1,14 @@
 import { ApprovalDecided, RunContinued, TaskRequested } from "@mesh-six/events";
 import { defineFunction } from "@mesh-six/shared/function/define";
-import { createGatewayApp, gatewayPaths } from "./app.ts";
+import { createGatewayApp, gatewayName, gatewayPaths } from "./app.ts";
 
 export const gateway = defineFunction({
-  name: "gateway",
+  name: gatewayName,
   description:
     "The public HTTP face of the mesh: task API, event feed, dead letters, and later the OpenAI-compatible API, A2A and the dashboard.",
   public: true,
+  // GET /agents/score runs the agents' dependency checks, as routing does
+  runsDependencyChecks: true,
   // POST /tasks; a dead letter replayed from /dead-letters goes out as the event its own emitter declares
   emits: [TaskRequested, RunContinued, ApprovalDecided],
   scaling: { minScale: 0, maxScale: 5, concurrency: 100, timeoutSeconds: 300 },

@@ -19,14 +19,15 @@ function sourceFor(ctx: FunctionContext): DependencyHealthSource {
 }
 
 /**
- * Dependency health of every agent offering `capability`. Runs before the transaction
- * opens: checks may do network I/O (bounded by a short timeout), and the database
- * connection must never wait on it.
+ * Dependency health of every agent offering `capability`, from the checks the registry
+ * holds for them, run here (their URLs filled in from this function's environment) or
+ * read from the short-lived cache. Runs before the transaction opens: checks do network
+ * I/O (bounded by their timeout), and the database connection must never wait on it.
  */
 export async function healthFor(
   ctx: FunctionContext,
   capability: string,
 ): Promise<Map<string, DependencyHealth>> {
   const candidates = await agentsOffering(ctx.db, capability);
-  return sourceFor(ctx).of(candidates);
+  return sourceFor(ctx).of(candidates, ctx.logger);
 }

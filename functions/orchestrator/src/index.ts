@@ -35,6 +35,8 @@ export const orchestrator = defineFunction({
     },
   ],
   emits: [TaskDispatched, TaskFinished, RunContinued],
+  // routing runs the agents' dependency checks (their URLs from this function's environment)
+  runsDependencyChecks: true,
   delivery: { retry: 5, backoffPolicy: "exponential", backoffDelay: "PT0.2S" },
   schedules: [{ name: timeoutSchedule, schedule: "* * * * *" }],
   scaling: { minScale: 0, maxScale: 3, concurrency: 20, timeoutSeconds: 60 },

@@ -18,17 +18,25 @@ export function functionEntry(located: LocatedFunction): string {
  * capabilities of every agent inlined: the image holds one file, and no function code.
  */
 export function migrateEntry(migrations: readonly Migration[], fleet: readonly FunctionDefinition[]): string {
-  const agents: AgentRegistration[] = fleet
+  return [
+    'import { runMigrationJob } from "../serve/migrate.ts";',
+    `await runMigrationJob(${JSON.stringify(migrations)}, ${JSON.stringify(agentRegistrations(fleet))});`,
+    "",
+  ].join("\n");
+}
+
+/**
+ * What the migration Job writes to the registry for each agent of the fleet: its
+ * capabilities and its dependency checks, which are plain data (an HTTP probe each), so
+ * the orchestrator can run them although their agent's code is not in its image.
+ */
+export function agentRegistrations(fleet: readonly FunctionDefinition[]): AgentRegistration[] {
+  return fleet
     .filter((definition) => (definition.capabilities ?? []).length > 0)
     .map((definition) => ({
       name: definition.name,
       description: definition.description,
       capabilities: definition.capabilities ?? [],
-      dependencyChecks: (definition.dependencyChecks ?? []).map((check) => check.name),
+      dependencyChecks: definition.dependencyChecks ?? [],
     }));
-  return [
-    'import { runMigrationJob } from "../serve/migrate.ts";',
-    `await runMigrationJob(${JSON.stringify(migrations)}, ${JSON.stringify(agents)});`,
-    "",
-  ].join("\n");
 }

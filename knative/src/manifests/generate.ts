@@ -1,6 +1,7 @@
 import { triggersFor } from "@mesh-six/shared/broker/triggers";
 import type { FunctionDefinition } from "@mesh-six/shared/function/define";
 import { broker, namespace } from "./broker.ts";
+import { dependencyCheckSecrets } from "./check-variables.ts";
 import { configMap } from "./environment.ts";
 import { eventPolicies } from "./event-policies.ts";
 import { migrationJob } from "./job.ts";
@@ -16,7 +17,7 @@ export type ManifestSet = ReadonlyMap<string, readonly Resource[]>;
  * Every resource that deploys `fleet`: the namespace, the broker and its config, the
  * shared configuration, the migration Job, the broker's EventPolicies, and per function its Service, Triggers
  * (from the same `triggersFor` the local hosts route with), PingSources, SinkBinding
- * and RBAC.
+ * and RBAC. The functions that run dependency checks get the variables the checks read.
  */
 export function generateManifests(
   fleet: readonly FunctionDefinition[],
@@ -29,10 +30,11 @@ export function generateManifests(
   files.set("generated/migrate-job.yaml", [migrationJob(settings)]);
   files.set("generated/event-policies.yaml", eventPolicies(fleet, settings));
   const sorted = [...fleet].sort((a, b) => a.name.localeCompare(b.name));
+  const checkSecrets = dependencyCheckSecrets(fleet);
   for (const definition of sorted) {
     files.set(`generated/functions/${definition.name}.yaml`, [
       ...rbacFor(definition, settings),
-      knativeService(definition, settings),
+      knativeService(definition, settings, definition.runsDependencyChecks ? checkSecrets : []),
       sinkBinding(definition, settings),
       ...(triggersFor(definition, {
         namespace: settings.namespace,

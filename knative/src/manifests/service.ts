@@ -1,4 +1,4 @@
-import type { FunctionDefinition } from "@mesh-six/shared/function/define";
+import type { FunctionDefinition, SecretEnv } from "@mesh-six/shared/function/define";
 import { containerEnvironment } from "./environment.ts";
 import { serviceAccountName } from "./rbac.ts";
 import { type DeploymentSettings, functionLabels, imageOf, type Resource } from "./settings.ts";
@@ -12,7 +12,12 @@ export const maxScaleAnnotation = "autoscaling.knative.dev/max-scale";
  * cluster-local unless public, the concurrency and timeout of its definition, resource
  * requests, secrets by reference, and a readiness probe on /healthz.
  */
-export function knativeService(definition: FunctionDefinition, settings: DeploymentSettings): Resource {
+export function knativeService(
+  definition: FunctionDefinition,
+  settings: DeploymentSettings,
+  /** More secrets it reads besides its own: for the orchestrator, those its dependency checks need. */
+  extraSecrets: readonly SecretEnv[] = [],
+): Resource {
   const { defaults } = settings;
   const scaling = definition.scaling ?? {};
   const resources = definition.resources ?? {};
@@ -43,7 +48,7 @@ export function knativeService(definition: FunctionDefinition, settings: Deploym
               name: "function",
               image: imageOf(definition.name, settings),
               ports: [{ name: "http1", containerPort: 8080 }],
-              ...containerEnvironment(definition.secrets ?? []),
+              ...containerEnvironment(withoutRepeats([...(definition.secrets ?? []), ...extraSecrets])),
               resources: {
                 requests: { cpu: resources.cpu ?? defaults.cpu, memory: resources.memory ?? defaults.memory },
                 limits: { memory: resources.memoryLimit ?? defaults.memoryLimit },
@@ -55,4 +60,9 @@ export function knativeService(definition: FunctionDefinition, settings: Deploym
       },
     },
   };
+}
+
+/** One entry per variable: the function's own declaration wins. */
+function withoutRepeats(secrets: readonly SecretEnv[]): SecretEnv[] {
+  return secrets.filter((secret, index) => secrets.findIndex((each) => each.env === secret.env) === index);
 }

@@ -6,10 +6,11 @@ import { createLogger } from "@mesh-six/shared/log/logger";
 import { registerAgents } from "@mesh-six/shared/registry/agents";
 import { type Migration, migrate } from "@mesh-six/sql";
 
-/** What the Job registers of each agent: the fields of its definition the registry keeps. */
-export type AgentRegistration = Pick<FunctionDefinition, "name" | "description" | "capabilities"> & {
-  readonly dependencyChecks: readonly string[];
-};
+/** What the Job registers of each agent: the fields of its definition the registry keeps (plain data). */
+export type AgentRegistration = Pick<
+  FunctionDefinition,
+  "name" | "description" | "capabilities" | "dependencyChecks"
+>;
 
 /**
  * The migration Job: applies the migrations not yet applied (safe to run twice, and while
@@ -32,8 +33,7 @@ export async function runMigrationJob(
     const db = await connectDb(config);
     try {
       const applied = await migrate(db, migrations);
-      const definitions = agents.map(toDefinition);
-      const registered = await registerAgents(db, definitions, { now: Date.now() });
+      const registered = await registerAgents(db, agents, { now: Date.now() });
       logger.info(
         applied.length > 0 ? `applied migrations ${applied.join(", ")}` : "the database is up to date",
         { applied, registered },
@@ -46,19 +46,4 @@ export async function runMigrationJob(
     process.stderr.write(`migrate: ${errorMessage(error)}\n`);
     process.exit(error instanceof ConfigError ? 2 : 1);
   }
-}
-
-function toDefinition(agent: AgentRegistration): FunctionDefinition {
-  return {
-    name: agent.name,
-    description: agent.description,
-    ...(agent.capabilities ? { capabilities: agent.capabilities } : {}),
-    dependencyChecks: agent.dependencyChecks.map((name) => ({
-      name,
-      check: () =>
-        Promise.reject(
-          new Error(`dependency check ${name} runs in the function ${agent.name}, not in the migration Job`),
-        ),
-    })),
-  };
 }

@@ -236,6 +236,42 @@ export async function releaseClaims(
   return rowCount;
 }
 
+/**
+ * Drops the claims an earlier run of this dispatcher left: those whose claimant starts
+ * with `identity` (`<identity>#<run>`) but is not `consumer`, this run. A process that
+ * restarts after a crash takes its deliveries back at once instead of waiting out the lease.
+ */
+export async function releaseEarlierClaims(
+  db: SqlExecutor,
+  release: { readonly broker: string; readonly identity: string; readonly consumer: string },
+): Promise<number> {
+  const prefix = `${release.identity}#`;
+  const { rowCount } = await db.query(
+    `UPDATE broker_deliveries d SET claimed_by = NULL, claimed_until = NULL
+       FROM broker_events e
+      WHERE e.seq = d.seq AND e.broker = $1 AND d.status = 'pending' AND d.claimed_by IS NOT NULL
+        AND left(d.claimed_by, length($2)) = $2 AND d.claimed_by <> $3`,
+    [release.broker, prefix, release.consumer],
+  );
+  return rowCount;
+}
+
+/**
+ * Extends every claim `consumer` holds on a pending delivery to `until`: the lease a
+ * running dispatcher renews while its deliveries run. Returns how many it renewed.
+ */
+export async function renewClaims(
+  db: SqlExecutor,
+  renewal: { readonly consumer: string; readonly until: number },
+): Promise<number> {
+  const { rowCount } = await db.query(
+    `UPDATE broker_deliveries SET claimed_until = $2
+      WHERE status = 'pending' AND claimed_by = $1 AND claimed_until IS NOT NULL AND claimed_until < $2`,
+    [renewal.consumer, renewal.until],
+  );
+  return rowCount;
+}
+
 /** Counts one attempt, records its outcome and drops the claim on the delivery. */
 export async function recordAttempt(tx: SqlExecutor, key: DeliveryKey, record: AttemptRecord): Promise<void> {
   await tx.query(

@@ -15,6 +15,8 @@ import {
   type PendingDelivery,
   readQueues,
   releaseClaims,
+  releaseEarlierClaims,
+  renewClaims,
   storeEvent,
 } from "./broker-store.ts";
 import { timeoutMs } from "./delivery-policy.ts";
@@ -35,14 +37,21 @@ export interface EmbeddedBrokerSettings {
   readonly concurrency?: number;
   /**
    * Other processes dispatch from the same database (embedded hosts sharing a Postgres
-   * server): each delivery is claimed before its attempt, for the delivery timeout plus
-   * `claimMarginMs` (default 30 s); a claim left by a crashed process runs out after that.
-   * Default: shared unless the database is an in-process PGlite, which no other process
-   * can open.
+   * server): each delivery is claimed before its attempt, for a short lease that the
+   * dispatcher renews while the delivery runs; a claim left by a crashed process runs out
+   * within one lease, and another dispatcher takes the delivery over. Default: shared
+   * unless the database is an in-process PGlite, which no other process can open.
    */
   readonly shared?: boolean;
-  /** How long a claim outlives the delivery timeout; default 30 s. */
-  readonly claimMarginMs?: number;
+  /**
+   * Who this dispatcher is across restarts (the embedded host: its machine and data
+   * folder). Claims carry it with a run id; at start, claims an earlier run with the same
+   * identity left (a crash) are released, so a restart takes its deliveries back at once.
+   * Default: a new identity each time, so nothing is released at start.
+   */
+  readonly dispatcherId?: string;
+  /** How long a claim lasts unless renewed (it is renewed every third of that); default 5 s. */
+  readonly claimLeaseMs?: number;
   /** How often a shared dispatcher looks for deliveries stored by the other processes; default 1 s. */
   readonly pollEveryMs?: number;
 }
@@ -75,6 +84,8 @@ interface Attempt {
 
 const targets: readonly DeliveryTarget[] = ["subscriber", "dead-letter-sink"];
 const errorPauseMs = 1000;
+/** How long a delivery claim lasts unless its dispatcher renews it. */
+export const defaultClaimLeaseMs = 5_000;
 const longestSleepMs = 2 ** 31 - 1;
 
 /**
@@ -89,8 +100,10 @@ export function createEmbeddedBroker(settings: EmbeddedBrokerSettings): Embedded
   const logger = settings.logger.child({ broker });
   const concurrency = settings.concurrency ?? 16;
   const shared = settings.shared ?? db.driver !== "pglite";
-  const consumer = `${name}-${randomUUID()}`;
-  const claimMarginMs = settings.claimMarginMs ?? 30_000;
+  const identity = settings.dispatcherId ?? `${name}-${randomUUID()}`;
+  const consumer = `${identity}#${randomUUID()}`;
+  const claimLeaseMs = settings.claimLeaseMs ?? defaultClaimLeaseMs;
+  const renewEveryMs = Math.max(1, Math.floor(claimLeaseMs / 3));
   const pollEveryMs = shared ? (settings.pollEveryMs ?? 1_000) : undefined;
   const compiled = compileTriggers(settings.triggers, namespace, name);
   const triggerNames = [...compiled.keys()];
@@ -106,6 +119,9 @@ export function createEmbeddedBroker(settings: EmbeddedBrokerSettings): Embedded
   const backlogged = new Set<string>();
   let running = false;
   let loop: Promise<void> | undefined;
+  let renewals: Promise<void> | undefined;
+  let renewing = false;
+  let stopRenewing = new AbortController();
   let waiting = false;
   let wakeRequested = false;
   let wakeController = new AbortController();
@@ -226,10 +242,7 @@ export function createEmbeddedBroker(settings: EmbeddedBrokerSettings): Embedded
           ? await claimDeliveries(db, {
               consumer,
               now,
-              deliveries: due.map((delivery) => ({
-                ...delivery,
-                until: now + timeoutMs(compiled.get(delivery.trigger)!.trigger.spec.delivery) + claimMarginMs,
-              })),
+              deliveries: due.map((delivery) => ({ ...delivery, until: now + claimLeaseMs })),
             })
           : undefined;
         for (const delivery of due) {
@@ -263,6 +276,29 @@ export function createEmbeddedBroker(settings: EmbeddedBrokerSettings): Embedded
     }
   };
 
+  // While its deliveries run, a shared dispatcher extends their claims every third of the
+  // lease; when it dies, the renewals stop and the claims run out within one lease.
+  const renew = async (signal: AbortSignal) => {
+    while (running) {
+      const slept = await clock.sleep(renewEveryMs, signal).then(
+        () => true,
+        () => false,
+      );
+      if (!slept || !running) break;
+      if (attempts.size === 0 && resting.size === 0) continue;
+      renewing = true;
+      try {
+        await renewClaims(db, { consumer, until: clock.now() + claimLeaseMs });
+      } catch (error) {
+        logger.warn("could not renew the claims on deliveries in flight; they run out if this goes on", {
+          error: errorMessage(error),
+        });
+      } finally {
+        renewing = false;
+      }
+    }
+  };
+
   const sleepUntilWoken = (pause: number | undefined, signal: AbortSignal) => {
     const woken = new Promise<void>((resolve) =>
       signal.addEventListener("abort", () => resolve(), { once: true }),
@@ -284,8 +320,17 @@ export function createEmbeddedBroker(settings: EmbeddedBrokerSettings): Embedded
       if (running) return;
       // The only process on this database: claims left by an earlier run of it are void.
       if (!shared) await releaseClaims(db, { broker });
+      // Shared: what an earlier run of this same dispatcher claimed comes back at once.
+      else if (settings.dispatcherId !== undefined) {
+        const released = await releaseEarlierClaims(db, { broker, identity, consumer });
+        if (released > 0) logger.info("took back the deliveries an earlier run had claimed", { released });
+      }
       running = true;
       loop = dispatch();
+      if (shared) {
+        stopRenewing = new AbortController();
+        renewals = renew(stopRenewing.signal);
+      }
     },
     async stop() {
       running = false;
@@ -293,12 +338,15 @@ export function createEmbeddedBroker(settings: EmbeddedBrokerSettings): Embedded
       await loop;
       loop = undefined;
       await Promise.all([...attempts.values()].map((attempt) => attempt.done));
+      stopRenewing.abort();
+      await renewals;
+      renewals = undefined;
       // What this process claimed but did not attempt goes back to the others at once.
       if (shared) await releaseClaims(db, { broker, consumer }).catch(() => {});
     },
     activity() {
       const calling = [...attempts.values()].filter((attempt) => attempt.calling).length;
-      return { waiting: waiting && !wakeRequested, inFlight: attempts.size, calling };
+      return { waiting: waiting && !wakeRequested && !renewing, inFlight: attempts.size, calling };
     },
   };
 }

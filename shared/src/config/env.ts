@@ -168,7 +168,14 @@ export const configSchema = z.object({
   KAFKA_BROKERS: z.string().min(1).optional().describe("host:port,… of the Kafka cluster"),
 });
 
-export type MeshConfig = z.output<typeof configSchema>;
+export type MeshConfig = z.output<typeof configSchema> & {
+  /**
+   * Any variable of the environment the configuration was read from, by name (undefined
+   * when unset or empty): for values a definition names at run time, such as the
+   * variables in a dependency check's URL.
+   */
+  readonly variable: (name: string) => string | undefined;
+};
 
 /** Variables whose values are never repeated in an error message. */
 const secretVariables: ReadonlySet<string> = new Set([
@@ -188,7 +195,7 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>> = p
     Object.entries(env).filter(([, value]) => value !== undefined && value !== ""),
   );
   const result = configSchema.safeParse(present);
-  if (result.success) return result.data;
+  if (result.success) return { ...result.data, variable: (name) => present[name] };
   const problems = result.error.issues.map((issue) => {
     const variable = String(issue.path[0] ?? "environment");
     const field = configSchema.shape[variable as keyof typeof configSchema.shape];

@@ -22,16 +22,25 @@ export interface Capability {
   readonly dependencies?: readonly string[];
 }
 
-/** A check that an outside dependency is usable right now (ArgoCD reachable, …). */
+/**
+ * A check that an outside dependency is usable right now (ArgoCD's API reachable, …),
+ * declared as data: an HTTP GET of the dependency, never of the agent, so the
+ * orchestrator runs it itself on every host (it is carried in the registry) and a
+ * scaled-to-zero agent is never woken for it. Run only when routing needs it, cached.
+ */
 export interface DependencyCheck {
   readonly name: string;
-  readonly check: (ctx: CheckContext) => Promise<boolean>;
-}
-
-export interface CheckContext {
-  readonly config: MeshConfig;
-  readonly signal: AbortSignal;
-  readonly fetch: typeof fetch;
+  /**
+   * What to GET. `{VARIABLE}` is replaced by that environment variable of the function
+   * running the check (the orchestrator; the gateway for its score preview), e.g.
+   * `{ARGOCD_SERVER_URL}/api/version`; a literal http(s) URL works too. On Knative,
+   * `npm run manifests` gives those functions each variable from this agent's `secrets`.
+   */
+  readonly url: string;
+  /** The status that passes: one code, or an inclusive range [from, to]; default [200, 299]. */
+  readonly expectStatus?: number | readonly [number, number];
+  /** How long to wait for the status, in milliseconds (1–5000); default 750. */
+  readonly timeoutMs?: number;
 }
 
 /** One event subscription of a function; becomes one Knative Trigger. */
@@ -133,7 +142,13 @@ export interface FunctionDefinition {
   readonly name: string;
   readonly description: string;
   readonly capabilities?: readonly Capability[];
+  /** The checks its capabilities' `dependencies` name; see DependencyCheck. */
   readonly dependencyChecks?: readonly DependencyCheck[];
+  /**
+   * It runs the fleet's dependency checks (the orchestrator, the gateway's score preview):
+   * on Knative it gets every variable the checks' URLs name.
+   */
+  readonly runsDependencyChecks?: boolean;
   readonly subscriptions?: readonly Subscription[];
   /** Default delivery policy of every subscription. */
   readonly delivery?: DeliverySpec;

@@ -1,3 +1,5 @@
+import { hostname } from "node:os";
+import { resolve as absolutePath } from "node:path";
 import type { MeshEvent } from "@mesh-six/events";
 import { type Migration, migrate } from "@mesh-six/sql";
 import { Hono } from "hono";
@@ -27,6 +29,7 @@ import { withRateLimit } from "../ratelimit/http.ts";
 import { registerAgents } from "../registry/agents.ts";
 import { createFunctionRuntime, type FunctionRuntime } from "../runtime/function-runtime.ts";
 import { createScheduler, type Scheduler } from "../runtime/schedules.ts";
+import { sweepOutbox } from "../runtime/sweep.ts";
 
 export interface BrokerFactorySettings {
   readonly db: Db;
@@ -36,6 +39,8 @@ export interface BrokerFactorySettings {
   readonly resolve: SubscriberResolver;
   readonly clock: Clock;
   readonly logger: Logger;
+  /** This host's dispatcher across restarts (`dispatcherIdentity`): claims carry it. */
+  readonly dispatcherId: string;
 }
 
 export interface EmbeddedHostSettings {
@@ -156,6 +161,7 @@ export async function startEmbeddedHost(settings: EmbeddedHostSettings): Promise
     resolve,
     clock,
     logger: logger.child({ component: "broker" }),
+    dispatcherId: dispatcherIdentity(config),
   };
   broker = settings.createBroker
     ? settings.createBroker(brokerSettings)
@@ -201,10 +207,23 @@ export async function startEmbeddedHost(settings: EmbeddedHostSettings): Promise
     ),
   );
 
+  // every function's outbox: the handlers' follow-ups and what HTTP routes committed
+  const sweepers = functions.map(
+    (definition) =>
+      runtimes.get(definition.name)?.sweepOutbox ??
+      (() =>
+        sweepOutbox({
+          db,
+          publish,
+          now: () => clock.now(),
+          logger: logger.child({ function: definition.name }),
+          functionName: definition.name,
+        })),
+  );
   const sweep = async () => {
     let count = 0;
-    for (const runtime of runtimes.values()) {
-      count += await runtime.sweepOutbox().catch((error: unknown) => {
+    for (const sweepOne of sweepers) {
+      count += await sweepOne().catch((error: unknown) => {
         logger.warn("outbox sweep failed", { error });
         return 0;
       });
@@ -261,6 +280,16 @@ export async function startEmbeddedHost(settings: EmbeddedHostSettings): Promise
     }
   })();
   return host;
+}
+
+/**
+ * Who this host's dispatcher is across restarts: the machine and the data folder. Two
+ * hosts sharing a database have different data folders (PGlite requires it anyway), and a
+ * host restarted on the same folder is the same dispatcher, so it takes back at once the
+ * deliveries its crashed run had claimed.
+ */
+export function dispatcherIdentity(config: MeshConfig): string {
+  return `${hostname()}:${absolutePath(config.MESH_DATA_DIR)}`;
 }
 
 /** Rate-limits a public handler per client (RATE_LIMIT_PER_MINUTE; 0 leaves it open). */

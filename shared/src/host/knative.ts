@@ -9,6 +9,7 @@ import {
   type FunctionRuntime,
   type FunctionRuntimeSettings,
 } from "../runtime/function-runtime.ts";
+import { sweepOutbox } from "../runtime/sweep.ts";
 import { publicLimit } from "./embedded.ts";
 import { signatureProblem } from "./event-signature.ts";
 
@@ -26,7 +27,7 @@ export interface KnativeHostSettings extends FunctionRuntimeSettings {
 export interface KnativeHost {
   /** `GET /healthz`, the function's HTTP routes, and CloudEvents POSTed by the broker. */
   readonly fetch: FetchHandler;
-  /** Publishes follow-ups left in the outbox; resolves with the count (0 for functions without a handler). */
+  /** Publishes what the function left in the outbox (follow-ups, events its HTTP routes committed); resolves with the count. */
   sweepOutbox(): Promise<number>;
 }
 
@@ -120,7 +121,17 @@ export function createKnativeHost(settings: KnativeHostSettings): KnativeHost {
       if (request.method === "POST" && pathname === "/" && runtime) return receive(request);
       return problem(404, `function ${definition.name} serves no ${request.method} ${pathname}`);
     },
-    sweepOutbox: () => (runtime ? runtime.sweepOutbox() : Promise.resolve(0)),
+    // a function without a handler may still have committed events from its HTTP routes
+    sweepOutbox: () =>
+      runtime
+        ? runtime.sweepOutbox()
+        : sweepOutbox({
+            db: settings.db,
+            publish: settings.publish,
+            now: () => settings.clock.now(),
+            logger,
+            functionName: definition.name,
+          }),
   };
 }
 

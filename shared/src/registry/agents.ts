@@ -1,6 +1,6 @@
 import type { Capability, FunctionDefinition } from "../function/define.ts";
 import type { SqlExecutor } from "../ports/db.ts";
-import { rememberDependencyChecks } from "./checks.ts";
+import { type RegisteredCheck, registeredCheck } from "./checks.ts";
 
 /** A row of `agents`: a function that offers capabilities to the orchestrator. */
 export interface AgentRecord {
@@ -8,6 +8,8 @@ export interface AgentRecord {
   readonly functionName: string;
   readonly description: string;
   readonly capabilities: readonly AgentCapability[];
+  /** The HTTP probes its capabilities' dependencies name, run by the orchestrator. */
+  readonly dependencyChecks: readonly RegisteredCheck[];
   readonly status: "active" | "offline";
   readonly registeredAt: string;
   readonly updatedAt: string;
@@ -26,9 +28,10 @@ export interface RegisterOptions {
 }
 
 /**
- * Writes the capabilities of every definition that declares some to `agents`, and
- * remembers their dependency checks in this process for the orchestrator. Called at
- * start by the embedded host and at deploy. Agents no longer defined are left alone.
+ * Writes the capabilities and dependency checks of every definition that declares
+ * capabilities to `agents`, so the orchestrator can score the agent and run its checks
+ * wherever it runs. Called at start by the embedded host and at deploy (the migration
+ * Job). Agents no longer defined are left alone.
  */
 export async function registerAgents(
   db: SqlExecutor,
@@ -39,15 +42,21 @@ export async function registerAgents(
   for (const definition of definitions) {
     const capabilities = definition.capabilities ?? [];
     if (capabilities.length === 0) continue;
-    validateCapabilities(definition);
-    rememberDependencyChecks(definition);
+    const checks = validateCapabilities(definition);
     await db.query(
-      `INSERT INTO agents (name, function_name, description, capabilities, status, registered_at, updated_at)
-       VALUES ($1, $1, $2, $3::jsonb, 'active', to_timestamp($4 / 1000.0), to_timestamp($4 / 1000.0))
+      `INSERT INTO agents (name, function_name, description, capabilities, dependency_checks, status,
+                           registered_at, updated_at)
+       VALUES ($1, $1, $2, $3::jsonb, $5::jsonb, 'active', to_timestamp($4 / 1000.0), to_timestamp($4 / 1000.0))
        ON CONFLICT (name) DO UPDATE
          SET description = EXCLUDED.description, capabilities = EXCLUDED.capabilities,
-             status = 'active', updated_at = EXCLUDED.updated_at`,
-      [definition.name, definition.description, JSON.stringify(capabilities.map(toRecord)), options.now],
+             dependency_checks = EXCLUDED.dependency_checks, status = 'active', updated_at = EXCLUDED.updated_at`,
+      [
+        definition.name,
+        definition.description,
+        JSON.stringify(capabilities.map(toRecord)),
+        options.now,
+        JSON.stringify(checks),
+      ],
     );
     registered.push(definition.name);
   }
@@ -63,8 +72,20 @@ function toRecord(capability: Capability): AgentCapability {
   };
 }
 
-function validateCapabilities(definition: FunctionDefinition): void {
-  const checks = new Set((definition.dependencyChecks ?? []).map((check) => check.name));
+/** Checks the weights and dependencies; returns the dependency checks as the registry keeps them. */
+function validateCapabilities(definition: FunctionDefinition): RegisteredCheck[] {
+  const checks: RegisteredCheck[] = [];
+  for (const check of definition.dependencyChecks ?? []) {
+    const label = `function ${definition.name}: dependency check ${JSON.stringify(check.name)}`;
+    if (typeof check.name !== "string" || check.name === "") {
+      throw new Error(`${label} has no name; name it as its capabilities' dependencies do`);
+    }
+    if (checks.some((other) => other.name === check.name)) throw new Error(`${label} is declared twice`);
+    const registered = registeredCheck(check);
+    if ("problem" in registered) throw new Error(`${label} ${registered.problem}`);
+    checks.push(registered);
+  }
+  const names = new Set(checks.map((check) => check.name));
   for (const capability of definition.capabilities ?? []) {
     if (!(capability.weight >= 0 && capability.weight <= 1)) {
       throw new Error(
@@ -72,13 +93,14 @@ function validateCapabilities(definition: FunctionDefinition): void {
       );
     }
     for (const dependency of capability.dependencies ?? []) {
-      if (!checks.has(dependency)) {
+      if (!names.has(dependency)) {
         throw new Error(
-          `function ${definition.name}: capability ${capability.name} depends on "${dependency}", which is not one of its dependencyChecks (${[...checks].join(", ") || "none"}); add the check or remove the dependency`,
+          `function ${definition.name}: capability ${capability.name} depends on "${dependency}", which is not one of its dependencyChecks (${[...names].join(", ") || "none"}); add the check or remove the dependency`,
         );
       }
     }
   }
+  return checks;
 }
 
 /** Marks an agent offline (it gets no tasks) or active again. */
@@ -99,6 +121,7 @@ interface AgentRow {
   function_name: string;
   description: string;
   capabilities: AgentCapability[];
+  dependency_checks: RegisteredCheck[];
   status: AgentRecord["status"];
   registered_at: Date | string;
   updated_at: Date | string;
@@ -106,7 +129,7 @@ interface AgentRow {
 
 export async function listAgents(db: SqlExecutor): Promise<AgentRecord[]> {
   const { rows } = await db.query<AgentRow>(
-    `SELECT name, function_name, description, capabilities, status, registered_at, updated_at
+    `SELECT name, function_name, description, capabilities, dependency_checks, status, registered_at, updated_at
        FROM agents ORDER BY name`,
   );
   return rows.map((row) => ({
@@ -114,6 +137,7 @@ export async function listAgents(db: SqlExecutor): Promise<AgentRecord[]> {
     functionName: row.function_name,
     description: row.description,
     capabilities: row.capabilities,
+    dependencyChecks: row.dependency_checks,
     status: row.status,
     registeredAt: new Date(row.registered_at).toISOString(),
     updatedAt: new Date(row.updated_at).toISOString(),
@@ -124,6 +148,8 @@ export async function listAgents(db: SqlExecutor): Promise<AgentRecord[]> {
 export interface CandidateAgent {
   readonly agentId: string;
   readonly capability: AgentCapability;
+  /** The registered checks the capability's dependencies name (a name without one is missing here). */
+  readonly checks: readonly RegisteredCheck[];
 }
 
 /** Active agents offering `capability`, except those in `exclude`. */
@@ -132,14 +158,18 @@ export async function agentsOffering(
   capability: string,
   exclude: readonly string[] = [],
 ): Promise<CandidateAgent[]> {
-  const { rows } = await db.query<{ name: string; capability: AgentCapability }>(
-    `SELECT a.name, c.value AS capability
+  const { rows } = await db.query<{ name: string; capability: AgentCapability; checks: RegisteredCheck[] }>(
+    `SELECT a.name, c.value AS capability, a.dependency_checks AS checks
        FROM agents a CROSS JOIN LATERAL jsonb_array_elements(a.capabilities) c
       WHERE a.status = 'active' AND c.value->>'name' = $1 AND NOT (a.name = ANY($2::text[]))
       ORDER BY a.name`,
     [capability, exclude],
   );
-  return rows.map((row) => ({ agentId: row.name, capability: row.capability }));
+  return rows.map((row) => ({
+    agentId: row.name,
+    capability: row.capability,
+    checks: row.checks.filter((check) => row.capability.dependencies.includes(check.name)),
+  }));
 }
 
 /** Every capability some active agent offers, for error messages and listings. */

@@ -11,14 +11,14 @@ import { historyFactors } from "./score-card.ts";
 import { scoreCandidatesNaively } from "./score-naive.ts";
 
 const start = Date.UTC(2026, 0, 1);
-const healthy: DependencyHealth = { score: 1, failing: [], unchecked: [] };
-const failing: DependencyHealth = { score: 0, failing: ["argocd"], unchecked: [] };
+const healthy: DependencyHealth = { score: 1, failing: [] };
+const failing: DependencyHealth = { score: 0, failing: ["argocd"] };
 
 const argocd = defineFunction({
   name: "argocd-deployer",
   description: "test",
   capabilities: [{ name: "deploy-service", weight: 0.9, dependencies: ["argocd"] }],
-  dependencyChecks: [{ name: "argocd", check: async () => true }],
+  dependencyChecks: [{ name: "argocd", url: "{ARGOCD_SERVER_URL}/api/version" }],
 });
 const kubectl = defineFunction({
   name: "kubectl-deployer",

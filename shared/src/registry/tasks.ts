@@ -107,8 +107,9 @@ function toRecord(row: TaskRow): TaskRecord {
 }
 
 /**
- * Records a task the gateway accepted, as `requested`, before its task.requested is
- * published, so it can be read at once. Returns false when a task with that id exists.
+ * Records a task the gateway accepted, as `requested`, in the transaction that stores its
+ * task.requested in the outbox, so it can be read at once. Returns false when a task with
+ * that id exists.
  */
 export async function recordRequestedTask(db: SqlExecutor, task: NewTask): Promise<boolean> {
   const result = await db.query(
@@ -119,11 +120,6 @@ export async function recordRequestedTask(db: SqlExecutor, task: NewTask): Promi
     values(task),
   );
   return result.rowCount > 0;
-}
-
-/** Removes a `requested` task whose task.requested could not be published. */
-export async function forgetRequestedTask(db: SqlExecutor, id: string): Promise<void> {
-  await db.query("DELETE FROM tasks WHERE id = $1 AND status = 'requested'", [id]);
 }
 
 /**

@@ -1,13 +1,15 @@
 import { TaskCompleted, TaskDispatched, TaskFailed } from "@mesh-six/events";
 import { NonRetryableError } from "@mesh-six/shared/errors";
-import { defineFunction, type FunctionDefinition } from "@mesh-six/shared/function/define";
+import {
+  type DependencyCheck,
+  defineFunction,
+  type FunctionDefinition,
+} from "@mesh-six/shared/function/define";
 
 export type Behaviour = "succeed" | "fail" | "ignore";
 
 /** What a test agent does; the test flips these between phases. */
 export interface AgentControl {
-  /** What its dependency check answers (when it has one). */
-  healthy: boolean;
   /** "succeed" → task.completed, "fail" → task.failed (api_error), "ignore" → no answer at all. */
   behaviour: Behaviour;
   /** Behaviours for the next dispatches, in order; `behaviour` again once they are used up. */
@@ -17,14 +19,14 @@ export interface AgentControl {
 }
 
 export function agentControl(): AgentControl {
-  return { healthy: true, behaviour: "succeed", next: [], received: [] };
+  return { behaviour: "succeed", next: [], received: [] };
 }
 
 export interface TestAgentOptions {
   readonly capability: string;
   readonly weight: number;
-  /** A dependency check named this, answering `control.healthy`. */
-  readonly dependency?: string;
+  /** Its capability's dependency check: an HTTP probe of the outside system it needs. */
+  readonly dependency?: DependencyCheck;
 }
 
 /** A real function on the broker whose health and results the test controls. */
@@ -40,12 +42,10 @@ export function testAgent(
       {
         name: options.capability,
         weight: options.weight,
-        ...(options.dependency ? { dependencies: [options.dependency] } : {}),
+        ...(options.dependency ? { dependencies: [options.dependency.name] } : {}),
       },
     ],
-    ...(options.dependency
-      ? { dependencyChecks: [{ name: options.dependency, check: async () => control.healthy }] }
-      : {}),
+    ...(options.dependency ? { dependencyChecks: [options.dependency] } : {}),
     subscriptions: [{ name: "tasks", attributes: { type: TaskDispatched.type, meshagent: name } }],
     async handler(event, ctx) {
       const parsed = TaskDispatched.parse(event);

@@ -7,6 +7,8 @@ import type { FunctionDefinition } from "@mesh-six/shared/function/define";
 import { type EmbeddedHost, startEmbeddedHost } from "@mesh-six/shared/host/embedded";
 import { createMemoryKv } from "@mesh-six/shared/kv/memory";
 import { silentLogger } from "@mesh-six/shared/log/logger";
+import type { Clock } from "@mesh-six/shared/ports/clock";
+import type { SqlExecutor } from "@mesh-six/shared/ports/db";
 import { readTask, type TaskRecord } from "@mesh-six/shared/registry/tasks";
 import type { z } from "zod";
 
@@ -68,8 +70,15 @@ export async function startTestMesh(
 }
 
 /** Resolves once the host's embedded broker has nothing due and nothing in flight. */
-export async function settleHost(host: EmbeddedHost): Promise<void> {
-  const broker = host.broker as EmbeddedBroker;
+export function settleHost(host: EmbeddedHost): Promise<void> {
+  return settleBroker(host.broker as EmbeddedBroker, host.db, host.clock);
+}
+
+/**
+ * Resolves once an embedded broker has nothing due and nothing in flight, three looks in
+ * a row: what its deliveries published (in process or over HTTP) has been stored by then.
+ */
+export async function settleBroker(broker: EmbeddedBroker, db: SqlExecutor, clock: Clock): Promise<void> {
   let quiet = 0;
   while (quiet < 3) {
     await new Promise((resolve) => setImmediate(resolve));
@@ -78,9 +87,9 @@ export async function settleHost(host: EmbeddedHost): Promise<void> {
       quiet = 0;
       continue;
     }
-    const { rows } = await host.db.query<{ due: number }>(
+    const { rows } = await db.query<{ due: number }>(
       "SELECT count(*)::int AS due FROM broker_deliveries WHERE status = 'pending' AND next_attempt_at <= $1",
-      [host.clock.now()],
+      [clock.now()],
     );
     quiet = rows[0]?.due === 0 ? quiet + 1 : 0;
   }

@@ -1,5 +1,6 @@
 import { registerAgents } from "@mesh-six/shared/registry/agents";
 import { recordResult } from "@mesh-six/shared/registry/history";
+import { type ArgoCdApi, startArgoCdApi } from "@mesh-six/shared/testing/argocd-api";
 import type { Hono } from "hono";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createGatewayApp } from "../app.ts";
@@ -8,8 +9,9 @@ import { createGatewayTestContext, type GatewayTestContext } from "../testing/co
 describe("agent routes", () => {
   let ctx: GatewayTestContext;
   let app: Hono;
-  const argocdUp = true;
+  let argocd: ArgoCdApi;
   beforeAll(async () => {
+    argocd = await startArgoCdApi();
     ctx = await createGatewayTestContext();
     app = createGatewayApp(ctx);
     await registerAgents(
@@ -19,7 +21,7 @@ describe("agent routes", () => {
           name: "argocd-deployer",
           description: "deploys through ArgoCD",
           capabilities: [{ name: "deploy-service", weight: 0.9, dependencies: ["argocd"] }],
-          dependencyChecks: [{ name: "argocd", check: async () => argocdUp }],
+          dependencyChecks: [{ name: "argocd", url: `${argocd.url}/api/version` }],
         },
         {
           name: "kubectl-deployer",
@@ -55,7 +57,10 @@ describe("agent routes", () => {
       });
     }
   });
-  afterAll(() => ctx.db.close());
+  afterAll(async () => {
+    await ctx.db.close();
+    await argocd.close();
+  });
 
   it("lists the registered agents with their capabilities", async () => {
     const response = await app.request("/agents");
@@ -68,6 +73,16 @@ describe("agent routes", () => {
     expect(agents[0]?.capabilities).toEqual([
       { name: "deploy-service", weight: 0.9, preferred: false, dependencies: ["argocd"] },
     ]);
+    expect(agents[0]).toMatchObject({
+      dependencyChecks: [
+        {
+          name: "argocd",
+          url: `${argocd.url}/api/version`,
+          expectStatus: { min: 200, max: 299 },
+          timeoutMs: 750,
+        },
+      ],
+    });
   });
 
   it("shows the current score cards, best first, with who is recovering", async () => {
@@ -84,6 +99,24 @@ describe("agent routes", () => {
       ["argocd-deployer", 4, 1],
     ]);
     expect(body.cards[1]?.final).toBeLessThan(0.7);
+    expect(argocd.requests).toEqual(["GET /api/version"]);
+  });
+
+  it("shows a failing check as health 0, from a fresh probe once the cached result expires", async () => {
+    argocd.healthy = false;
+    await ctx.clock.advance(15_000);
+    const response = await app.request("/agents/score/deploy-service");
+    const body = (await response.json()) as {
+      recovering: string[];
+      cards: { agentId: string; dependencyHealth: number; failingChecks: string[]; final: number }[];
+    };
+    expect(body.cards.find((card) => card.agentId === "argocd-deployer")).toMatchObject({
+      dependencyHealth: 0,
+      failingChecks: ["argocd"],
+      final: 0,
+    });
+    expect(body.recovering).toEqual([]);
+    argocd.healthy = true;
   });
 
   it("answers 404 for a capability nobody offers, naming those on offer", async () => {

@@ -47,7 +47,10 @@ export const agentRoutes: RouteModule = (app: Hono, ctx: HttpContext) => {
         404,
       );
     }
-    const cards = await scoreCandidates(ctx.db, { capability, health: await health.of(candidates) });
+    const cards = await scoreCandidates(ctx.db, {
+      capability,
+      health: await health.of(candidates, ctx.logger),
+    });
     const route = chooseAgent(cards, { taskId: "preview", attempt: 1, priority: 5 });
     return context.json({
       capability,

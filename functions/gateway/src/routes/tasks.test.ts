@@ -1,6 +1,7 @@
 import { TaskRequested } from "@mesh-six/events";
 import { registerAgents } from "@mesh-six/shared/registry/agents";
 import { createTask, finishTask, readTask, type TaskRecord } from "@mesh-six/shared/registry/tasks";
+import { sweepOutbox } from "@mesh-six/shared/runtime/sweep";
 import type { Hono } from "hono";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createGatewayApp } from "../app.ts";
@@ -117,15 +118,49 @@ describe("task routes", () => {
     expect(((await notJson.json()) as { error: string }).error).toContain("the body must be JSON");
   });
 
-  it("answers 503 when the broker cannot store the task, and forgets the task", async () => {
-    const count = async () =>
-      (await ctx.db.query<{ n: number }>("SELECT count(*)::int AS n FROM tasks")).rows[0]?.n;
-    const before = await count();
+  it("accepts the task while the broker is down, and the outbox sweep publishes it later", async () => {
     ctx.failPublishing("disk full");
-    const response = await post({ capability: "general-query" });
+    const response = await post({ capability: "general-query", payload: { query: "kept" } });
     ctx.failPublishing(undefined);
+    expect(response.status).toBe(202);
+    const { taskId } = (await response.json()) as { taskId: string };
+    expect(await readTask(ctx.db, taskId)).toMatchObject({ status: "requested" });
+    expect(ctx.published.some((event) => event.id === taskId)).toBe(false);
+    // what a crash between the commit and the publish leaves, too: the event in the outbox
+    const sweep = () =>
+      sweepOutbox({
+        db: ctx.db,
+        publish: ctx.publish,
+        now: () => ctx.clock.now(),
+        logger: ctx.logger,
+        functionName: "gateway",
+      });
+    expect(await sweep()).toBe(0);
+    await ctx.clock.advance(60_000);
+    expect(await sweep()).toBe(1);
+    expect(ctx.published.filter((event) => event.id === taskId)).toHaveLength(1);
+    expect(await sweep()).toBe(0);
+  });
+
+  it("answers 503 when the database cannot store the task, and publishes nothing", async () => {
+    const before = ctx.published.length;
+    const broken = createGatewayApp({
+      ...ctx,
+      db: {
+        ...ctx.db,
+        transaction: () => Promise.reject(new Error("connection refused")),
+      },
+    });
+    const response = await broken.request("/tasks", {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ capability: "general-query" }),
+    });
     expect(response.status).toBe(503);
-    expect(await count()).toBe(before);
+    expect(await response.json()).toEqual({
+      error: "the database could not store the task; try again shortly",
+    });
+    expect(ctx.published.length).toBe(before);
   });
 
   it("shows a task, 404 for an unknown one, and rejects a bad wait", async () => {

@@ -1,18 +1,15 @@
 import { TaskRequested } from "@mesh-six/events";
 import { errorMessage } from "@mesh-six/shared/errors";
 import type { HttpContext } from "@mesh-six/shared/function/define";
-import {
-  forgetRequestedTask,
-  readTask,
-  recentTasks,
-  recordRequestedTask,
-  type TaskRecord,
-} from "@mesh-six/shared/registry/tasks";
+import { claimTaskKey, type FirstRequest } from "@mesh-six/shared/registry/task-keys";
+import { readTask, recentTasks, recordRequestedTask, type TaskRecord } from "@mesh-six/shared/registry/tasks";
 import { listRuns } from "@mesh-six/shared/run/read";
+import { createHttpOutbox } from "@mesh-six/shared/runtime/http-outbox";
 import type { Hono } from "hono";
 import { z } from "zod";
-import { needs, userOf } from "../access.ts";
-import type { RouteModule } from "../app.ts";
+import { callerOf, needs, userOf } from "../access.ts";
+import { gatewayName, type RouteModule } from "../app.ts";
+import { idempotencyHeader, readIdempotencyKey, requestFingerprint } from "../idempotency-key.ts";
 import { parseQuery, wholeNumber } from "../query.ts";
 import { ownedBy } from "./task-owner.ts";
 
@@ -36,8 +33,11 @@ const listQuery = z.strictObject({ limit: wholeNumber(1, 200).optional() });
 /**
  * The task API:
  * - `POST /tasks` `{capability, payload, priority?, timeout?, requestedBy?}` → `202 {taskId}`; the task
- *   is recorded as `requested` (so GET finds it at once), then starts as a `task.requested` event,
- *   exactly as one sent to the broker would; the orchestrator takes the record over when it arrives.
+ *   is recorded as `requested` (so GET finds it at once) in the transaction that stores its
+ *   `task.requested` in the outbox, then the event is published, exactly as one sent to the broker
+ *   would be; the orchestrator takes the record over when it arrives. With an `Idempotency-Key`
+ *   header, a retry (same key, same body) gets the first answer again (`Idempotent-Replayed: true`),
+ *   and the same key with another body 422.
  * - `GET /tasks/:id?wait=N` → the task (status, result or error, attempts); with `wait` it answers as soon
  *   as the task has finished, or after N seconds (at most 60) with what there is. A task sent straight to
  *   the broker as task.requested is not recorded until the orchestrator has it: until then GET answers
@@ -45,6 +45,7 @@ const listQuery = z.strictObject({ limit: wholeNumber(1, 200).optional() });
  * - `GET /tasks?limit=N` → the newest tasks.
  */
 export const taskRoutes: RouteModule = (app: Hono, ctx: HttpContext) => {
+  const outbox = createHttpOutbox({ ...ctx, functionName: gatewayName });
   app.post("/tasks", needs("write", { perUser: true }), async (context) => {
     const text = await context.req.text();
     let body: unknown;
@@ -71,6 +72,9 @@ export const taskRoutes: RouteModule = (app: Hono, ctx: HttpContext) => {
     }
     const owned = ownedBy(userOf(context), parsed.data);
     if (!owned.ok) return context.json(owned.refusal, 403);
+    const idempotency = readIdempotencyKey(context.req.header(idempotencyHeader));
+    if (!idempotency.ok) return context.json({ error: idempotency.error, header: idempotencyHeader }, 400);
+    const caller = callerOf(context).name;
     const taskId = crypto.randomUUID();
     const now = ctx.clock.now();
     // the request with the event's defaults (priority 5, timeout 120) filled in
@@ -82,28 +86,48 @@ export const taskRoutes: RouteModule = (app: Hono, ctx: HttpContext) => {
       time: new Date(now).toISOString(),
       data,
     });
+    const { taskId: _, ...asked } = data;
+    const fingerprint = requestFingerprint(asked);
+    let first: FirstRequest | undefined;
     try {
-      await recordRequestedTask(ctx.db, {
-        id: taskId,
-        capability: data.capability,
-        payload: data.payload,
-        priority: data.priority,
-        timeoutSeconds: data.timeout,
-        ...(data.requestedBy ? { requestedBy: data.requestedBy } : {}),
-        at: now,
-      });
+      // the task and its task.requested commit together: a crash before the publish
+      // leaves the event in the outbox, and the sweep publishes it
+      ({ value: first } = await outbox.commit(taskId, async (tx) => {
+        const key = idempotency.key;
+        // keys are per API key: two clients cannot collide on (or probe) each other's
+        const taken = key
+          ? await claimTaskKey(tx, { key, fingerprint, taskId, now, scope: caller })
+          : undefined;
+        if (taken) return { value: taken, events: [] };
+        await recordRequestedTask(tx, {
+          id: taskId,
+          capability: data.capability,
+          payload: data.payload,
+          priority: data.priority,
+          timeoutSeconds: data.timeout,
+          ...(data.requestedBy ? { requestedBy: data.requestedBy } : {}),
+          at: now,
+        });
+        return { value: undefined, events: [event] };
+      }));
     } catch (error) {
       ctx.logger.error("could not record the task", { taskId, error: errorMessage(error) });
       return context.json({ error: "the database could not store the task; try again shortly" }, 503);
     }
-    try {
-      await ctx.publish(event);
-    } catch (error) {
-      ctx.logger.error("could not publish task.requested", { taskId, error: errorMessage(error) });
-      await forgetRequestedTask(ctx.db, taskId).catch(() => {});
-      return context.json({ error: "the broker could not store the task; try again shortly" }, 503);
+    if (!first) return context.json(accepted(taskId), 202);
+    if (first.fingerprint !== fingerprint) {
+      return context.json(
+        {
+          error: `${idempotencyHeader} '${idempotency.key}' was used ${new Date(first.createdAt).toISOString()} for another request (task ${first.taskId}); send that request's body to get its task again, or use a new key for a new task`,
+          header: idempotencyHeader,
+          taskId: first.taskId,
+        },
+        422,
+      );
     }
-    return context.json({ taskId, status: "requested", url: `/tasks/${taskId}` }, 202);
+    // a retry: the first answer again, and what a broker outage left of it goes out now
+    await outbox.flush(first.taskId);
+    return context.json(accepted(first.taskId), 202, { "Idempotent-Replayed": "true" });
   });
 
   app.get("/tasks", needs("read", { perUser: true }), async (context) => {
@@ -160,6 +184,11 @@ async function runsOf(ctx: HttpContext, task: TaskRecord) {
       status: run.status,
     })),
   };
+}
+
+/** The answer to an accepted POST /tasks, the same for its retries. */
+function accepted(taskId: string) {
+  return { taskId, status: "requested", url: `/tasks/${taskId}` } as const;
 }
 
 /** A task as the API shows it. */

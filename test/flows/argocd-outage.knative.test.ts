@@ -1,0 +1,60 @@
+import { TaskRequested } from "@mesh-six/events";
+import { gateway } from "@mesh-six/function-gateway";
+import { orchestrator } from "@mesh-six/function-orchestrator";
+import { readTask } from "@mesh-six/shared/registry/tasks";
+import { expect, it } from "vitest";
+import { type KnativeMesh, startKnativeMesh } from "./support/knative-mesh.ts";
+import { describeOutage, type ScoreBoard } from "./support/outage-scenario.ts";
+
+let mesh: KnativeMesh;
+
+/**
+ * ROSTER.md's ArgoCD outage on the Knative host: the orchestrator, the gateway and the two
+ * deployers each a separate HTTP service (createKnativeHost) behind a broker reached over
+ * HTTP, the agents registered from the migration Job's JSON. Only the orchestrator and the
+ * gateway are given ARGOCD_SERVER_URL, as the generated manifests give it to them: they
+ * read argocd-deployer's check from the registry and run it themselves, against ArgoCD's
+ * API, never against the agent.
+ */
+describeOutage(
+  "the ArgoCD outage, on the Knative host",
+  async (deployers, env) => {
+    mesh = await startKnativeMesh([
+      { definition: orchestrator, env },
+      { definition: gateway, env },
+      ...deployers.map((definition) => ({ definition })),
+    ]);
+    return {
+      async request(taskId, data) {
+        await mesh.send(
+          TaskRequested.create({ source: "/test/flows", id: taskId, data: { ...data, taskId } }),
+        );
+        const task = await readTask(mesh.db, taskId);
+        if (!task) throw new Error(`no task ${taskId}`);
+        return task;
+      },
+      advance: (ms) => mesh.advance(ms),
+      async scores(capability) {
+        const response = await fetch(`${mesh.url("gateway")}/agents/score/${capability}`);
+        return (await response.json()) as ScoreBoard;
+      },
+      stop: () => mesh.stop(),
+    };
+  },
+  (world) => {
+    it("never woke a deployer for its health: each got exactly the deliveries of its tasks", () => {
+      const { argocd, kubectl } = world();
+      expect(mesh.requestsTo("argocd-deployer")).toEqual(argocd.received.map(() => "POST /"));
+      expect(mesh.requestsTo("kubectl-deployer")).toEqual(kubectl.received.map(() => "POST /"));
+      expect(argocd.received.length).toBeGreaterThan(0);
+    });
+
+    it("probed ArgoCD's API only when routing needed it, at most once per cache period", () => {
+      const { api } = world();
+      // 150 tasks and 8 score previews over 3 expiries of the 15 s cache
+      expect(api.requests.length).toBeGreaterThanOrEqual(3);
+      expect(api.requests.length).toBeLessThanOrEqual(5);
+      expect(new Set(api.requests)).toEqual(new Set(["GET /api/version"]));
+    });
+  },
+);
