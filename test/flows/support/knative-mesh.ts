@@ -22,6 +22,8 @@ import { settleBroker } from "./mesh.ts";
 
 const namespace = "mesh-six";
 const brokerName = "default";
+// every function signs what it sends and checks what it receives with the mesh's key
+const eventKey = "test-mesh-event-key-0123456789abcdef";
 
 /** One function as its Knative Service runs it, with the environment its Service gives it. */
 export interface KnativeFunction {
@@ -79,8 +81,8 @@ export async function startKnativeMesh(functions: readonly KnativeFunction[]): P
       kv,
       logger: silentLogger,
       clock,
-      config: loadConfig({ ...env, MESH_BROKER: "knative" }),
-      publish: createSinkPublisher({ sink }),
+      config: loadConfig({ ...env, MESH_BROKER: "knative", MESH_EVENT_KEY: eventKey }),
+      publish: createSinkPublisher({ sink, signingKey: eventKey }),
     });
     const seen: string[] = [];
     requests.set(definition.name, seen);
