@@ -1,5 +1,6 @@
 import { AsyncLocalStorage } from "node:async_hooks";
-import { type MeshEvent, outsideEventTypes } from "@mesh-six/events";
+import type { MeshEvent } from "@mesh-six/events";
+import { outsideTypesOf } from "../broker/event-policy.ts";
 import { decodeHttpMessage, encodeBinary, looksLikeCloudEvent } from "../broker/http-binding.ts";
 import type { SubscriberResponse } from "../broker/types.ts";
 import { errorMessage } from "../errors.ts";
@@ -63,7 +64,7 @@ export function createKnativeHost(settings: KnativeHostSettings): KnativeHost {
   const servesPath = (pathname: string) =>
     paths.some((path) => pathname === path || pathname.startsWith(`${path.replace(/\/$/, "")}/`));
 
-  const unsigned = new Set(settings.outsideEventTypes ?? outsideEventTypes());
+  const unsigned = new Set(settings.outsideEventTypes ?? outsideTypesOf([definition]));
   const eventKey = settings.config.MESH_EVENT_KEY;
   const receive = async (request: Request): Promise<Response> => {
     if (!runtime) {
