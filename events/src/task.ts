@@ -15,6 +15,7 @@ export const errorTypes = [
   "rate_limited",
   "permission",
   "invalid_input",
+  "invalid_output",
   "budget_exceeded",
   "no_agent",
   "cancelled",

@@ -89,6 +89,19 @@ export const configSchema = z.object({
   LLM_BASE_URL: z.url().optional().describe("OpenAI-compatible endpoint; the offline model when unset"),
   LLM_API_KEY: z.string().min(1).optional().describe("API key of LLM_BASE_URL"),
   LLM_MODEL: z.string().min(1).default("gpt-4o-mini").describe("chat model at LLM_BASE_URL"),
+  LLM_DEFAULT_TIER: z
+    .enum(["local", "mid", "strong"])
+    .default("mid")
+    .describe("the model tier a call gets when it asks for none"),
+  LLM_MODEL_LOCAL: z.string().min(1).optional().describe("the local tier's model (LLM_MODEL when unset)"),
+  LLM_MODEL_MID: z.string().min(1).optional().describe("the mid tier's model (LLM_MODEL when unset)"),
+  LLM_MODEL_STRONG: z.string().min(1).optional().describe("the strong tier's model (LLM_MODEL when unset)"),
+  LLM_BASE_URL_LOCAL: z.url().optional().describe("the local tier's endpoint (LLM_BASE_URL when unset)"),
+  LLM_BASE_URL_MID: z.url().optional().describe("the mid tier's endpoint (LLM_BASE_URL when unset)"),
+  LLM_BASE_URL_STRONG: z.url().optional().describe("the strong tier's endpoint (LLM_BASE_URL when unset)"),
+  LLM_API_KEY_LOCAL: z.string().min(1).optional().describe("API key of LLM_BASE_URL_LOCAL (LLM_API_KEY when unset)"),
+  LLM_API_KEY_MID: z.string().min(1).optional().describe("API key of LLM_BASE_URL_MID (LLM_API_KEY when unset)"),
+  LLM_API_KEY_STRONG: z.string().min(1).optional().describe("API key of LLM_BASE_URL_STRONG (LLM_API_KEY when unset)"),
   LLM_PRICES: z
     .string()
     .transform((text, context) => {
@@ -182,6 +195,9 @@ const secretVariables: ReadonlySet<string> = new Set([
   "MESH_API_KEYS",
   "MESH_EVENT_KEY",
   "LLM_API_KEY",
+  "LLM_API_KEY_LOCAL",
+  "LLM_API_KEY_MID",
+  "LLM_API_KEY_STRONG",
   "EMBEDDING_API_KEY",
   "UPSTASH_REDIS_REST_TOKEN",
 ]);

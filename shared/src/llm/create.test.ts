@@ -182,7 +182,7 @@ describe("the LLM port", () => {
       json_schema: { name: "sum", schema: { properties: { answer: { type: "number" } } } },
     });
     expect(error).toBeInstanceOf(LlmError);
-    expect(error).toMatchObject({ type: "api_error", retryable: true });
+    expect(error).toMatchObject({ type: "invalid_output", retryable: false, answer: "2 + 2 = 4." });
     expect((error as Error).message).toContain("did not answer with an object matching the schema");
     expect((error as Error).message).toContain('it answered "2 + 2 = 4."');
     // The call itself succeeded and was paid for: one row, with its tokens.
@@ -190,14 +190,49 @@ describe("the LLM port", () => {
     expect(rows).toEqual([{ outcome: "ok", prompt_tokens: 24, capability: "general-query" }]);
   });
 
-  it("refuses structured output from the offline model without a call", async () => {
+  it("answers structured output offline with an object made from the schema, labelled", async () => {
     const llm = createLlm({ config: loadConfig({}), db });
-    const error = await llm
-      .generateObject({ prompt: "What is 2+2?", schema: z.object({ answer: z.number() }), context })
-      .catch((thrown: unknown) => thrown);
-    expect(error).toMatchObject({ type: "invalid_input", retryable: false });
-    expect((error as Error).message).toContain("answers only text, not structured output");
-    expect((await db.query("SELECT id FROM llm_usage")).rows).toEqual([]);
+    const response = await llm.generateObject({
+      prompt: "What is 2+2?",
+      schema: z.object({
+        summary: z.string(),
+        confidence: z.number().min(0).max(1),
+        risks: z.array(z.string()),
+      }),
+      context,
+    });
+    expect(response.object).toEqual({ summary: "[offline model] 2+2 = 4", confidence: 0, risks: [] });
+    expect((await db.query("SELECT model, outcome FROM llm_usage")).rows).toEqual([
+      { model: "mesh-six-offline", outcome: "ok" },
+    ]);
+  });
+
+  it("maps each tier to its configured model and endpoint, falling back to LLM_MODEL and LLM_BASE_URL", async () => {
+    const llm = online({ LLM_MODEL_LOCAL: "llama3.2", LLM_MODEL_STRONG: "gpt-4o" });
+    expect(llm.tiers).toEqual({
+      local: { modelId: "llama3.2", offline: false },
+      mid: { modelId: "gpt-4o-mini", offline: false },
+      strong: { modelId: "gpt-4o", offline: false },
+    });
+    await llm.generate({ prompt: "What is 2+2?", tier: "strong", context });
+    await llm.generate({ prompt: "What is 2+2?", tier: "local", context });
+    await llm.generate({ prompt: "What is 2+2?", context });
+    expect(server.received.map((request) => request.body.model)).toEqual([
+      "gpt-4o",
+      "llama3.2",
+      "gpt-4o-mini",
+    ]);
+    const mixed = createLlm({
+      config: loadConfig({
+        LLM_BASE_URL_STRONG: server.baseURL,
+        LLM_MODEL_STRONG: "gpt-4o",
+        LLM_DEFAULT_TIER: "local",
+      }),
+      db,
+    });
+    expect(mixed.tiers.local.offline).toBe(true);
+    expect(mixed.tiers.strong).toEqual({ modelId: "gpt-4o", offline: false });
+    expect(mixed).toMatchObject({ defaultTier: "local", offline: true });
   });
 
   it("answers with the offline model when no endpoint is configured, at no cost", async () => {

@@ -1,17 +1,33 @@
 import type { LanguageModelV4, LanguageModelV4Usage } from "@ai-sdk/provider";
-import { generateText, Output, wrapLanguageModel } from "ai";
+import { generateText, Output, streamText, wrapLanguageModel } from "ai";
 import { systemClock } from "../clock.ts";
 import type { MeshConfig } from "../config/env.ts";
 import type { Clock } from "../ports/clock.ts";
 import type { SqlExecutor } from "../ports/db.ts";
 import type { Logger } from "../ports/logger.ts";
 import { LlmError, toLlmError, withCalls } from "./errors.ts";
+import { toModelMessages, toToolSet } from "./messages.ts";
 import { createOfflineModel, offlineModelId } from "./offline-model.ts";
 import { createOpenAiModel } from "./openai-model.ts";
-import type { Llm, LlmObjectRequest, LlmObjectResponse, LlmRequest, LlmResponse, LlmUsage } from "./port.ts";
+import type {
+  Llm,
+  LlmObjectRequest,
+  LlmObjectResponse,
+  LlmRequest,
+  LlmResponse,
+  LlmTierInfo,
+  LlmUsage,
+  ModelTier,
+} from "./port.ts";
+import { modelTiers } from "./port.ts";
 import { costOf, defaultPrices, type PriceTable, priceOf } from "./prices.ts";
 import { type LlmRetryPolicy, type ObservedCall, type RetryLog, retryGuard } from "./retry.ts";
 import { type LlmCallRecord, recordLlmCall } from "./usage.ts";
+
+type TierVariables =
+  | `LLM_MODEL_${Uppercase<ModelTier>}`
+  | `LLM_BASE_URL_${Uppercase<ModelTier>}`
+  | `LLM_API_KEY_${Uppercase<ModelTier>}`;
 
 export interface LlmSettings {
   readonly config: Pick<
@@ -22,21 +38,27 @@ export interface LlmSettings {
     | "LLM_PRICES"
     | "LLM_MAX_RETRIES"
     | "LLM_RETRY_BUDGET_SECONDS"
-  >;
+  > &
+    Partial<Pick<MeshConfig, "LLM_DEFAULT_TIER" | TierVariables>>;
   /** Where usage is recorded (`llm_usage` and `mesh_events`). */
   readonly db: SqlExecutor;
   readonly clock?: Clock;
   readonly logger?: Logger;
   readonly fetch?: typeof fetch;
-  /** Use this model instead of the one the configuration names. */
+  /** Use this model for every tier instead of the configured ones (tests). */
   readonly model?: LanguageModelV4;
 }
 
+interface Tier extends LlmTierInfo {
+  readonly model: LanguageModelV4;
+}
+
 /**
- * The LLM port on the Vercel AI SDK: `@ai-sdk/openai` chat completions against
- * LLM_BASE_URL when set, the offline deterministic model otherwise. Every HTTP call is
- * recorded with its tokens and cost (a failed one with none); failures become LlmError.
- * `generateObject` is the same call with structured output (`Output.object`, a zod schema).
+ * The LLM port on the Vercel AI SDK. Each tier (`local`, `mid`, `strong`) is a chat
+ * model at an OpenAI-compatible endpoint (`@ai-sdk/openai`): LLM_MODEL_<TIER> at
+ * LLM_BASE_URL_<TIER>, each falling back to LLM_MODEL / LLM_BASE_URL; a tier with no
+ * endpoint is the offline deterministic model. Every HTTP call is recorded with its
+ * tokens and cost (a failed one with none); failures become LlmError.
  *
  * Rate limits (429) and server faults (5xx, network) are retried within the request by
  * the SDK (`maxRetries` = LLM_MAX_RETRIES, waiting what the server's `retry-after-ms` /
@@ -47,17 +69,11 @@ export interface LlmSettings {
 export function createLlm(settings: LlmSettings): Llm {
   const { config } = settings;
   const clock = settings.clock ?? systemClock;
-  const offline = settings.model ? settings.model.modelId === offlineModelId : !config.LLM_BASE_URL;
-  const model =
-    settings.model ??
-    (config.LLM_BASE_URL
-      ? createOpenAiModel({
-          baseURL: config.LLM_BASE_URL,
-          modelId: config.LLM_MODEL,
-          ...(config.LLM_API_KEY ? { apiKey: config.LLM_API_KEY } : {}),
-          ...(settings.fetch ? { fetch: settings.fetch } : {}),
-        })
-      : createOfflineModel());
+  const tiers = Object.fromEntries(modelTiers.map((tier) => [tier, tierOf(settings, tier)])) as Record<
+    ModelTier,
+    Tier
+  >;
+  const defaultTier: ModelTier = config.LLM_DEFAULT_TIER ?? "mid";
   const prices: PriceTable = { ...defaultPrices, ...config.LLM_PRICES };
   const policy: LlmRetryPolicy = {
     maxRetries: config.LLM_MAX_RETRIES,
@@ -72,22 +88,21 @@ export function createLlm(settings: LlmSettings): Llm {
     }
   };
 
-  const usageOf = (modelId: string, usage: LanguageModelV4Usage): LlmUsage => {
-    const tokens = {
-      promptTokens: usage.inputTokens.total ?? 0,
-      completionTokens: usage.outputTokens.total ?? 0,
+  /** One request through the SDK with the retry guard: every HTTP call recorded, failures turned into LlmError. */
+  const run = async (request: LlmRequest): Promise<LlmResponse> => {
+    const tierName = request.tier ?? defaultTier;
+    const tier = tiers[tierName];
+    const { model, offline } = tier;
+    const usageOf = (modelId: string, usage: LanguageModelV4Usage): LlmUsage => {
+      const tokens = {
+        promptTokens: usage.inputTokens.total ?? 0,
+        completionTokens: usage.outputTokens.total ?? 0,
+      };
+      return {
+        ...tokens,
+        costUsd: costOf(priceOf(prices, modelId) ?? priceOf(prices, model.modelId), tokens),
+      };
     };
-    return { ...tokens, costUsd: costOf(priceOf(prices, modelId) ?? priceOf(prices, model.modelId), tokens) };
-  };
-
-  /**
-   * One request through the SDK with the retry guard: every HTTP call recorded, the
-   * answer's model and usage kept, failures turned into LlmError.
-   */
-  const run = async <RESULT>(
-    request: LlmRequest,
-    ask: (wrapped: LanguageModelV4, maxRetries: number) => Promise<RESULT>,
-  ): Promise<{ result: RESULT } & Omit<LlmResponse, "text">> => {
     const started = clock.now();
     const log: RetryLog = { calls: 0, stopped: undefined };
     let answered: { modelId: string; usage: LlmUsage } | undefined;
@@ -111,10 +126,42 @@ export function createLlm(settings: LlmSettings): Llm {
     };
     try {
       const wrapped = wrapLanguageModel({ model, middleware: retryGuard({ policy, clock, log, onCall }) });
-      const result = await ask(wrapped, policy.maxRetries);
+      const options = {
+        model: wrapped,
+        maxRetries: policy.maxRetries,
+        ...(request.messages
+          ? { messages: toModelMessages(request.messages) }
+          : { prompt: request.prompt ?? "" }),
+        ...(request.instructions ? { instructions: request.instructions } : {}),
+        ...(request.tools ? { tools: toToolSet(request.tools) } : {}),
+        ...(request.toolChoice ? { toolChoice: request.toolChoice } : {}),
+        ...(request.output
+          ? {
+              output: Output.object({
+                schema: request.output.schema,
+                ...(request.output.name ? { name: request.output.name } : {}),
+                ...(request.output.description ? { description: request.output.description } : {}),
+              }),
+            }
+          : {}),
+        ...(request.maxOutputTokens ? { maxOutputTokens: request.maxOutputTokens } : {}),
+        ...(request.temperature === undefined ? {} : { temperature: request.temperature }),
+        ...(request.signal ? { abortSignal: request.signal } : {}),
+      };
+      const result = request.onText ? await streamed(options, request.onText) : await generateText(options);
+      const toolCalls = result.toolCalls.map((call) => ({
+        id: call.toolCallId,
+        name: call.toolName,
+        input: call.input,
+      }));
+      const object = request.output && toolCalls.length === 0 ? result.output : undefined;
       return {
-        result,
+        text: result.text,
+        toolCalls,
+        ...(object === undefined ? {} : { object }),
+        finishReason: String(result.finishReason),
         modelId: answered?.modelId ?? model.modelId,
+        tier: tierName,
         offline,
         usage: answered?.usage ?? noUsage,
         durationMs: clock.now() - started,
@@ -138,43 +185,78 @@ export function createLlm(settings: LlmSettings): Llm {
     }
   };
 
-  const common = (request: LlmRequest) => ({
-    prompt: request.prompt,
-    ...(request.instructions ? { instructions: request.instructions } : {}),
-    ...(request.maxOutputTokens ? { maxOutputTokens: request.maxOutputTokens } : {}),
-    ...(request.temperature === undefined ? {} : { temperature: request.temperature }),
-    ...(request.signal ? { abortSignal: request.signal } : {}),
-  });
-
+  const info = (tier: Tier): LlmTierInfo => ({ modelId: tier.modelId, offline: tier.offline });
   return {
-    modelId: model.modelId,
-    offline,
-    model,
-    async generate(request: LlmRequest): Promise<LlmResponse> {
-      const { result, ...response } = await run(request, (wrapped, maxRetries) =>
-        generateText({ model: wrapped, ...common(request), maxRetries }),
-      );
-      return { text: result.text, ...response };
-    },
+    modelId: tiers[defaultTier].modelId,
+    offline: tiers[defaultTier].offline,
+    defaultTier,
+    tiers: { local: info(tiers.local), mid: info(tiers.mid), strong: info(tiers.strong) },
+    generate: run,
     async generateObject<OBJECT>(request: LlmObjectRequest<OBJECT>): Promise<LlmObjectResponse<OBJECT>> {
-      if (offline) {
-        throw new LlmError(
-          "invalid_input",
-          `the offline model (${model.modelId}) answers only text, not structured output${request.schemaName ? ` (${request.schemaName})` : ""}; check llm.offline and use rules instead, or set LLM_BASE_URL to an OpenAI-compatible endpoint`,
-          { retryable: false },
-        );
-      }
-      const output = Output.object<OBJECT>({
-        schema: request.schema,
-        ...(request.schemaName ? { name: request.schemaName } : {}),
-        ...(request.schemaDescription ? { description: request.schemaDescription } : {}),
+      const { schema, schemaName, schemaDescription, ...rest } = request;
+      const response = await run({
+        ...rest,
+        output: {
+          schema,
+          ...(schemaName ? { name: schemaName } : {}),
+          ...(schemaDescription ? { description: schemaDescription } : {}),
+        },
       });
-      const { result, ...response } = await run(request, (wrapped, maxRetries) =>
-        generateText({ model: wrapped, ...common(request), output, maxRetries }),
-      );
-      return { object: result.output, ...response };
+      if (response.object === undefined) {
+        throw new LlmError("invalid_output", "the LLM answered without the object asked for", {
+          retryable: false,
+          answer: response.text,
+        });
+      }
+      return { ...response, object: response.object as OBJECT };
     },
   };
+}
+
+/** `streamText`, handing each text delta to `onText`, resolved to what `generateText` gives. */
+async function streamed(options: Parameters<typeof streamText>[0], onText: (delta: string) => void) {
+  let failure: unknown;
+  const result = streamText({
+    ...options,
+    onError: ({ error }) => {
+      failure ??= error;
+    },
+  });
+  for await (const delta of result.textStream) onText(delta);
+  if (failure !== undefined) throw failure;
+  const [text, toolCalls, finishReason] = await Promise.all([
+    result.text,
+    result.toolCalls,
+    result.finishReason,
+  ]);
+  const output = options.output ? await result.output : undefined;
+  return { text, toolCalls, finishReason, output };
+}
+
+function tierOf(settings: LlmSettings, tier: ModelTier): Tier {
+  if (settings.model) {
+    return {
+      model: settings.model,
+      modelId: settings.model.modelId,
+      offline: settings.model.modelId === offlineModelId,
+    };
+  }
+  const suffix = tier.toUpperCase() as Uppercase<ModelTier>;
+  const config = settings.config;
+  const baseURL = config[`LLM_BASE_URL_${suffix}`] ?? config.LLM_BASE_URL;
+  const modelId = config[`LLM_MODEL_${suffix}`] ?? config.LLM_MODEL;
+  const apiKey = config[`LLM_API_KEY_${suffix}`] ?? config.LLM_API_KEY;
+  if (!baseURL) {
+    const model = createOfflineModel();
+    return { model, modelId: model.modelId, offline: true };
+  }
+  const model = createOpenAiModel({
+    baseURL,
+    modelId,
+    ...(apiKey ? { apiKey } : {}),
+    ...(settings.fetch ? { fetch: settings.fetch } : {}),
+  });
+  return { model, modelId, offline: false };
 }
 
 const noUsage: LlmUsage = { promptTokens: 0, completionTokens: 0, costUsd: 0 };

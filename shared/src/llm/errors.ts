@@ -11,16 +11,26 @@ export class LlmError extends MeshError {
   readonly retryAfterMs: number | undefined;
   /** How many HTTP calls were made before giving up (retries within the request included). */
   readonly calls: number | undefined;
+  /** What the model answered, when the answer was the problem (`invalid_output`). */
+  readonly answer: string | undefined;
   constructor(
     type: LlmErrorType,
     message: string,
-    options: { retryable: boolean; status?: number; retryAfterMs?: number; calls?: number; cause?: unknown },
+    options: {
+      retryable: boolean;
+      status?: number;
+      retryAfterMs?: number;
+      calls?: number;
+      answer?: string;
+      cause?: unknown;
+    },
   ) {
     super(message, { retryable: options.retryable, cause: options.cause });
     this.type = type;
     this.status = options.status;
     this.retryAfterMs = options.retryAfterMs;
     this.calls = options.calls;
+    this.answer = options.answer;
   }
 }
 
@@ -36,6 +46,7 @@ export function withCalls(error: LlmError, log: { calls: number; stopped: string
     cause: error.cause,
     ...(error.status === undefined ? {} : { status: error.status }),
     ...(error.retryAfterMs === undefined ? {} : { retryAfterMs: error.retryAfterMs }),
+    ...(error.answer === undefined ? {} : { answer: error.answer }),
   });
 }
 
@@ -43,8 +54,9 @@ export function withCalls(error: LlmError, log: { calls: number; stopped: string
  * Maps whatever the AI SDK threw to an LlmError: 429 → rate_limited (retryable),
  * 5xx and network faults → api_error (retryable), 400/404/422 → invalid_input,
  * 401/403 → permission (not retryable), aborted → timeout (retryable), an answer that
- * does not match the structured-output schema → api_error (retryable). After the SDK's
- * own retries, the last call's error decides.
+ * does not match the structured-output schema → invalid_output (not retryable: ask again
+ * with the problem named, as the agent kit's repair turn does). After the SDK's own
+ * retries, the last call's error decides.
  */
 export function toLlmError(error: unknown, signal?: AbortSignal): LlmError {
   if (error instanceof LlmError) return error;
@@ -62,9 +74,9 @@ export function toLlmError(error: unknown, signal?: AbortSignal): LlmError {
     const answer =
       error.text === undefined ? "" : `; it answered ${JSON.stringify(error.text.slice(0, 200))}`;
     return new LlmError(
-      "api_error",
+      "invalid_output",
       `the LLM did not answer with an object matching the schema: ${error.message}${answer}`,
-      { retryable: true, cause: error },
+      { retryable: false, cause: error, ...(error.text === undefined ? {} : { answer: error.text }) },
     );
   }
   if (APICallError.isInstance(error)) {

@@ -1,4 +1,3 @@
-import type { LanguageModelV4 } from "@ai-sdk/provider";
 import type { TaskError } from "@mesh-six/events";
 import type { FlexibleSchema } from "ai";
 
@@ -15,14 +14,72 @@ export interface LlmCallContext {
   readonly step?: string;
 }
 
+/**
+ * Model tiers an agent picks from, each mapped to a configured model (LLM_MODEL_LOCAL,
+ * LLM_MODEL_MID, LLM_MODEL_STRONG, on the same or different endpoints): `local` for
+ * cheap or private work, `strong` for hard problems.
+ */
+export const modelTiers = ["local", "mid", "strong"] as const;
+export type ModelTier = (typeof modelTiers)[number];
+
+/** A call the model asked for: the tool, its id (to answer it by), and its input as JSON. */
+export interface LlmToolCall {
+  readonly id: string;
+  readonly name: string;
+  readonly input: unknown;
+}
+
+/** One message of a conversation. */
+export type LlmMessage =
+  | { readonly role: "user"; readonly content: string }
+  | { readonly role: "assistant"; readonly content: string; readonly toolCalls?: readonly LlmToolCall[] }
+  | {
+      readonly role: "tool";
+      readonly toolCallId: string;
+      readonly toolName: string;
+      /** The tool's result (JSON); or, with `error`, why the call did not give one. */
+      readonly result: unknown;
+      readonly error?: boolean;
+    };
+
+/** A tool the model may call: it only asks; the caller runs it and answers with a `tool` message. */
+export interface LlmToolSpec {
+  readonly description: string;
+  /** The input's JSON Schema (an object schema). */
+  readonly inputSchema: Readonly<Record<string, unknown>>;
+}
+
 export interface LlmRequest {
-  readonly prompt: string;
+  /** One user message; or give `messages`. */
+  readonly prompt?: string;
+  readonly messages?: readonly LlmMessage[];
   /** The system instructions. */
   readonly instructions?: string;
+  readonly tools?: Readonly<Record<string, LlmToolSpec>>;
+  /** `auto` (the default with tools), `required` (must call one), `none`. */
+  readonly toolChoice?: "auto" | "required" | "none";
+  /** Which configured model answers; the port's default tier when omitted. */
+  readonly tier?: ModelTier;
   readonly maxOutputTokens?: number;
   readonly temperature?: number;
   readonly signal?: AbortSignal;
+  /** Streaming: called with each piece of text as the model produces it. */
+  readonly onText?: (delta: string) => void;
+  /**
+   * Structured output: the answer is an object matching the schema (`object` in the
+   * response), unless the model calls tools instead. An answer that does not match is an
+   * LlmError `invalid_output` carrying the text.
+   */
+  readonly output?: LlmOutputSpec;
   readonly context: LlmCallContext;
+}
+
+export interface LlmOutputSpec {
+  /** A zod schema (or any AI SDK schema); sent as `response_format` json_schema and checked on the answer. */
+  readonly schema: FlexibleSchema<unknown>;
+  /** Names the schema for the provider, e.g. "memories". */
+  readonly name?: string;
+  readonly description?: string;
 }
 
 export interface LlmUsage {
@@ -33,8 +90,15 @@ export interface LlmUsage {
 
 export interface LlmResponse {
   readonly text: string;
+  /** The tools the model asked to call (empty when it answered). */
+  readonly toolCalls: readonly LlmToolCall[];
+  /** With `output`: the answer as an object checked against the schema; undefined when the model called tools. */
+  readonly object?: unknown;
+  /** `stop`, `tool-calls`, `length`, … */
+  readonly finishReason: string;
   /** The model that answered (as the server names it). */
   readonly modelId: string;
+  readonly tier: ModelTier;
   /** True when the offline deterministic model answered. */
   readonly offline: boolean;
   /** Tokens and cost of the call that answered. */
@@ -45,8 +109,8 @@ export interface LlmResponse {
   readonly calls: number;
 }
 
-/** A request whose answer is an object matching `schema` (the AI SDK's `Output.object`). */
-export interface LlmObjectRequest<OBJECT> extends LlmRequest {
+/** A request whose answer is an object matching `schema` (structured output, no tools). */
+export interface LlmObjectRequest<OBJECT> extends Omit<LlmRequest, "output" | "tools" | "toolChoice"> {
   /** A zod schema (or any AI SDK schema); sent as `response_format` json_schema and checked on the answer. */
   readonly schema: FlexibleSchema<OBJECT>;
   /** Names the schema for the provider, e.g. "memories". */
@@ -54,24 +118,30 @@ export interface LlmObjectRequest<OBJECT> extends LlmRequest {
   readonly schemaDescription?: string;
 }
 
-export interface LlmObjectResponse<OBJECT> extends Omit<LlmResponse, "text"> {
+export interface LlmObjectResponse<OBJECT> extends LlmResponse {
   /** The answer, parsed and checked against the schema. */
   readonly object: OBJECT;
 }
 
-/** The LLM port: one call in, text, usage and cost out, recorded. */
-export interface Llm {
+/** A configured model tier. */
+export interface LlmTierInfo {
   readonly modelId: string;
   readonly offline: boolean;
-  /** The AI SDK model behind it, for structured output and tool loops. */
-  readonly model: LanguageModelV4;
-  /** Throws LlmError, whose `type` and `retryable` map to a task.failed error. */
+}
+
+/**
+ * The LLM port: every call goes through it, so every call is retried within its budget
+ * and recorded in `llm_usage`; there is no raw model to go around it.
+ */
+export interface Llm {
+  /** The default tier's model. */
+  readonly modelId: string;
+  readonly offline: boolean;
+  readonly defaultTier: ModelTier;
+  readonly tiers: Readonly<Record<ModelTier, LlmTierInfo>>;
+  /** Text (or an object, with `output`), or tool calls. Throws LlmError, whose `type` and `retryable` map to a task.failed error. */
   generate(request: LlmRequest): Promise<LlmResponse>;
-  /**
-   * Structured output: the same retries and usage records as `generate`, the answer an
-   * object matching the schema. The offline model answers only text: it throws LlmError
-   * `invalid_input` without a call, so check `offline` and fall back to your own rules.
-   */
+  /** `generate` with `output` and no tools: the answer an object matching the schema. */
   generateObject<OBJECT>(request: LlmObjectRequest<OBJECT>): Promise<LlmObjectResponse<OBJECT>>;
 }
 

@@ -2,6 +2,8 @@ import {
   APICallError,
   type EmbeddingModelV4Result,
   type LanguageModelV4GenerateResult,
+  type LanguageModelV4StreamPart,
+  type LanguageModelV4Usage,
 } from "@ai-sdk/provider";
 import type { EmbeddingModelMiddleware, LanguageModelMiddleware } from "ai";
 import type { Clock } from "../ports/clock.ts";
@@ -67,8 +69,45 @@ export function retryGuard(
   settings: RetryGuardSettings<LanguageModelV4GenerateResult>,
 ): LanguageModelMiddleware {
   const guarded = guardCalls(settings);
-  return { wrapGenerate: ({ doGenerate }) => guarded(doGenerate) };
+  return {
+    wrapGenerate: ({ doGenerate }) => guarded(doGenerate),
+    // a stream's call is reported when the stream ends, with the usage its finish part carries
+    wrapStream: async ({ doStream }) => {
+      const started = settings.clock.now();
+      const opened = await guarded.start(doStream);
+      let usage: LanguageModelV4Usage = noTokens;
+      let modelId: string | undefined;
+      const stream = opened.stream.pipeThrough(
+        new TransformStream<LanguageModelV4StreamPart, LanguageModelV4StreamPart>({
+          transform(part, controller) {
+            if (part.type === "finish") usage = part.usage;
+            if (part.type === "response-metadata" && part.modelId) modelId = part.modelId;
+            controller.enqueue(part);
+          },
+          async flush() {
+            await settings.onCall({
+              ok: true,
+              durationMs: settings.clock.now() - started,
+              result: {
+                content: [],
+                finishReason: { unified: "stop", raw: undefined },
+                usage,
+                warnings: [],
+                ...(modelId ? { response: { modelId } } : {}),
+              },
+            });
+          },
+        }),
+      );
+      return { ...opened, stream };
+    },
+  };
 }
+
+const noTokens: LanguageModelV4Usage = {
+  inputTokens: { total: 0, noCache: 0, cacheRead: 0, cacheWrite: 0 },
+  outputTokens: { total: 0, text: 0, reasoning: 0 },
+};
 
 /**
  * The same guard for an embedding model (`embed` / `embedMany`): each `doEmbed` call is
@@ -92,19 +131,24 @@ export interface RetryGuardSettings<RESULT> {
 function guardCalls<RESULT>(settings: RetryGuardSettings<RESULT>) {
   const { policy, clock, log } = settings;
   const started = clock.now();
-  return async (call: () => PromiseLike<RESULT>): Promise<RESULT> => {
+  /** Opens a call: counted, and a failure reported and kept within the budget; a success is the caller's to report. */
+  const start = async <OPENED>(call: () => PromiseLike<OPENED>): Promise<OPENED> => {
     const callStarted = clock.now();
     log.calls += 1;
-    let result: RESULT;
     try {
-      result = await call();
+      return await call();
     } catch (error) {
       await settings.onCall({ ok: false, error, durationMs: clock.now() - callStarted });
       throw stopWhenOverBudget(error);
     }
+  };
+  const guarded = async (call: () => PromiseLike<RESULT>): Promise<RESULT> => {
+    const callStarted = clock.now();
+    const result = await start(call);
     await settings.onCall({ ok: true, result, durationMs: clock.now() - callStarted });
     return result;
   };
+  return Object.assign(guarded, { start });
 
   function stopWhenOverBudget(error: unknown): unknown {
     if (!APICallError.isInstance(error) || !error.isRetryable || log.calls > policy.maxRetries) return error;
