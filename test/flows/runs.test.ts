@@ -114,7 +114,7 @@ describe("durable runs on the embedded host", () => {
       ]),
     ).toEqual([
       ["recall", "succeeded", 1],
-      ["answer", "succeeded", 1],
+      ["turn", "succeeded", 1],
       ["learn", "succeeded", 1],
     ]);
     expect(run.body.steps[1].usage).toMatchObject({ model: "mesh-six-offline", calls: 1 });

@@ -8,11 +8,14 @@ export class StepError extends NonRetryableError {
   /** The task error type of the cause (`api_error`, `rate_limited`, `timeout`, …), when it had one. */
   readonly type: string | undefined;
   readonly causeRetryable: boolean;
+  /** What more the cause told (an LLM's answer that did not match its schema: `answer`). */
+  readonly detail: Readonly<Record<string, unknown>> | undefined;
   constructor(step: string, stored: StoredStepError) {
     super(`step "${step}" failed: ${stored.message}`);
     this.step = step;
     this.type = stored.type;
     this.causeRetryable = stored.retryable ?? false;
+    this.detail = stored.detail;
   }
 }
 

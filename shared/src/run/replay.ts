@@ -179,8 +179,11 @@ export function createReplay(log: readonly StepRecord[], settings: ReplaySetting
     },
     llm(name, request) {
       return guarded("llm", name, (at) => {
-        if (typeof request?.prompt !== "string") {
-          return new RunDefinitionError(`step "${at.name}": step.llm needs a request with a prompt`, at.name);
+        if (typeof request?.prompt !== "string" && !Array.isArray(request?.messages)) {
+          return new RunDefinitionError(
+            `step "${at.name}": step.llm needs a request with a prompt or messages`,
+            at.name,
+          );
         }
         return { kind: "llm", ...at, request };
       });

@@ -43,36 +43,34 @@ export async function attemptStep(
       return { ok: true, result: serialize(value, what, env.maxResultBytes) };
     }
     const { request: llmRequest } = request;
-    const common = {
-      prompt: llmRequest.prompt,
+    const response = await env.llm.generate({
+      ...(llmRequest.messages ? { messages: llmRequest.messages } : { prompt: llmRequest.prompt ?? "" }),
       ...(llmRequest.instructions === undefined ? {} : { instructions: llmRequest.instructions }),
+      ...(llmRequest.tools ? { tools: llmRequest.tools } : {}),
+      ...(llmRequest.toolChoice ? { toolChoice: llmRequest.toolChoice } : {}),
+      ...(llmRequest.tier ? { tier: llmRequest.tier } : {}),
       ...(llmRequest.maxOutputTokens === undefined ? {} : { maxOutputTokens: llmRequest.maxOutputTokens }),
       ...(llmRequest.temperature === undefined ? {} : { temperature: llmRequest.temperature }),
+      ...(llmRequest.schema
+        ? {
+            output: {
+              schema: llmRequest.schema,
+              ...(llmRequest.schemaName ? { name: llmRequest.schemaName } : {}),
+            },
+          }
+        : {}),
+      ...(llmRequest.onText ? { onText: llmRequest.onText } : {}),
       signal: env.signal,
       context: { ...env.llmContext, runId: env.runId, step: request.name },
-    };
-    if (llmRequest.schema) {
-      const response = await env.llm.generateObject({
-        ...common,
-        schema: llmRequest.schema,
-        ...(llmRequest.schemaName ? { schemaName: llmRequest.schemaName } : {}),
-      });
-      const usage = { ...response.usage, calls: response.calls, model: response.modelId };
-      const value = {
-        text: JSON.stringify(response.object),
-        object: response.object,
-        modelId: response.modelId,
-        offline: response.offline,
-        usage: response.usage,
-        calls: response.calls,
-      };
-      return { ok: true, result: serialize(value, what, env.maxResultBytes), usage };
-    }
-    const response = await env.llm.generate(common);
+    });
     const usage = { ...response.usage, calls: response.calls, model: response.modelId };
     const value = {
       text: response.text,
+      toolCalls: response.toolCalls,
+      ...(response.object === undefined ? {} : { object: response.object }),
+      finishReason: response.finishReason,
       modelId: response.modelId,
+      tier: response.tier,
       offline: response.offline,
       usage: response.usage,
       calls: response.calls,
@@ -89,11 +87,13 @@ export async function attemptStep(
 export function storedError(error: unknown, retryable = isRetryable(error)): StoredStepError {
   const message = error instanceof Error ? error.message : String(error);
   const type = (error as { type?: unknown } | null)?.type;
+  const answer = (error as { answer?: unknown } | null)?.answer;
   return {
     message,
     ...(typeof type === "string" && (errorTypes as readonly string[]).includes(type) ? { type } : {}),
     retryable,
     ...(error instanceof Error ? { name: error.name } : {}),
+    ...(typeof answer === "string" ? { detail: { answer: answer.slice(0, 8192) } } : {}),
   };
 }
 

@@ -1,7 +1,7 @@
 import type { ApprovalContext, ApprovalDecision, EventType, MeshEvent } from "@mesh-six/events";
 import type { z } from "zod";
 import type { MeshConfig } from "../config/env.ts";
-import type { Llm, LlmUsage } from "../llm/port.ts";
+import type { Llm, LlmMessage, LlmToolCall, LlmToolSpec, LlmUsage, ModelTier } from "../llm/port.ts";
 import type { TraceContext } from "../log/trace.ts";
 import type { AgentMemory } from "../memory/port.ts";
 import type { Clock } from "../ports/clock.ts";
@@ -41,20 +41,30 @@ export interface DoContext {
 
 /** One LLM call as a step: the Llm port's request without the bookkeeping the run fills in. */
 export interface StepLlmRequest<OBJECT = unknown> {
-  readonly prompt: string;
+  /** One user message; or give `messages`. */
+  readonly prompt?: string;
+  readonly messages?: readonly LlmMessage[];
   readonly instructions?: string;
+  readonly tools?: Readonly<Record<string, LlmToolSpec>>;
+  readonly toolChoice?: "auto" | "required" | "none";
+  readonly tier?: ModelTier;
   readonly maxOutputTokens?: number;
   readonly temperature?: number;
-  /** Structured output: the answer is an object matching this schema (`object` in the result). */
+  /** Structured output: the answer is an object matching this schema (`object` in the result), unless tools are called. */
   readonly schema?: z.ZodType<OBJECT>;
   readonly schemaName?: string;
+  /** Each piece of text as the model produces it (for live progress; the result is kept whole). */
+  readonly onText?: (delta: string) => void;
   readonly retry?: StepRetry;
 }
 
 export interface StepLlmResult<OBJECT = unknown> {
   readonly text: string;
+  readonly toolCalls: readonly LlmToolCall[];
   readonly object?: OBJECT;
+  readonly finishReason: string;
   readonly modelId: string;
+  readonly tier: ModelTier;
   readonly offline: boolean;
   readonly usage: LlmUsage;
   readonly calls: number;
@@ -188,4 +198,6 @@ export interface StoredStepError {
   readonly type?: string;
   readonly retryable?: boolean;
   readonly name?: string;
+  /** What more the cause told: an LLM's answer that did not match its schema (`answer`). */
+  readonly detail?: Readonly<Record<string, unknown>>;
 }

@@ -1,6 +1,6 @@
-import { errorMessage } from "@mesh-six/shared/errors";
-import { formatMemories } from "@mesh-six/shared/memory/prompt";
-import type { RunContext } from "@mesh-six/shared/run/types";
+import { errorMessage } from "../errors.ts";
+import { formatMemories } from "../memory/prompt.ts";
+import type { RunContext } from "../run/types.ts";
 
 /** What recall and learning use of a run's context. */
 type MemoryContext = Pick<RunContext, "memory" | "trace" | "signal" | "logger">;

@@ -1,0 +1,124 @@
+import { z } from "zod";
+import { defineFunction } from "../function/define.ts";
+import type { FunctionDefinition } from "../function/types.ts";
+import type { ModelTier } from "../llm/port.ts";
+import type { RunContext } from "../run/types.ts";
+import { agentLoop } from "./loop.ts";
+import type { Tool } from "./tool.ts";
+
+// biome-ignore lint/suspicious/noExplicitAny: a record of tools of every input and output type
+export type AnyTool = Tool<any, any>;
+
+/** What an agent is: a function whose run is the agent loop. */
+export interface AgentDefinition<Input extends z.ZodType, Output extends z.ZodType | undefined = undefined>
+  extends Omit<FunctionDefinition, "run" | "handler" | "runSettings"> {
+  /** The task payload, parsed before the agent sees it: a bad payload fails at once as `invalid_input`, naming the field. */
+  readonly input: Input;
+  /**
+   * The answer's shape (structured output), validated; one repair turn, then the task fails
+   * as `invalid_output`. Without it the agent answers text: `{answer, model, offline, memories}`.
+   */
+  readonly output?: Output;
+  /** The system instructions, or a function of the input. */
+  readonly instructions: string | ((input: z.output<Input>, ctx: RunContext) => string);
+  /** What the model is asked: default `query`, else `prompt`, else `question`, else the input as JSON. */
+  readonly prompt?: (input: z.output<Input>) => string;
+  readonly tools?: Readonly<Record<string, AnyTool>>;
+  /** The model tier, or one chosen per task (by its complexity, …); the configured default when omitted. */
+  readonly tier?: ModelTier | ((input: z.output<Input>, ctx: RunContext) => ModelTier);
+  /** LLM turns one task may take (each a step); default 6. */
+  readonly maxSteps?: number;
+  /** Recall what it remembers about the user before answering, and learn from the exchange after; default off. */
+  readonly memory?: boolean | { readonly recall?: boolean; readonly learn?: boolean };
+  /** Limits and pacing of its runs (docs/runs.md). */
+  readonly runSettings?: FunctionDefinition["runSettings"];
+}
+
+/** What an agent's definition tells about it besides its function: for its agent card, its tests, its docs. */
+export interface AgentInfo {
+  readonly inputSchema: Record<string, unknown>;
+  readonly outputSchema?: Record<string, unknown>;
+  readonly tools: readonly {
+    readonly name: string;
+    readonly description: string;
+    readonly needsApproval: boolean;
+  }[];
+  readonly maxSteps: number;
+}
+
+export type AgentFunction = FunctionDefinition & { readonly agent: AgentInfo };
+
+/**
+ * An agent as an ordinary function definition whose run is the agent loop (loop.ts):
+ * the payload parsed with `input`, each LLM turn a `step.llm`, each tool call a
+ * `step.do` (parallel calls as parallel steps), a tool that needs approval waiting for a
+ * person first, the final answer checked against `output`. It subscribes to the tasks
+ * dispatched to it, its continuations and its waits like any run function.
+ */
+export function defineAgent<Input extends z.ZodType, Output extends z.ZodType | undefined = undefined>(
+  definition: AgentDefinition<Input, Output>,
+): AgentFunction {
+  const {
+    input,
+    output,
+    instructions,
+    prompt,
+    tools = {},
+    tier,
+    maxSteps = 6,
+    memory,
+    runSettings,
+    ...functionDefinition
+  } = definition;
+  if (!Number.isInteger(maxSteps) || maxSteps < 1 || maxSteps > 100) {
+    throw new Error(
+      `agent ${definition.name}: maxSteps must be a whole number from 1 to 100, got ${maxSteps}`,
+    );
+  }
+  for (const name of Object.keys(tools)) {
+    if (!/^[a-zA-Z][a-zA-Z0-9_-]{0,63}$/.test(name)) {
+      throw new Error(
+        `agent ${definition.name}: the tool name "${name}" must be 1–64 letters, digits, _ or -, starting with a letter (what model APIs accept)`,
+      );
+    }
+  }
+  const agent: AgentInfo = {
+    inputSchema: jsonSchemaOf(input),
+    ...(output ? { outputSchema: jsonSchemaOf(output) } : {}),
+    tools: Object.entries(tools).map(([name, each]) => ({
+      name,
+      description: each.description,
+      needsApproval: each.needsApproval !== undefined && each.needsApproval !== false,
+    })),
+    maxSteps,
+  };
+  const run = agentLoop({
+    name: definition.name,
+    input,
+    ...(output ? { output } : {}),
+    instructions: instructions as string | ((input: unknown, ctx: RunContext) => string),
+    ...(prompt ? { prompt: prompt as (input: unknown) => string } : {}),
+    tools,
+    ...(tier ? { tier: tier as ModelTier | ((input: unknown, ctx: RunContext) => ModelTier) } : {}),
+    maxSteps,
+    memory: memorySettings(memory),
+  });
+  return {
+    ...defineFunction({ ...functionDefinition, run, ...(runSettings ? { runSettings } : {}) }),
+    agent,
+  };
+}
+
+function memorySettings(memory: AgentDefinition<z.ZodType>["memory"]) {
+  if (memory === true) return { recall: true, learn: true };
+  if (!memory) return { recall: false, learn: false };
+  return { recall: memory.recall ?? true, learn: memory.learn ?? true };
+}
+
+export function jsonSchemaOf(schema: z.ZodType): Record<string, unknown> {
+  const { $schema: _, ...rest } = z.toJSONSchema(schema, { io: "input", unrepresentable: "any" }) as Record<
+    string,
+    unknown
+  >;
+  return rest;
+}

@@ -1,0 +1,39 @@
+import type { z } from "zod";
+import type { RunContext, StepRetry } from "../run/types.ts";
+
+/** What a tool's `run` is given: the run's context and the step it runs in. */
+export interface ToolContext extends Omit<RunContext, "llm"> {
+  /** The step that runs this call, e.g. `tool search#2`. */
+  readonly step: string;
+  /** 1 on the first attempt. */
+  readonly attempt: number;
+  /** The same on every attempt of this call: pass it to outside systems that accept one. */
+  readonly idempotencyKey: string;
+}
+
+/** A tool an agent's model may call. */
+export interface Tool<Input = unknown, Output = unknown> {
+  readonly description: string;
+  /** The input the model must give, checked before `run`; its JSON Schema is what the model is shown. */
+  readonly input: z.ZodType<Input>;
+  /** Does the work; its result (JSON) goes back to the model. Runs as a memoized step. */
+  readonly run: (input: Input, ctx: ToolContext) => Promise<Output> | Output;
+  /**
+   * A person approves each call first (shown the tool and its arguments); a rejected call
+   * never runs and the model is told it was refused. A function decides per call.
+   */
+  readonly needsApproval?: boolean | ((input: Input) => boolean);
+  /** How a call that throws a retryable error is tried again (step.do's retry). */
+  readonly retry?: StepRetry;
+}
+
+/** A tool, typed by its input schema (as the AI SDK's `tool`). */
+export function tool<Schema extends z.ZodType, Output>(definition: {
+  readonly description: string;
+  readonly input: Schema;
+  readonly run: (input: z.output<Schema>, ctx: ToolContext) => Promise<Output> | Output;
+  readonly needsApproval?: boolean | ((input: z.output<Schema>) => boolean);
+  readonly retry?: StepRetry;
+}): Tool<z.output<Schema>, Output> {
+  return definition as Tool<z.output<Schema>, Output>;
+}
