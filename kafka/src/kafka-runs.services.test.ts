@@ -7,6 +7,7 @@ import { createMemoryKv } from "@mesh-six/shared/kv/memory";
 import { silentLogger } from "@mesh-six/shared/log/logger";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { serviceEnv } from "../../test/services/env.ts";
+import { deployPlanner } from "../../test/support/agents.ts";
 import { fanOut, stepper } from "../../test/support/run-agents.ts";
 import { until } from "../../test/support/until.ts";
 import { kafkaBrokerFactory } from "./host.ts";
@@ -18,7 +19,7 @@ describe("durable runs on the kafka host", () => {
   beforeAll(async () => {
     const config = loadConfig({ MESH_BROKER: "kafka", KAFKA_BROKERS: serviceEnv("MESH_TEST_KAFKA_BROKERS") });
     host = await startEmbeddedHost({
-      functions: [...fleet, stepper, fanOut],
+      functions: [...fleet, stepper, fanOut, deployPlanner],
       config,
       db: await createPgliteDb(),
       kv: createMemoryKv(),
@@ -95,5 +96,18 @@ describe("durable runs on the kafka host", () => {
     expect(response.status).toBe(202);
     const task = await finished(taskId);
     expect(task.result).toMatchObject({ decision: "approved", decidedVia: "event" });
+  });
+
+  it("runs an agent made with defineAgent, its tool calls and turns across Kafka", async () => {
+    const task = await finished(
+      await post("plan-deploy", { service: "queue", query: "status of service=queue" }),
+    );
+    expect(task).toMatchObject({ status: "succeeded", result: { risk: "low" } });
+    const run = await call(`/runs/${task.runId}`);
+    expect((run.steps as { name: string }[]).map((step) => step.name)).toEqual([
+      "turn",
+      "tool status",
+      "turn#2",
+    ]);
   });
 });

@@ -37,11 +37,15 @@ describe("agents made with defineAgent, offline, on the embedded host", () => {
   });
 
   const post = async (capability: string, payload: Record<string, unknown>) => {
-    const { body } = await json(mesh, "/tasks", { method: "POST", body: JSON.stringify({ capability, payload }) });
+    const { body } = await json(mesh, "/tasks", {
+      method: "POST",
+      body: JSON.stringify({ capability, payload }),
+    });
     await mesh.settle();
     return body.taskId as string;
   };
-  const runOf = async (taskId: string) => (await json(mesh, `/runs/${(await json(mesh, `/tasks/${taskId}`)).body.runId}`)).body;
+  const runOf = async (taskId: string) =>
+    (await json(mesh, `/runs/${(await json(mesh, `/tasks/${taskId}`)).body.runId}`)).body;
   const approvalOf = async (taskId: string) => {
     const { body } = await json(mesh, "/approvals?status=pending");
     return (body.approvals as { id: string; taskId: string; context: Record<string, unknown> }[]).find(
@@ -81,7 +85,9 @@ describe("agents made with defineAgent, offline, on the embedded host", () => {
     expect(DeployPlanOk(task.result)).toBe(true);
     expect(restarts).toEqual(["shop"]);
     const run = await runOf(taskId);
-    expect((run.steps as { name: string; status: string }[]).map((step) => `${step.name}:${step.status}`)).toEqual([
+    expect(
+      (run.steps as { name: string; status: string }[]).map((step) => `${step.name}:${step.status}`),
+    ).toEqual([
       "turn:succeeded",
       "tool status:succeeded",
       "approve restart:succeeded",
@@ -131,7 +137,9 @@ describe("agents made with defineAgent, offline, on the embedded host", () => {
       defaultOutputModes: ["application/json"],
       skills: [{ id: "plan-deploy", inputSchema: { type: "object", required: ["service", "query"] } }],
     });
-    expect(card.skills[0]?.outputSchema).toMatchObject({ properties: { risk: { enum: ["low", "medium", "high"] } } });
+    expect(card.skills[0]?.outputSchema).toMatchObject({
+      properties: { risk: { enum: ["low", "medium", "high"] } },
+    });
     expect(deployPlanner.agent.tools).toEqual([
       { name: "status", description: "the service's health and version", needsApproval: false },
       { name: "restart", description: "restarts the service (a person approves first)", needsApproval: true },
@@ -141,6 +149,10 @@ describe("agents made with defineAgent, offline, on the embedded host", () => {
 
 function DeployPlanOk(result: unknown): boolean {
   return z
-    .object({ summary: z.string().startsWith("[offline model]"), risk: z.literal("low"), steps: z.array(z.string()) })
+    .object({
+      summary: z.string().startsWith("[offline model]"),
+      risk: z.literal("low"),
+      steps: z.array(z.string()),
+    })
     .safeParse(result).success;
 }

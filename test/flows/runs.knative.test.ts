@@ -7,6 +7,7 @@ import { humans } from "@mesh-six/function-humans";
 import { orchestrator } from "@mesh-six/function-orchestrator";
 import { readTask } from "@mesh-six/shared/registry/tasks";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { deployPlanner, restarts } from "../support/agents.ts";
 import { fanOut, stepper } from "../support/run-agents.ts";
 import { type KnativeMesh, startKnativeMesh } from "./support/knative-mesh.ts";
 
@@ -19,9 +20,11 @@ describe("durable runs on the Knative host", () => {
   let mesh: KnativeMesh;
   beforeAll(async () => {
     mesh = await startKnativeMesh(
-      [orchestrator, gateway, generalAgent, humans, stepper, fanOut, deadLetter].map((definition) => ({
-        definition,
-      })),
+      [orchestrator, gateway, generalAgent, humans, stepper, fanOut, deployPlanner, deadLetter].map(
+        (definition) => ({
+          definition,
+        }),
+      ),
     );
   });
   afterAll(() => mesh.stop());
@@ -82,5 +85,25 @@ describe("durable runs on the Knative host", () => {
       }),
     );
     expect((await task(second)).result).toMatchObject({ decision: "rejected", decidedVia: "event" });
+  });
+
+  it("runs an agent made with defineAgent: its tools, an approval, a structured answer", async () => {
+    restarts.length = 0;
+    const taskId = await request("plan-deploy", {
+      service: "api",
+      query: "status of service=api, then restart it",
+    });
+    const pending = (await (await fetch(`${mesh.url("gateway")}/approvals?status=pending`)).json()) as {
+      approvals: { id: string; taskId: string }[];
+    };
+    const approval = pending.approvals.find((entry) => entry.taskId === taskId)!;
+    await fetch(`${mesh.url("gateway")}/approvals/${approval.id}/decision`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ decision: "approved" }),
+    });
+    await mesh.settle();
+    expect(await task(taskId)).toMatchObject({ status: "succeeded", result: { risk: "low" } });
+    expect(restarts).toEqual(["api"]);
   });
 });

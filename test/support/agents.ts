@@ -20,7 +20,8 @@ export const deployPlanner = defineAgent({
   capabilities: [{ name: "plan-deploy", weight: 1 }],
   input: z.object({ service: z.string().min(1).max(100), query: z.string().min(1) }),
   output: DeployPlan,
-  instructions: (input) => `Plan the deployment of ${input.service}. Use the tools; restart only when needed.`,
+  instructions: (input) =>
+    `Plan the deployment of ${input.service}. Use the tools; restart only when needed.`,
   tools: {
     status: tool({
       description: "the service's health and version",
