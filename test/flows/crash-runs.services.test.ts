@@ -38,12 +38,17 @@ describe("a run whose host is killed (SIGKILL) mid-hop, on the PostgreSQL server
     rmSync(directory, { recursive: true, force: true });
   });
 
-  const start = (crash = ""): Promise<CrashHost> =>
+  const start = (crash = "", online = true): Promise<CrashHost> =>
     startCrashHost(
       {
         databaseUrl: database.url,
         dataDir: directory,
-        env: { LLM_BASE_URL: llm.baseURL, LLM_API_KEY: "sk-test", MESH_TEST_CRASH_RUN: crash },
+        env: {
+          ...(online
+            ? { LLM_BASE_URL: llm.baseURL, LLM_API_KEY: "sk-test" }
+            : { LLM_BASE_URL: "", LLM_API_KEY: "" }),
+          MESH_TEST_CRASH_RUN: crash,
+        },
       },
       children,
     );
@@ -103,6 +108,53 @@ describe("a run whose host is killed (SIGKILL) mid-hop, on the PostgreSQL server
         ["two", "succeeded"],
         ["three", "succeeded"],
       ]);
+      second.child.kill("SIGTERM");
+      expect(await second.exited).toBe(0);
+    },
+    120_000,
+  );
+
+  const agentCases: {
+    point: RunCrashPoint;
+    step: string;
+    expected: { turn: number; lookup: number; last: number };
+  }[] = [
+    { point: "after-work", step: "turn", expected: { turn: 2, lookup: 1, last: 1 } },
+    { point: "before-step", step: "lookup", expected: { turn: 1, lookup: 1, last: 1 } },
+    { point: "after-work", step: "lookup", expected: { turn: 1, lookup: 2, last: 1 } },
+    { point: "after-work", step: "turn#2", expected: { turn: 1, lookup: 1, last: 2 } },
+  ];
+
+  it.each(agentCases)(
+    "an agent (defineAgent, offline model) completes after a kill at $point:$step, no committed LLM turn or tool call repeated",
+    async ({ point, step, expected }) => {
+      await db.exec(runEffectsTable).catch(() => {});
+      const first = await start(`${point}:${step}`, false);
+      const posted = await fetch(`http://127.0.0.1:${first.port}/tasks`, {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify({ capability: "crash-agent", payload: { query: "use lookup" } }),
+      });
+      const { taskId } = (await posted.json()) as { taskId: string };
+      expect(await first.exited).toBe(137);
+      const second = await start("", false);
+      const task = (await (
+        await fetch(`http://127.0.0.1:${second.port}/tasks/${taskId}?wait=60`)
+      ).json()) as {
+        status: string;
+        result: { answer: string };
+      };
+      expect(task).toMatchObject({
+        status: "succeeded",
+        result: { answer: '[offline model] lookup → {"found":42}' },
+      });
+      const { rows } = await db.query<{ turn: number; lookup: number; last: number }>(
+        `SELECT (SELECT count(*)::int FROM llm_usage WHERE task_id = $1 AND step = 'turn') AS turn,
+                (SELECT count(*)::int FROM run_effects WHERE task_id = $1 AND step = 'lookup') AS lookup,
+                (SELECT count(*)::int FROM llm_usage WHERE task_id = $1 AND step = 'turn#2') AS last`,
+        [taskId],
+      );
+      expect(rows[0]).toEqual(expected);
       second.child.kill("SIGTERM");
       expect(await second.exited).toBe(0);
     },

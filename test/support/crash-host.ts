@@ -11,7 +11,7 @@ import { createLlm } from "@mesh-six/shared/llm/create";
 import { createLogger } from "@mesh-six/shared/log/logger";
 import { loadMigrations } from "@mesh-six/sql";
 import { CrashCounted, crashCounter, crashEcho, crashHolder, crashPoint } from "./crash-functions.ts";
-import { crashingBroker, crashingLlm, crashRunner } from "./crash-run.ts";
+import { crashAgent, crashingBroker, crashingLlm, crashRunner } from "./crash-run.ts";
 
 /**
  * Kills the process when the broker is handed the task.requested MESH_TEST_CRASH names
@@ -40,7 +40,7 @@ const config = loadConfig();
 const logger = createLogger({ level: config.LOG_LEVEL });
 const db = await connectDb(config);
 const host = await startEmbeddedHost({
-  functions: [...fleet, crashCounter, crashEcho, crashHolder, crashRunner],
+  functions: [...fleet, crashCounter, crashEcho, crashHolder, crashRunner, crashAgent],
   config,
   logger,
   db,

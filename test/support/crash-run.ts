@@ -1,7 +1,9 @@
 import { type MeshEvent, RunContinued } from "@mesh-six/events";
+import { defineAgent, tool } from "@mesh-six/shared/agent";
 import type { Broker } from "@mesh-six/shared/broker/types";
 import { defineFunction } from "@mesh-six/shared/function/define";
 import type { Llm } from "@mesh-six/shared/llm/port";
+import { z } from "zod";
 
 /**
  * Where the crash suite for runs stops the host process, from MESH_TEST_CRASH_RUN:
@@ -50,13 +52,40 @@ export const crashRunner = defineFunction({
   },
 });
 
-/** The Llm port, stopping the process after the LLM answered step `two` when asked to. */
+/** An agent of two LLM turns around one tool call, whose side effect is counted in `run_effects`. */
+export const crashAgent = defineAgent({
+  name: "crash-agent",
+  description: "test agent for the runs crash suite",
+  capabilities: [{ name: "crash-agent", weight: 1 }],
+  input: z.object({ query: z.string() }),
+  instructions: "Use the lookup tool, then answer.",
+  runSettings: { hopBudgetMs: 0 },
+  delivery: { retry: 20, backoffPolicy: "linear", backoffDelay: "PT0.2S", timeout: "PT5S" },
+  tools: {
+    lookup: tool({
+      description: "looks the answer up",
+      input: z.object({ query: z.string() }),
+      async run(_input, ctx) {
+        if (crashes("before-step", "lookup")) die();
+        await ctx.db.query("INSERT INTO run_effects (task_id, step, pid) VALUES ($1, $2, $3)", [
+          ctx.task?.taskId,
+          "lookup",
+          process.pid,
+        ]);
+        if (crashes("after-work", "lookup")) die();
+        return { found: 42 };
+      },
+    }),
+  },
+});
+
+/** The Llm port, stopping the process after the LLM answered step `<step>` when `after-work:<step>` says so. */
 export function crashingLlm(llm: Llm): Llm {
   return {
     ...llm,
     async generate(request) {
       const response = await llm.generate(request);
-      if (request.context.step === "two" && crashes("after-work", "two")) die();
+      if (request.context.step && crashes("after-work", request.context.step)) die();
       return response;
     },
   };
