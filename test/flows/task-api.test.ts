@@ -93,7 +93,7 @@ describe("asking the fleet (offline model)", () => {
     };
     expect(task.status).toBe("failed");
     expect(task.error.type).toBe("invalid_input");
-    expect(task.error.message).toContain("payload.query is missing");
+    expect(task.error.message).toContain('payload.query: is missing: send the question as {"query": "…"}');
   });
 
   it("shows general-agent in the registry and its score card", async () => {
