@@ -65,7 +65,7 @@ describe("mesh task against an OpenAI-compatible server", () => {
       /^mesh task: task \S+ failed: rate_limited: all 3 attempts failed \(same-agent retries: 2 of at most 2\); the last, on general-agent: rate_limited: /,
     );
     expect(answer.stderr).toContain(
-      'attempt 1 on general-agent: rate_limited: step "answer" failed: the LLM endpoint is rate limiting',
+      'attempt 1 on general-agent: rate_limited: step "turn" failed: the LLM endpoint is rate limiting',
     );
   });
 
