@@ -77,7 +77,15 @@ describe("embedded broker", () => {
     try {
       await send(world.harness, "logged-1");
       const [row] = await readMeshEvents(db, { kind: "event.accepted" });
-      expect(row).toMatchObject({ eventId: "logged-1", source: "/contract", data: { n: "logged-1" } });
+      expect(row).toMatchObject({
+        eventId: "logged-1",
+        source: "/contract",
+        event: {
+          id: "logged-1",
+          datacontenttype: "application/json",
+          data: new TextEncoder().encode('{"n":"logged-1"}'),
+        },
+      });
     } finally {
       await world.harness.close();
     }
@@ -106,27 +114,33 @@ describe("embedded broker", () => {
     expect(create).toThrow(/Trigger elsewhere: metadata\.name: another Trigger has this name/);
   });
 
-  it("refuses with 400 an event Postgres cannot store (U+0000 in text)", async () => {
+  it("refuses with 400 an event Postgres cannot store (U+0000 in an attribute or in JSON data), keeps it in other data", async () => {
     const world = await startWorld(
       harnessOn(() => db),
       [trigger("everything")],
     );
-    try {
-      const response = await world.harness.ingress(
+    const post = (headers: Record<string, string>, body: string) =>
+      world.harness.ingress(
         new Request("http://broker.test/contract/default", {
           method: "POST",
-          headers: {
-            "ce-specversion": "1.0",
-            "ce-id": "1",
-            "ce-source": "/s",
-            "ce-type": "t",
-            "content-type": "text/plain",
-          },
-          body: "a\u0000b",
+          headers: { "ce-specversion": "1.0", "ce-source": "/s", "ce-type": "t", ...headers },
+          body,
         }),
       );
-      expect(response.status).toBe(400);
-      expect(((await response.json()) as { error: string }).error).toContain("U+0000");
+    try {
+      const inSubject = await post({ "ce-id": "1", "ce-subject": "a%00b" }, "");
+      expect(inSubject.status).toBe(400);
+      expect(((await inSubject.json()) as { error: string }).error).toContain(
+        "subject contains the character U+0000",
+      );
+      const inJson = await post({ "ce-id": "2", "content-type": "application/json" }, '{"a":"\\u0000"}');
+      expect(inJson.status).toBe(400);
+      expect(((await inJson.json()) as { error: string }).error).toContain("\\u0000 (NUL)");
+      expect((await post({ "ce-id": "3", "content-type": "text/plain" }, "a\u0000b")).status).toBe(202);
+      await world.harness.idle();
+      expect(world.subscriber("everything").received.map((received) => received.event.data)).toEqual([
+        new TextEncoder().encode("a\u0000b"),
+      ]);
     } finally {
       await world.harness.close();
     }

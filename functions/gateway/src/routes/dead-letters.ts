@@ -4,9 +4,10 @@ import {
   listDeadLetters,
   replayDeadLetter,
 } from "@mesh-six/shared/broker/dead-letters";
-import { toStoredJson } from "@mesh-six/shared/broker/event-json";
+import { toJsonFormat } from "@mesh-six/shared/broker/event-json";
 import { errorMessage } from "@mesh-six/shared/errors";
 import type { HttpContext } from "@mesh-six/shared/function/define";
+import { jsonResponse } from "@mesh-six/shared/http/json-response";
 import type { Context, Hono } from "hono";
 import { z } from "zod";
 import type { RouteModule } from "../app.ts";
@@ -24,7 +25,8 @@ const idParameter = z.strictObject({
 
 /**
  * The dead-letter store:
- * Each dead letter is answered as stored, its `event` in the CloudEvents JSON format (bytes as `data_base64`),
+ * Each dead letter is answered as stored, its `event` in the CloudEvents JSON format (JSON data exactly as
+ * accepted, text as a string, other bytes as `data_base64`),
  * with `errorText`: the subscriber's response body (`errorData`, base64) as text, when it is text.
  * - `GET /dead-letters?limit=&includeReplayed=` → `{ deadLetters }`, newest first; replayed ones only on request.
  * - `GET /dead-letters/:id` → `{ deadLetter }`, 404 when there is none with that id.
@@ -40,14 +42,14 @@ export const deadLetterRoutes: RouteModule = (app: Hono, ctx: HttpContext) => {
       ...(limit === undefined ? {} : { limit }),
       ...(includeReplayed === undefined ? {} : { includeReplayed }),
     });
-    return context.json({ deadLetters: deadLetters.map(toJson) });
+    return jsonResponse({ deadLetters: deadLetters.map(toJson) });
   });
 
   app.get("/dead-letters/:id", async (context) => {
     const id = parseId(context);
     if (!id.ok) return id.response;
     const deadLetter = await getDeadLetter(ctx.db, id.data);
-    return deadLetter ? context.json({ deadLetter: toJson(deadLetter) }) : notFound(context, id.data);
+    return deadLetter ? jsonResponse({ deadLetter: toJson(deadLetter) }) : notFound(context, id.data);
   });
 
   app.post("/dead-letters/:id/replay", async (context) => {
@@ -59,7 +61,7 @@ export const deadLetterRoutes: RouteModule = (app: Hono, ctx: HttpContext) => {
         await ctx.publish(event);
         published = true;
       });
-      return deadLetter ? context.json({ deadLetter: toJson(deadLetter) }) : notFound(context, id.data);
+      return deadLetter ? jsonResponse({ deadLetter: toJson(deadLetter) }) : notFound(context, id.data);
     } catch (error) {
       if (published) throw error;
       ctx.logger.warn("dead-letter replay could not publish", { deadLetter: id.data, error });
@@ -90,6 +92,6 @@ function toJson(deadLetter: DeadLetter) {
   return {
     ...deadLetter,
     ...(text === undefined ? {} : { errorText: text }),
-    event: toStoredJson(deadLetter.event),
+    event: toJsonFormat(deadLetter.event),
   };
 }
