@@ -52,6 +52,7 @@ function harnessOn(target: () => Db, clock?: SteppingClock): CreateBrokerHarness
       advance: (ms) => steps.advance(ms, settle),
       idle: settle,
       listDeadLetters: (options) => listDeadLetters(target(), options),
+      eventLog: () => readMeshEvents(target(), { kind: "event.accepted", limit: 1000 }),
       replayDeadLetter: (id) => replayDeadLetter(target(), id, broker.publish),
       close: async () => {
         await broker.stop();

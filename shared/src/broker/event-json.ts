@@ -1,7 +1,7 @@
 import type { MeshEvent } from "@mesh-six/events";
 import { NonRetryableError } from "../errors.ts";
 import { scanJson } from "../validate/json-scan.ts";
-import { attributeNamePattern, isContextAttribute } from "./attributes.ts";
+import { attributeNamePattern, contextAttributes, isContextAttribute } from "./attributes.ts";
 import { dataBytes, withDataBytes } from "./event-data.ts";
 import { isJsonMediaType, isUtf8TextMediaType } from "./media-type.ts";
 import { RawJson } from "./raw-json.ts";
@@ -36,9 +36,10 @@ export interface StoredEvent {
 }
 
 export function toStored(event: MeshEvent): StoredEvent {
-  const bytes = dataBytes(event);
+  const wire = withDataBytes(event);
+  const bytes = wire.data as Uint8Array | undefined;
   return {
-    attributes: JSON.stringify(attributesOf(event)),
+    attributes: JSON.stringify(attributesOf(wire)),
     data: bytes === undefined ? null : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength),
   };
 }
@@ -62,7 +63,11 @@ export function fromStored(attributes: unknown, data: unknown): MeshEvent {
  * `stringifyJson`), UTF-8 text as a string, other bytes as `data_base64`.
  */
 export function toJsonFormat(event: MeshEvent): Record<string, unknown> {
-  const json = attributesOf(event);
+  const attributes = attributesOf(event);
+  // the context attributes in the spec's order, then the extensions by name
+  const json: Record<string, unknown> = {};
+  for (const name of contextAttributes) if (name in attributes) json[name] = attributes[name];
+  for (const name of Object.keys(attributes).sort()) if (!(name in json)) json[name] = attributes[name];
   const bytes = dataBytes(event);
   if (bytes !== undefined) Object.assign(json, jsonFormatData(bytes, event.datacontenttype));
   return json;

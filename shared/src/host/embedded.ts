@@ -11,6 +11,7 @@ import type { MeshConfig } from "../config/env.ts";
 import { connectDb } from "../db/connect.ts";
 import type { FetchHandler, FunctionDefinition, HttpContext } from "../function/define.ts";
 import type { Trigger } from "../function/knative-types.ts";
+import { guardRequest } from "../http/guard.ts";
 import { connectKv } from "../kv/connect.ts";
 import { createLlm } from "../llm/create.ts";
 import type { Llm } from "../llm/port.ts";
@@ -162,10 +163,12 @@ export async function startEmbeddedHost(settings: EmbeddedHostSettings): Promise
   for (const definition of functions) {
     if (!definition.http) continue;
     const handler = limited(
-      definition.http.create({
-        ...httpContext,
-        logger: logger.child({ function: definition.name }),
-      }),
+      guardRequest(
+        definition.http.create({
+          ...httpContext,
+          logger: logger.child({ function: definition.name }),
+        }),
+      ),
     );
     for (const path of definition.http.paths) {
       app.all(path, (context) => handler(context.req.raw));
@@ -173,10 +176,12 @@ export async function startEmbeddedHost(settings: EmbeddedHostSettings): Promise
     }
   }
   const ingress = limited(
-    createIngress({
-      resolveBroker: (ns, name) => (ns === namespace && name === brokerName ? running : undefined),
-      logger: logger.child({ component: "ingress" }),
-    }),
+    guardRequest(
+      createIngress({
+        resolveBroker: (ns, name) => (ns === namespace && name === brokerName ? running : undefined),
+        logger: logger.child({ component: "ingress" }),
+      }),
+    ),
   );
   app.all("/:namespace/:broker", (context) => ingress(context.req.raw));
   app.notFound((context) =>

@@ -4,6 +4,7 @@ import { decodeHttpRequest, encodeBinary, looksLikeCloudEvent } from "../broker/
 import type { SubscriberResponse } from "../broker/types.ts";
 import { errorMessage } from "../errors.ts";
 import type { FetchHandler } from "../function/define.ts";
+import { guardRequest } from "../http/guard.ts";
 import {
   createFunctionRuntime,
   type FunctionRuntime,
@@ -48,13 +49,13 @@ export function createKnativeHost(settings: KnativeHostSettings): KnativeHost {
   const created = definition.http?.create({ ...settings, publish: settings.publish });
   const routes =
     created && definition.public
-      ? publicLimit(settings.kv, settings.config, settings.clock, logger)(created)
-      : created;
+      ? publicLimit(settings.kv, settings.config, settings.clock, logger)(guardRequest(created))
+      : created && guardRequest(created);
   const paths = definition.http?.paths ?? [];
   const servesPath = (pathname: string) =>
     paths.some((path) => pathname === path || pathname.startsWith(`${path.replace(/\/$/, "")}/`));
 
-  const receive = async (request: Request): Promise<Response> => {
+  const receive = guardRequest(async (request: Request): Promise<Response> => {
     if (!runtime) {
       return problem(
         404,
@@ -79,7 +80,7 @@ export function createKnativeHost(settings: KnativeHostSettings): KnativeHost {
       );
     }
     return toResponse(answer);
-  };
+  });
 
   return {
     async fetch(request) {

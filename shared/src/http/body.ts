@@ -39,7 +39,7 @@ export async function readBody(request: Request, limit: number = maxBodyBytes): 
 export function tooLarge(size: string, limit: number): Response {
   return problem(
     413,
-    `the ${size} body is over the ${limit}-byte limit (1 MiB); send less, and keep large content elsewhere, passing a reference`,
+    `the ${size} body is over the ${limit}-byte limit; send less, and keep large content elsewhere, passing a reference`,
     { limit },
   );
 }

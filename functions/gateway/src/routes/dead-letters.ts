@@ -5,9 +5,10 @@ import {
   replayDeadLetter,
 } from "@mesh-six/shared/broker/dead-letters";
 import { toJsonFormat } from "@mesh-six/shared/broker/event-json";
-import { errorMessage } from "@mesh-six/shared/errors";
+import { errorMessage, isRetryable } from "@mesh-six/shared/errors";
 import type { HttpContext } from "@mesh-six/shared/function/define";
 import { jsonResponse } from "@mesh-six/shared/http/json-response";
+import { bigintId } from "@mesh-six/shared/validate/ids";
 import type { Context, Hono } from "hono";
 import { z } from "zod";
 import type { RouteModule } from "../app.ts";
@@ -20,7 +21,7 @@ const listQuery = z.strictObject({
 });
 
 const idParameter = z.strictObject({
-  id: z.string().regex(/^[1-9]\d*$/, "must be a dead-letter id (a whole number; see GET /dead-letters)"),
+  id: bigintId("must be a dead-letter id (a whole number; see GET /dead-letters)"),
 });
 
 /**
@@ -64,6 +65,12 @@ export const deadLetterRoutes: RouteModule = (app: Hono, ctx: HttpContext) => {
       return deadLetter ? jsonResponse({ deadLetter: toJson(deadLetter) }) : notFound(context, id.data);
     } catch (error) {
       if (published) throw error;
+      if (!isRetryable(error)) {
+        return context.json(
+          { error: `this dead letter cannot be published again, as it is: ${errorMessage(error)}` },
+          422,
+        );
+      }
       ctx.logger.warn("dead-letter replay could not publish", { deadLetter: id.data, error });
       return context.json(
         { error: `the broker could not store the replayed event (${errorMessage(error)}); try again later` },
