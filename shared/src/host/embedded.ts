@@ -163,12 +163,10 @@ export async function startEmbeddedHost(settings: EmbeddedHostSettings): Promise
   for (const definition of functions) {
     if (!definition.http) continue;
     const handler = limited(
-      guardRequest(
-        definition.http.create({
-          ...httpContext,
-          logger: logger.child({ function: definition.name }),
-        }),
-      ),
+      definition.http.create({
+        ...httpContext,
+        logger: logger.child({ function: definition.name }),
+      }),
     );
     for (const path of definition.http.paths) {
       app.all(path, (context) => handler(context.req.raw));
@@ -176,12 +174,10 @@ export async function startEmbeddedHost(settings: EmbeddedHostSettings): Promise
     }
   }
   const ingress = limited(
-    guardRequest(
-      createIngress({
-        resolveBroker: (ns, name) => (ns === namespace && name === brokerName ? running : undefined),
-        logger: logger.child({ component: "ingress" }),
-      }),
-    ),
+    createIngress({
+      resolveBroker: (ns, name) => (ns === namespace && name === brokerName ? running : undefined),
+      logger: logger.child({ component: "ingress" }),
+    }),
   );
   app.all("/:namespace/:broker", (context) => ingress(context.req.raw));
   app.notFound((context) =>
@@ -208,7 +204,8 @@ export async function startEmbeddedHost(settings: EmbeddedHostSettings): Promise
   let sweeping: Promise<void> = Promise.resolve();
 
   const host: EmbeddedHost = {
-    fetch: app.fetch,
+    // every request passes the edge checks first: path and query text, the body limit
+    fetch: guardRequest(app.fetch),
     db,
     kv,
     llm,

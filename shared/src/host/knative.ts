@@ -49,13 +49,13 @@ export function createKnativeHost(settings: KnativeHostSettings): KnativeHost {
   const created = definition.http?.create({ ...settings, publish: settings.publish });
   const routes =
     created && definition.public
-      ? publicLimit(settings.kv, settings.config, settings.clock, logger)(guardRequest(created))
-      : created && guardRequest(created);
+      ? publicLimit(settings.kv, settings.config, settings.clock, logger)(created)
+      : created;
   const paths = definition.http?.paths ?? [];
   const servesPath = (pathname: string) =>
     paths.some((path) => pathname === path || pathname.startsWith(`${path.replace(/\/$/, "")}/`));
 
-  const receive = guardRequest(async (request: Request): Promise<Response> => {
+  const receive = async (request: Request): Promise<Response> => {
     if (!runtime) {
       return problem(
         404,
@@ -80,10 +80,11 @@ export function createKnativeHost(settings: KnativeHostSettings): KnativeHost {
       );
     }
     return toResponse(answer);
-  });
+  };
 
   return {
-    async fetch(request) {
+    // every request passes the edge checks first: path and query text, the body limit
+    fetch: guardRequest(async (request) => {
       const { pathname } = new URL(request.url);
       if (pathname === "/healthz" && (request.method === "GET" || request.method === "HEAD")) {
         return Response.json({ status: "ok", function: definition.name });
@@ -92,7 +93,7 @@ export function createKnativeHost(settings: KnativeHostSettings): KnativeHost {
       if (request.method === "POST" && looksLikeCloudEvent(request.headers)) return receive(request);
       if (request.method === "POST" && pathname === "/" && runtime) return receive(request);
       return problem(404, `function ${definition.name} serves no ${request.method} ${pathname}`);
-    },
+    }),
     sweepOutbox: () => (runtime ? runtime.sweepOutbox() : Promise.resolve(0)),
   };
 }
