@@ -188,6 +188,40 @@ describe("embedded broker", () => {
     await world.harness.close().catch(() => {});
   });
 
+  it("records a delivery dead, once, when its dead letter can never be stored, instead of attempting it forever", async () => {
+    const own = await createPgliteDb();
+    await migrate(own);
+    // a dead letter Postgres refuses on every attempt (as an index entry over its limit did)
+    await own.exec(
+      "ALTER TABLE dead_letters ADD CONSTRAINT refuse_one CHECK (event ->> 'id' <> 'unstorable')",
+    );
+    const world = await startWorld(
+      harnessOn(() => own),
+      [trigger("refusing", { delivery: { retry: 3, backoffDelay: "PT1S" } })],
+      { refusing: () => ({ status: 400, body: "no" }) },
+    );
+    try {
+      await send(world.harness, "unstorable");
+      await world.harness.idle();
+      await world.harness.advance(3_600_000);
+      expect(world.ids("refusing")).toEqual(["unstorable"]);
+      const { rows } = await own.query<{ status: string; attempts: number; last_error: string }>(
+        "SELECT status, attempts, last_error FROM broker_deliveries",
+      );
+      expect(rows).toEqual([
+        {
+          status: "dead",
+          attempts: 1,
+          last_error: expect.stringContaining("the dead letter cannot be stored"),
+        },
+      ]);
+      expect(rows[0]?.last_error).toContain("refuse_one");
+    } finally {
+      await world.harness.close();
+      await own.close();
+    }
+  });
+
   it("keeps accepted events and pending retries across a restart", async () => {
     const dataDir = await mkdtemp(join(tmpdir(), "mesh-six-broker-"));
     const clock = createSteppingClock();

@@ -1,6 +1,6 @@
 import type { MeshEvent } from "@mesh-six/events";
 import { scanJson } from "../validate/json-scan.ts";
-import { eventLimits, integerRange, utf8Length } from "../validate/limits.ts";
+import { eventLimits, integerRange, maxBodyBytes, utf8Length } from "../validate/limits.ts";
 import { textProblem } from "../validate/text.ts";
 import { timestampProblem } from "../validate/timestamp.ts";
 import { attributeNamePattern, isContextAttribute } from "./attributes.ts";
@@ -23,7 +23,7 @@ const byteLimits: Readonly<Record<string, number>> = {
  * Every way the event breaks the CloudEvents v1.0 spec or what mesh-six can store and
  * deliver, each saying how to fix it; empty when valid. Beyond the spec: the lengths in
  * `eventLimits`, text without NUL or lone surrogates, a `time` that exists, extension
- * integers within CloudEvents' 32 bits, and JSON data (bytes with a JSON
+ * integers within CloudEvents' 32 bits, data within `maxBodyBytes`, and JSON data (bytes with a JSON
  * `datacontenttype`) that is valid JSON within `maxJsonDepth`, without `\u0000` or lone
  * surrogates (a handler could not store it in Postgres).
  */
@@ -111,6 +111,11 @@ function extensionProblems(event: MeshEvent): string[] {
 
 function dataProblems(event: MeshEvent): string[] {
   const { data, datacontenttype } = event;
+  if (data instanceof Uint8Array && data.byteLength > maxBodyBytes) {
+    return [
+      `the data is ${data.byteLength} bytes, over the ${maxBodyBytes}-byte limit (Kafka's record size); store large content elsewhere and pass a reference`,
+    ];
+  }
   if (!(data instanceof Uint8Array) || !isJsonMediaType(datacontenttype)) return [];
   let text: string;
   try {
