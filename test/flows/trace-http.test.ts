@@ -16,7 +16,7 @@ import { readMeshEvents } from "@mesh-six/shared/runtime/event-log";
 import { createTestDb } from "@mesh-six/shared/runtime/test-fixture";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { z } from "zod";
-import { settleHost } from "./support/mesh.ts";
+import { dataOf, settleHost } from "./support/mesh.ts";
 
 const Traced = defineEvent("dev.meshsix.test.traced", {
   description: "test: an event whose trace is followed",

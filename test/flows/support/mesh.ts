@@ -1,5 +1,6 @@
 import { type MeshEvent, TaskRequested } from "@mesh-six/events";
 import type { EmbeddedBroker } from "@mesh-six/shared/broker/embedded-broker";
+import { handlerView } from "@mesh-six/shared/broker/event-data";
 import { createSteppingClock, type SteppingClock } from "@mesh-six/shared/broker/stepping-clock";
 import { loadConfig } from "@mesh-six/shared/config/env";
 import { createPgliteDb } from "@mesh-six/shared/db/pglite";
@@ -8,6 +9,7 @@ import { type EmbeddedHost, startEmbeddedHost } from "@mesh-six/shared/host/embe
 import { createMemoryKv } from "@mesh-six/shared/kv/memory";
 import { silentLogger } from "@mesh-six/shared/log/logger";
 import { readTask, type TaskRecord } from "@mesh-six/shared/registry/tasks";
+import type { MeshEventRow } from "@mesh-six/shared/runtime/event-log";
 import type { z } from "zod";
 
 export interface TestMesh {
@@ -84,4 +86,9 @@ export async function settleHost(host: EmbeddedHost): Promise<void> {
     );
     quiet = rows[0]?.due === 0 ? quiet + 1 : 0;
   }
+}
+
+/** The data of an accepted event in the event log, as a handler reads it (its bytes parsed). */
+export function dataOf(row: MeshEventRow | undefined): unknown {
+  return row?.event ? handlerView(row.event).data : undefined;
 }
