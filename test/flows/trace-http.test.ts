@@ -143,9 +143,7 @@ describe("the W3C traceparent header across HTTP hops", () => {
     );
   const answerOf = async (id: string) => {
     const rows = await readMeshEvents(embedded.db, { eventType: Answered.type, limit: 1000 });
-    return rows.find(
-      (row) => row.event && JSON.parse(new TextDecoder().decode(row.event.data as Uint8Array)).of === id,
-    );
+    return rows.find((row) => (dataOf(row) as { of?: string } | undefined)?.of === id);
   };
 
   it("carries the trace of a traceparent header through the ingress, the delivery, the handler and its follow-up", async () => {
