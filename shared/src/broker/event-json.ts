@@ -162,16 +162,7 @@ export function normalizeEvent(event: MeshEvent): MeshEvent {
 /** The context attributes in their canonical order, then the extensions, as strings (for headers and logs). */
 export function attributeEntries(event: MeshEvent): [string, string][] {
   const entries: [string, string][] = [];
-  for (const name of [
-    "specversion",
-    "id",
-    "source",
-    "type",
-    "datacontenttype",
-    "dataschema",
-    "subject",
-    "time",
-  ]) {
+  for (const name of contextAttributes) {
     const value = event[name];
     if (value !== undefined && value !== null) entries.push([name, String(value)]);
   }
