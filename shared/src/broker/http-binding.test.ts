@@ -271,6 +271,34 @@ describe("structured mode", () => {
   });
 });
 
+describe("the W3C traceparent header", () => {
+  const header = "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01";
+  const own = "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01";
+
+  it("becomes the traceparent (and tracestate) of an event that has none", () => {
+    expect(expectEvent(decode({ ...base, traceparent: header, tracestate: "v=1" }))).toMatchObject({
+      traceparent: header,
+      tracestate: "v=1",
+    });
+  });
+
+  it("loses to the event's own extension, and is ignored when malformed or only restating the derived trace", () => {
+    expect(expectEvent(decode({ ...base, "ce-traceparent": own, traceparent: header })).traceparent).toBe(
+      own,
+    );
+    expect(expectEvent(decode({ ...base, traceparent: "00-bad" })).traceparent).toBeUndefined();
+    const { headers } = encodeBinary({
+      specversion: "1.0",
+      id: "1",
+      source: "/test",
+      type: "dev.meshsix.test",
+    });
+    expect(headers.traceparent).toMatch(/^00-[0-9a-f]{32}-[0-9a-f]{16}-01$/);
+    expect(headers["ce-traceparent"]).toBeUndefined();
+    expect(expectEvent(decode(headers)).traceparent).toBeUndefined();
+  });
+});
+
 describe("stored events", () => {
   const stored = (event: MeshEvent) => {
     const { attributes, data } = toStored(event);
