@@ -64,7 +64,14 @@ const queryRoutes: { method: string; path: string; parameters: string[] }[] = [
 ];
 
 /** Values of the right text but the wrong meaning, per parameter. */
-const wrongMeaning: { method?: string; path: string; reason: string }[] = [
+const wrongMeaning: {
+  method?: string;
+  path: string;
+  headers?: Record<string, string>;
+  reason: string;
+}[] = [
+  { path: "/events/stream", headers: { "last-event-id": "99999999999999999999" }, reason: "Last-Event-ID" },
+  { path: "/events/stream", headers: { "last-event-id": "-1" }, reason: "Last-Event-ID" },
   { path: "/dead-letters/99999999999999999999", reason: "beyond the largest id" },
   { path: "/dead-letters/9223372036854775808", reason: "beyond the largest id" },
   { path: "/dead-letters/0", reason: "must be a dead-letter id" },
@@ -453,8 +460,14 @@ export function malformedRequests(): Malformed[] {
       reason: "U+0000",
     });
   }
-  for (const { method = "GET", path, reason } of wrongMeaning)
-    corpus.push({ name: `${method} ${path.slice(0, 60)}`, method, path, reason });
+  for (const { method = "GET", path, headers, reason } of wrongMeaning)
+    corpus.push({
+      name: `${method} ${path.slice(0, 60)}`,
+      method,
+      path,
+      ...(headers ? { headers } : {}),
+      reason,
+    });
   for (const { name, body, reason } of taskBodies) {
     corpus.push({
       name: `POST /tasks, ${name}`,

@@ -73,9 +73,11 @@ export const eventRoutes: RouteModule = (app: Hono, ctx: HttpContext) => {
     const query = parseQuery(context, streamQuery);
     if (!query.ok) return query.response;
     const resume = context.req.header("last-event-id");
-    if (resume !== undefined && !/^\d+$/.test(resume)) {
+    if (resume !== undefined && !(/^\d{1,16}$/.test(resume) && Number(resume) <= Number.MAX_SAFE_INTEGER)) {
       return context.json(
-        { error: "invalid header 'Last-Event-ID': must be a row id (a whole number)" },
+        {
+          error: `invalid header 'Last-Event-ID': must be a row id (a whole number up to ${Number.MAX_SAFE_INTEGER})`,
+        },
         400,
       );
     }
