@@ -1,16 +1,11 @@
 import { startRecordingServer } from "@mesh-six/cli/testing/recording-server";
 import { gateway } from "@mesh-six/function-gateway";
 import { createEmbeddedBroker } from "@mesh-six/shared/broker/embedded-broker";
-import { createSteppingClock } from "@mesh-six/shared/broker/stepping-clock";
-import { loadConfig } from "@mesh-six/shared/config/env";
-import { createPgliteDb } from "@mesh-six/shared/db/pglite";
 import type { Trigger } from "@mesh-six/shared/function/knative-types";
-import { type EmbeddedHost, startEmbeddedHost } from "@mesh-six/shared/host/embedded";
+import type { EmbeddedHost } from "@mesh-six/shared/host/embedded";
 import { type RunningServer, serveHost } from "@mesh-six/shared/host/serve";
-import { createMemoryKv } from "@mesh-six/shared/kv/memory";
-import { silentLogger } from "@mesh-six/shared/log/logger";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { settleHost } from "./support/mesh.ts";
+import { settleHost, startTestMesh, type TestMesh } from "./support/mesh.ts";
 
 /** JSON that a parse and re-serialise would change in every way it can. */
 const data =
@@ -22,6 +17,7 @@ const data =
  * over HTTP to a subscriber, shown by `GET /events` and `GET /dead-letters`, all as sent.
  */
 describe("event data over HTTP", () => {
+  let mesh: TestMesh;
   let host: EmbeddedHost;
   let server: RunningServer;
   let subscriber: Awaited<ReturnType<typeof startRecordingServer>>;
@@ -29,7 +25,6 @@ describe("event data over HTTP", () => {
 
   beforeAll(async () => {
     subscriber = await startRecordingServer(() => ({ status }));
-    const clock = createSteppingClock();
     const trigger: Trigger = {
       apiVersion: "eventing.knative.dev/v1",
       kind: "Trigger",
@@ -40,21 +35,20 @@ describe("event data over HTTP", () => {
         subscriber: { uri: subscriber.url },
       },
     };
-    host = await startEmbeddedHost({
-      functions: [gateway],
-      config: loadConfig({ RATE_LIMIT_PER_MINUTE: "0" }),
-      clock,
-      db: await createPgliteDb(),
-      kv: createMemoryKv({ clock }),
-      logger: silentLogger,
-      createBroker: (settings) =>
-        createEmbeddedBroker({ ...settings, triggers: [...settings.triggers, trigger] }),
-    });
+    mesh = await startTestMesh(
+      [gateway],
+      { RATE_LIMIT_PER_MINUTE: "0" },
+      {
+        createBroker: (settings) =>
+          createEmbeddedBroker({ ...settings, triggers: [...settings.triggers, trigger] }),
+      },
+    );
+    host = mesh.host;
     server = await serveHost(host, 0, "127.0.0.1");
   });
   afterAll(async () => {
     await server.close();
-    await host.stop();
+    await mesh.stop();
     await subscriber.close();
   });
 

@@ -3,9 +3,8 @@ import { createEmbeddedBroker } from "@mesh-six/shared/broker/embedded-broker";
 import { createSteppingClock } from "@mesh-six/shared/broker/stepping-clock";
 import { triggersFor } from "@mesh-six/shared/broker/triggers";
 import { loadConfig } from "@mesh-six/shared/config/env";
-import { createPgliteDb } from "@mesh-six/shared/db/pglite";
 import { defineFunction } from "@mesh-six/shared/function/define";
-import { type EmbeddedHost, startEmbeddedHost } from "@mesh-six/shared/host/embedded";
+import type { EmbeddedHost } from "@mesh-six/shared/host/embedded";
 import { createKnativeHost } from "@mesh-six/shared/host/knative";
 import { createSinkPublisher } from "@mesh-six/shared/host/knative-sink";
 import { type RunningServer, serveHost } from "@mesh-six/shared/host/serve";
@@ -16,7 +15,7 @@ import { readMeshEvents } from "@mesh-six/shared/runtime/event-log";
 import { createTestDb } from "@mesh-six/shared/runtime/test-fixture";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { z } from "zod";
-import { dataOf, settleHost } from "./support/mesh.ts";
+import { dataOf, settleHost, startTestMesh, type TestMesh } from "./support/mesh.ts";
 
 const Traced = defineEvent("dev.meshsix.test.traced", {
   description: "test: an event whose trace is followed",
@@ -51,6 +50,7 @@ const header = (traceId: string) => `00-${traceId}-00f067aa0ba902b7-01`;
  * and sent on every delivery and publish.
  */
 describe("the W3C traceparent header across HTTP hops", () => {
+  let mesh: TestMesh;
   let embedded: EmbeddedHost;
   let ingressServer: RunningServer;
   let workerServer: RunningServer;
@@ -81,28 +81,26 @@ describe("the W3C traceparent header across HTTP hops", () => {
       "127.0.0.1",
     );
     const workerUrl = `http://127.0.0.1:${workerServer.port}/`;
-    const clock = createSteppingClock();
-    embedded = await startEmbeddedHost({
-      functions: [],
-      config: loadConfig({ RATE_LIMIT_PER_MINUTE: "0" }),
-      clock,
-      db: await createPgliteDb(),
-      kv: createMemoryKv({ clock }),
-      logger: silentLogger,
-      // the worker runs elsewhere: its Trigger delivers over HTTP, as on Knative
-      createBroker: (settings) =>
-        createEmbeddedBroker({
-          ...settings,
-          triggers: triggersFor(worker, { namespace: "mesh-six", broker: "default" }).map((trigger) => ({
-            ...trigger,
-            spec: {
-              broker: trigger.spec.broker,
-              filter: trigger.spec.filter,
-              subscriber: { uri: workerUrl },
-            },
-          })),
-        }),
-    });
+    mesh = await startTestMesh(
+      [],
+      { RATE_LIMIT_PER_MINUTE: "0" },
+      {
+        // the worker runs elsewhere: its Trigger delivers over HTTP, as on Knative
+        createBroker: (settings) =>
+          createEmbeddedBroker({
+            ...settings,
+            triggers: triggersFor(worker, { namespace: "mesh-six", broker: "default" }).map((trigger) => ({
+              ...trigger,
+              spec: {
+                broker: trigger.spec.broker,
+                filter: trigger.spec.filter,
+                subscriber: { uri: workerUrl },
+              },
+            })),
+          }),
+      },
+    );
+    embedded = mesh.host;
     ingressServer = await serveHost(
       {
         fetch: (request) => {
@@ -118,7 +116,7 @@ describe("the W3C traceparent header across HTTP hops", () => {
   afterAll(async () => {
     await ingressServer.close();
     await workerServer.close();
-    await embedded.stop();
+    await mesh.stop();
   });
 
   const send = async (id: string, headers: Record<string, string>) => {

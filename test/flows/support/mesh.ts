@@ -5,7 +5,11 @@ import { createSteppingClock, type SteppingClock } from "@mesh-six/shared/broker
 import { loadConfig } from "@mesh-six/shared/config/env";
 import { createPgliteDb } from "@mesh-six/shared/db/pglite";
 import type { FunctionDefinition } from "@mesh-six/shared/function/define";
-import { type EmbeddedHost, startEmbeddedHost } from "@mesh-six/shared/host/embedded";
+import {
+  type EmbeddedHost,
+  type EmbeddedHostSettings,
+  startEmbeddedHost,
+} from "@mesh-six/shared/host/embedded";
 import { createMemoryKv } from "@mesh-six/shared/kv/memory";
 import { silentLogger } from "@mesh-six/shared/log/logger";
 import { readTask, type TaskRecord } from "@mesh-six/shared/registry/tasks";
@@ -29,11 +33,13 @@ export interface TestMesh {
 
 /**
  * The embedded host with `functions`, on in-memory PGlite, the in-process key-value store
- * and a stepping clock: everything real, time moved only by the test.
+ * and a stepping clock: everything real, time moved only by the test. `createBroker` can
+ * wrap the embedded broker (extra Triggers to HTTP subscribers, …).
  */
 export async function startTestMesh(
   functions: readonly FunctionDefinition[],
   env: Record<string, string> = {},
+  settings: Pick<EmbeddedHostSettings, "createBroker"> = {},
 ): Promise<TestMesh> {
   const clock = createSteppingClock();
   const host = await startEmbeddedHost({
@@ -43,6 +49,7 @@ export async function startTestMesh(
     db: await createPgliteDb(),
     kv: createMemoryKv({ clock }),
     logger: silentLogger,
+    ...settings,
   });
   const settle = () => settleHost(host);
   const task = async (taskId: string) => {
