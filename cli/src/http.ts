@@ -53,6 +53,16 @@ export async function sendForJson<Schema extends z.ZodType>(
   schema: Schema,
   init: RequestInit = {},
 ): Promise<z.output<Schema>> {
+  return (await sendForJsonText(io, url, schema, init)).data;
+}
+
+/** `sendForJson`, with the answer's text too (to print parts of it exactly as sent). */
+export async function sendForJsonText<Schema extends z.ZodType>(
+  io: Io,
+  url: URL,
+  schema: Schema,
+  init: RequestInit = {},
+): Promise<{ readonly data: z.output<Schema>; readonly text: string }> {
   const response = await send(io, url, { ...init, headers: { accept: "application/json", ...init.headers } });
   const text = await response.text();
   let body: unknown;
@@ -71,7 +81,7 @@ export async function sendForJson<Schema extends z.ZodType>(
       `${url.pathname} answered in an unexpected shape (${where}: ${issue?.message}); is the mesh the same version as this CLI?`,
     );
   }
-  return result.data;
+  return { data: result.data, text };
 }
 
 /** `<status> <text>: <the mesh's message>`, the message from a JSON `error`/`message` or the text body. */

@@ -5,6 +5,7 @@ import { retryDelayMs, timeoutMs } from "@mesh-six/shared/broker/delivery-policy
 import { kneExtensions } from "@mesh-six/shared/broker/record-outcome";
 import { destinationAddress } from "@mesh-six/shared/broker/triggers";
 import type { Subscriber } from "@mesh-six/shared/broker/types";
+import { isPermanentDbError } from "@mesh-six/shared/db/errors";
 import { errorMessage, isRetryable } from "@mesh-six/shared/errors";
 import type { Trigger } from "@mesh-six/shared/function/knative-types";
 import type { Clock } from "@mesh-six/shared/ports/clock";
@@ -167,13 +168,23 @@ async function publishReply(
   }
 }
 
-/** Runs `store` until it succeeds (a database outage must not lose the dead letter); false when stopped first. */
+/**
+ * Runs `store` until it succeeds (a database outage must not lose the dead letter); false
+ * when stopped first. A dead letter Postgres refuses on every attempt (`isPermanentDbError`)
+ * is given up on, logged, so the offset moves on: the event stays in the topic.
+ */
 async function storeUntilDone(context: DeliveryContext, store: () => Promise<void>): Promise<boolean> {
   for (;;) {
     try {
       await store();
       return true;
     } catch (error) {
+      if (isPermanentDbError(error)) {
+        context.logger.error("the dead letter can never be stored; it stays only in the Kafka topic", {
+          error: errorMessage(error),
+        });
+        return true;
+      }
       context.logger.error("could not store a dead letter; trying again", { error: errorMessage(error) });
       if (!(await sleep(storePauseMs, context))) return false;
     }

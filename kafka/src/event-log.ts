@@ -1,9 +1,8 @@
 import type { MeshEvent } from "@mesh-six/events";
-import { logEntry } from "@mesh-six/shared/broker/embedded-broker";
 import { errorMessage } from "@mesh-six/shared/errors";
 import type { Db } from "@mesh-six/shared/ports/db";
 import type { Logger } from "@mesh-six/shared/ports/logger";
-import { recordMeshEvent } from "@mesh-six/shared/runtime/event-log";
+import { acceptedEntry, recordMeshEvent } from "@mesh-six/shared/runtime/event-log";
 
 /**
  * Records an event Kafka accepted in the event log (`mesh_events`), as the embedded
@@ -11,7 +10,7 @@ import { recordMeshEvent } from "@mesh-six/shared/runtime/event-log";
  */
 export async function logAccepted(db: Db, event: MeshEvent, logger: Logger): Promise<void> {
   try {
-    await recordMeshEvent(db, logEntry(event));
+    await recordMeshEvent(db, acceptedEntry(event));
   } catch (error) {
     logger.warn("could not record an accepted event in the event log", {
       eventId: event.id,

@@ -118,4 +118,30 @@ describe("kafka broker: stop and start", () => {
     await second.stop();
     expect(world.calls).toEqual(["flaky", "flaky"]);
   });
+
+  it("gives up on a dead letter Postgres refuses for good, so the event is done and its offset commits", async () => {
+    await db.exec(
+      "ALTER TABLE dead_letters ADD CONSTRAINT refuse_unstorable CHECK (event ->> 'id' <> 'unstorable')",
+    );
+    try {
+      const world = brokers(async () => ({ status: 400 }));
+      const first = world.create();
+      await first.start();
+      await first.publish(event("unstorable"));
+      await waitUntilKafkaIdle(first);
+      // not waiting to store it again: nothing sleeps, nothing runs
+      expect(first.activity()).toMatchObject({ running: 0, sleeping: 0 });
+      await first.stop();
+      // committed: a restart does not deliver it again
+      const second = world.create();
+      await second.start();
+      await second.publish(event("after"));
+      await until("the next event was delivered", () => world.calls.includes("after"));
+      await waitUntilKafkaIdle(second);
+      await second.stop();
+      expect(world.calls).toEqual(["unstorable", "after"]);
+    } finally {
+      await db.exec("ALTER TABLE dead_letters DROP CONSTRAINT refuse_unstorable");
+    }
+  });
 });

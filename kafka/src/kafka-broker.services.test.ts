@@ -6,6 +6,7 @@ import { createSteppingClock } from "@mesh-six/shared/broker/stepping-clock";
 import { createPgliteDb } from "@mesh-six/shared/db/pglite";
 import { silentLogger } from "@mesh-six/shared/log/logger";
 import type { Db } from "@mesh-six/shared/ports/db";
+import { readMeshEvents } from "@mesh-six/shared/runtime/event-log";
 import { migrate } from "@mesh-six/sql";
 import { afterAll, beforeAll } from "vitest";
 import { serviceEnv } from "../../test/services/env.ts";
@@ -50,6 +51,8 @@ const kafkaHarness: CreateBrokerHarness = async (setup) => {
     advance: (ms) => clock.advance(ms, settle),
     idle: settle,
     listDeadLetters: (options) => listDeadLetters(db, options),
+    eventLog: () => readMeshEvents(db, { kind: "event.accepted", limit: 1000 }),
+    extensionsAsStrings: true,
     replayDeadLetter: (id) => replayDeadLetter(db, id, broker.publish),
     close: async () => {
       await broker.stop();

@@ -97,6 +97,6 @@ describe("createKafkaBroker", () => {
     );
     await expect(
       broker.publish({ specversion: "1.0", id: "1", source: "/s", type: "t", data: { text: "a\u0000b" } }),
-    ).rejects.toThrow("it contains the character U+0000, which Postgres cannot store");
+    ).rejects.toThrow("contains \\u0000 (NUL), which cannot be stored");
   });
 });

@@ -2,6 +2,7 @@ import type { MeshEvent } from "@mesh-six/events";
 import { compileTriggers } from "@mesh-six/shared/broker/embedded-broker";
 import { publishable } from "@mesh-six/shared/broker/event-json";
 import type { Broker, Subscriber, SubscriberResolver } from "@mesh-six/shared/broker/types";
+import { errorMessage, NonRetryableError } from "@mesh-six/shared/errors";
 import { deliveryOrderAnnotation, type Trigger } from "@mesh-six/shared/function/knative-types";
 import type { Clock } from "@mesh-six/shared/ports/clock";
 import type { Db } from "@mesh-six/shared/ports/db";
@@ -103,7 +104,13 @@ export function createKafkaBroker(settings: KafkaBrokerSettings): KafkaBroker {
   const publish = async (event: MeshEvent) => {
     const normalized = publishable(event);
     const { producer } = await connect();
-    const acknowledged = await producer.send({ topic, acks: -1, messages: [eventToRecord(normalized)] });
+    const acknowledged = await producer
+      .send({ topic, acks: -1, messages: [eventToRecord(normalized)] })
+      .catch((error: unknown) => {
+        throw refusedByKafka(error)
+          ? new NonRetryableError(`Kafka refuses the event: ${errorMessage(error)}`)
+          : error;
+      });
     for (const { partition, baseOffset } of acknowledged) {
       const offset = BigInt(baseOffset ?? -1);
       if (offset > (produced.get(partition) ?? -1n)) produced.set(partition, offset);
@@ -185,4 +192,15 @@ export function createKafkaBroker(settings: KafkaBrokerSettings): KafkaBroker {
       return { caughtUp, running, calling: activity.calling, sleeping: activity.sleeping };
     },
   };
+}
+
+/** Kafka's answers that the record itself can never be stored (too large, invalid), as opposed to a passing fault. */
+const refusals = new Set(["MESSAGE_TOO_LARGE", "RECORD_LIST_TOO_LARGE", "INVALID_RECORD", "CORRUPT_MESSAGE"]);
+
+function refusedByKafka(error: unknown): boolean {
+  for (let current = error, depth = 0; current && depth < 5; depth++) {
+    if (refusals.has(String((current as { type?: unknown }).type))) return true;
+    current = (current as { cause?: unknown }).cause;
+  }
+  return false;
 }

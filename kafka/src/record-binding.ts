@@ -33,7 +33,7 @@ export function eventToRecord(event: MeshEvent): EventRecord {
   }
   const key = event.partitionkey;
   return {
-    key: typeof key === "string" && key !== "" ? key : null,
+    key: key === undefined || key === null || key === "" ? null : String(key),
     value: body === undefined ? null : Buffer.from(body.buffer, body.byteOffset, body.byteLength),
     headers: recordHeaders,
   };

@@ -17,6 +17,7 @@
 import { randomUUID } from "node:crypto";
 import { defineEvent, type MeshEvent } from "@mesh-six/events";
 import { createKafkaBroker, eventToRecord, kafkaBrokerFactory } from "@mesh-six/kafka";
+import { handlerView } from "@mesh-six/shared/broker/event-data";
 import { systemClock } from "@mesh-six/shared/clock";
 import { loadConfig } from "@mesh-six/shared/config/env";
 import { createPgliteDb } from "@mesh-six/shared/db/pglite";
@@ -185,8 +186,9 @@ async function broker(brokers: readonly string[]) {
         },
       },
     ],
+    // a plain subscriber gets the data as bytes; parsed as a handler would get it
     resolve: () => async (event) => {
-      const parsed = Ping.parse(event);
+      const parsed = Ping.parse(handlerView(event));
       if (parsed.ok) record(sink, parsed.data);
       return { status: 202 };
     },

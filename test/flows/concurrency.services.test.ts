@@ -101,7 +101,7 @@ describe("two orchestrator hosts sharing one PostgreSQL server and one Redis (th
   };
   const eventsOfType = (type: string) =>
     host(0).db.query<{ task: string; count: number }>(
-      `SELECT event->'data'->>'taskId' AS task, count(*)::int AS count FROM broker_events
+      `SELECT convert_from(data, 'UTF8')::jsonb ->> 'taskId' AS task, count(*)::int AS count FROM broker_events
         WHERE event->>'type' = $1 GROUP BY 1 ORDER BY 1`,
       [type],
     );

@@ -4,7 +4,7 @@ import { orchestrator } from "@mesh-six/function-orchestrator";
 import { readMeshEvents } from "@mesh-six/shared/runtime/event-log";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { type ReplayServer, startReplayServer } from "../fixtures/openai/replay-server.ts";
-import { startTestMesh, type TestMesh } from "./support/mesh.ts";
+import { dataOf, startTestMesh, type TestMesh } from "./support/mesh.ts";
 
 /**
  * What an LLM failure does to a task, through the broker, the orchestrator and
@@ -61,7 +61,7 @@ describe("LLM failures through the fleet", () => {
     const [completed] = (
       await readMeshEvents(mesh.host.db, { eventType: TaskCompleted.type, limit: 1000 })
     ).filter((row) => row.subject === "llm-429-then-200");
-    expect(completed?.data).toMatchObject({ usage: { promptTokens: 24, completionTokens: 8 } });
+    expect(dataOf(completed)).toMatchObject({ usage: { promptTokens: 24, completionTokens: 8 } });
   });
 
   it("gives general-agent the task again when the rate limit outlasts one attempt's retries", async () => {

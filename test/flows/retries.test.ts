@@ -3,7 +3,7 @@ import { orchestrator } from "@mesh-six/function-orchestrator";
 import { readMeshEvents } from "@mesh-six/shared/runtime/event-log";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { agentControl, testAgent } from "./support/deployers.ts";
-import { startTestMesh, type TestMesh } from "./support/mesh.ts";
+import { dataOf, startTestMesh, type TestMesh } from "./support/mesh.ts";
 
 /** Failure, re-scoring, timeouts and redelivery, all through the broker and the real orchestrator. */
 describe("retries, re-scoring and timeouts through events", () => {
@@ -72,7 +72,7 @@ describe("retries, re-scoring and timeouts through events", () => {
       ["backup-builder", "retry"],
     ]);
     const [finished] = await finishedEvents("retry-2");
-    expect(finished?.data).toMatchObject({
+    expect(dataOf(finished)).toMatchObject({
       status: "failed",
       attempts: [
         { agentId: "primary-builder" },

@@ -87,6 +87,7 @@ describe("mesh dead-letters", () => {
         "  id:                task-1",
         "  source:            /mesh-six/orchestrator",
         "  type:              dev.meshsix.task.dispatched",
+        "  datacontenttype:   application/json",
         "  knativeerrorcode:  422",
         "  knativeerrordest:  http://argocd-deployer.mesh-six.svc.cluster.local",
         "Event data:",

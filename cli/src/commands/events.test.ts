@@ -1,5 +1,5 @@
 import { createManualClock } from "@mesh-six/shared/clock";
-import { recordMeshEvent } from "@mesh-six/shared/runtime/event-log";
+import { acceptedEntry, recordMeshEvent } from "@mesh-six/shared/runtime/event-log";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { commands } from "../mesh.ts";
 import { runMesh } from "../run.ts";
@@ -96,12 +96,52 @@ describe("mesh events tail", () => {
     expect(rows).toMatchObject([{ kind: "llm.call", traceId: traceA, functionName: "general-agent" }]);
   });
 
+  it("--json prints an accepted event with every attribute and its data byte for byte", async () => {
+    const data = '{"n":12345678901234567890,"f":1.0,"b":1,"a":2,"a":3,"e":"\\u00e9"}';
+    const event = {
+      specversion: "1.0",
+      id: "exact-1",
+      source: "/s",
+      type: "t",
+      time: "2026-01-01T00:00:09Z",
+      datacontenttype: "application/json",
+      dataschema: "https://schemas.example/t.json",
+      priority: 7,
+      urgent: true,
+      data: new TextEncoder().encode(data),
+    };
+    await record(acceptedEntry(event), "00:00:09");
+    const { stdout } = await mesh("events", "tail", "--json", "-n", "1", "--kind", "event.accepted");
+    expect(stdout).toContain(
+      `"event":{"specversion":"1.0","id":"exact-1","source":"/s","type":"t","datacontenttype":"application/json","dataschema":"https://schemas.example/t.json","time":"2026-01-01T00:00:09Z","priority":7,"urgent":true,"data":${data}}`,
+    );
+    await server.ctx.db.query("DELETE FROM mesh_events WHERE event_id = 'exact-1'");
+  });
+
+  it("--trace takes the 8 digits a line prints, or any longer prefix, as the API's trace filter does", async () => {
+    const short = traceA.slice(0, 8);
+    const printed = await mesh("events", "tail");
+    expect(printed.stdout).toContain(`  ${short}\n`);
+    for (const prefix of [short, traceA.slice(0, 20), traceA]) {
+      const traced = await mesh("events", "tail", "--trace", prefix);
+      expect(traced.code, prefix).toBe(0);
+      expect(
+        traced.stdout
+          .trimEnd()
+          .split("\n")
+          .map((line) => line.split(/\s+/)[1]),
+        prefix,
+      ).toEqual(["event.accepted", "llm.call"]);
+    }
+  });
+
   it.each<[string[], number, string]>([
     [
-      ["--trace", "0af76519"],
+      ["--trace", "0af7651"],
       2,
-      "--trace takes a whole W3C trace id, 32 lowercase hex digits (got '0af76519')",
+      "--trace takes a W3C trace id, 32 lowercase hex digits, or its first 8 or more as printed (got '0af7651')",
     ],
+    [["--trace", "0AF76519"], 2, "(got '0AF76519')"],
     [["-n", "0"], 2, "--lines must be a whole number from 1 to 1000 (got '0')"],
     [["--kind", ""], 2, "--kind must not be empty; leave it out to see all"],
   ])("%j fails with exit %i and says why", async (argv, code, message) => {

@@ -1,4 +1,5 @@
 import { catalog } from "@mesh-six/events";
+import { scanJson } from "@mesh-six/shared/validate/json-scan";
 import { z } from "zod";
 import {
   booleanOption,
@@ -10,7 +11,7 @@ import {
   stringOption,
   UsageError,
 } from "../command.ts";
-import { endpoint, send, sendForJson } from "../http.ts";
+import { endpoint, send, sendForJsonText } from "../http.ts";
 import { knDefaultType } from "../kn/event.ts";
 import { readSse } from "../sse.ts";
 
@@ -36,7 +37,7 @@ const typeWidth = Math.max(knDefaultType.length, ...catalog.map((entry) => entry
 
 /**
  * One compact line: time, kind, type, event id (wide enough for a UUID), the trace id's first
- * 8 digits; columns padded to the longest kind and event type the mesh writes.
+ * 8 digits (which `--trace` takes); columns padded to the longest kind and event type the mesh writes.
  */
 export function formatRow(entry: Row): string {
   return [
@@ -53,8 +54,9 @@ const tailCommand: Command = {
   summary: "Show the newest entries of the event log; --follow keeps showing new ones",
   description: [
     "One line per entry of the mesh's event log (accepted events, LLM calls, state transitions):",
-    "time, kind, event type, event id, and the first 8 digits of the trace id.",
-    "With --follow it streams new entries until Ctrl-C.",
+    "time, kind, event type, event id, and the first 8 digits of the trace id (--trace takes them).",
+    "With --follow it streams new entries until Ctrl-C. With --json each entry is printed exactly",
+    "as the mesh sent it: an accepted event with every attribute and its data as accepted.",
   ].join("\n"),
   options: {
     follow: { type: "boolean", short: "f", description: "keep streaming new entries until Ctrl-C" },
@@ -65,23 +67,36 @@ const tailCommand: Command = {
       description: "how many of the newest to show first (default 20)",
     },
     type: { type: "string", short: "t", placeholder: "type", description: "only events of this type" },
-    trace: { type: "string", placeholder: "trace-id", description: "only this trace (its 32-digit id)" },
+    trace: {
+      type: "string",
+      placeholder: "trace-id",
+      description: "only this trace: its 32-digit id, or its first 8 or more digits as printed",
+    },
     kind: { type: "string", placeholder: "kind", description: "only entries of this kind, e.g. llm.call" },
-    json: { type: "boolean", description: "print each entry as one JSON line (all fields)" },
+    json: {
+      type: "boolean",
+      description: "print each entry as one JSON line (all fields, event data byte for byte)",
+    },
   },
-  examples: ["mesh events tail -n 50", "mesh events tail --follow --type dev.meshsix.task.completed"],
+  examples: [
+    "mesh events tail -n 50",
+    "mesh events tail --follow --type dev.meshsix.task.completed",
+    "mesh events tail --trace 0af76519",
+  ],
   async run(input, io) {
     const filters = readFilters(input);
     const lines = countOption(input, "lines", 20);
-    const print = (entry: Row) =>
-      io.stdout(`${booleanOption(input, "json") ? JSON.stringify(entry) : formatRow(entry)}\n`);
+    // the entry as the mesh wrote it, so event data is printed byte for byte
+    const print = (entry: Row, raw: string) =>
+      io.stdout(`${booleanOption(input, "json") ? raw : formatRow(entry)}\n`);
     if (!booleanOption(input, "follow")) {
-      const { events } = await sendForJson(
+      const { data, text } = await sendForJsonText(
         io,
         endpoint(input.url, "/events", { ...filters, last: lines }),
         page,
       );
-      for (const entry of events) print(entry);
+      const raws = rawElements(text, "events");
+      for (const [index, entry] of data.events.entries()) print(entry, raws[index] ?? JSON.stringify(entry));
       return;
     }
     await follow(input.url, { ...filters, last: lines }, print, io);
@@ -90,8 +105,10 @@ const tailCommand: Command = {
 
 function readFilters(input: CommandInput) {
   const trace = stringOption(input, "trace");
-  if (trace !== undefined && !/^[0-9a-f]{32}$/.test(trace)) {
-    throw new UsageError(`--trace takes a whole W3C trace id, 32 lowercase hex digits (got '${trace}')`);
+  if (trace !== undefined && !/^[0-9a-f]{8,32}$/.test(trace)) {
+    throw new UsageError(
+      `--trace takes a W3C trace id, 32 lowercase hex digits, or its first 8 or more as printed (got '${trace}')`,
+    );
   }
   for (const name of ["type", "kind"]) {
     if (stringOption(input, name) === "")
@@ -107,7 +124,7 @@ function readFilters(input: CommandInput) {
 async function follow(
   meshUrl: URL,
   query: Record<string, string | number | undefined>,
-  print: (entry: Row) => void,
+  print: (entry: Row, raw: string) => void,
   io: Io,
 ): Promise<void> {
   let lastId: string | undefined;
@@ -132,7 +149,7 @@ async function follow(
         const parsed = row.safeParse(safeJson(message.data));
         if (!parsed.success)
           throw new RemoteError(`the event stream sent an entry this CLI cannot read: ${message.data}`);
-        print(parsed.data);
+        print(parsed.data, message.data);
         lastId = message.id ?? lastId;
       }
     } catch (error) {
@@ -142,6 +159,16 @@ async function follow(
     }
     await io.clock.sleep(reconnectDelayMs, io.signal).catch(() => undefined);
   }
+}
+
+/** The texts of the elements of the array `name` in a JSON object, exactly as written. */
+function rawElements(text: string, name: string): string[] {
+  const page = scanJson(text, { maxDepth: Number.POSITIVE_INFINITY });
+  const member = page.ok ? page.members.find((candidate) => candidate.name === name) : undefined;
+  if (!member) return [];
+  const array = text.slice(member.start, member.end);
+  const elements = scanJson(array, { maxDepth: Number.POSITIVE_INFINITY });
+  return elements.ok ? elements.members.map((element) => array.slice(element.start, element.end)) : [];
 }
 
 function safeJson(text: string): unknown {

@@ -208,7 +208,8 @@ describe("mesh send to the broker ingress", () => {
         type: "dev.meshsix.task.requested",
         time: "2026-01-01T00:00:00Z",
         datacontenttype: "application/json",
-        data: { capability: "general-query", payload: { n: 2 } },
+        // the body exactly as sent: Go's encoding/json, as kn writes it
+        data: new TextEncoder().encode('{"capability":"general-query","payload":{"n":2}}'),
       },
     ]);
   });

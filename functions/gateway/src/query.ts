@@ -19,12 +19,19 @@ export type Parsed<T> =
 
 /**
  * Validates the query string against `schema` (a strict object, so a misspelt parameter is
- * reported, not ignored). On failure: a 400 whose `error` names the parameter and what it accepts.
+ * reported, not ignored; one given twice is refused, not half read). On failure: a 400
+ * whose `error` names the parameter and what it accepts.
  */
 export function parseQuery<Schema extends z.ZodType>(
   context: Context,
   schema: Schema,
 ): Parsed<z.output<Schema>> {
+  for (const [parameter, values] of Object.entries(context.req.queries())) {
+    if (values.length > 1) {
+      const error = `query parameter '${parameter}' is given ${values.length} times; give it once`;
+      return { ok: false, response: context.json({ error, parameter }, 400) };
+    }
+  }
   return parseParameters(context, schema, context.req.query(), "query parameter");
 }
 

@@ -73,7 +73,17 @@ function outcomeOf(response: Awaited<ReturnType<Subscriber>>): AttemptOutcome {
     };
   }
   if (response.reply) {
-    const reply = normalizeEvent(response.reply);
+    let reply: MeshEvent;
+    try {
+      reply = normalizeEvent(response.reply);
+    } catch (error) {
+      return {
+        kind: "failed",
+        retryable: false,
+        ...failure,
+        error: `the reply cannot be sent: ${errorMessage(error)}`,
+      };
+    }
     const problems = validateEvent(reply);
     if (problems.length > 0) {
       return {

@@ -1,7 +1,7 @@
 import type { MeshEvent } from "@mesh-six/events";
 import type { SqlExecutor } from "../ports/db.ts";
 import { type MeshEventEntry, meshEventColumns, meshEventValues } from "../runtime/event-log.ts";
-import { fromStoredJson, toStoredJson } from "./event-json.ts";
+import { fromStored, toStored } from "./event-json.ts";
 
 /** The embedded broker's rows: the topic (`broker_events`) and one delivery per event and Trigger. */
 
@@ -40,22 +40,26 @@ export async function storeEvent(
   },
 ): Promise<string> {
   const partitionKey = entry.event.partitionkey;
+  const stored = toStored(entry.event);
   const { rows } = await db.query<{ seq: number | bigint }>(
     `WITH event AS (
-       INSERT INTO broker_events (broker, event, partition_key) VALUES ($1, $2::jsonb, $3) RETURNING seq
+       INSERT INTO broker_events (broker, event, partition_key, data) VALUES ($1, $2::jsonb, $3, $6)
+       RETURNING seq
      ), deliveries AS (
        INSERT INTO broker_deliveries (seq, trigger_name, next_attempt_at)
        SELECT event.seq, trigger_name, $5 FROM event, unnest($4::text[]) AS trigger_name
      ), logged AS (
-       INSERT INTO mesh_events (${meshEventColumns}) VALUES ($6, $7, $8, $9, $10, $11, $12, $13)
+       INSERT INTO mesh_events (${meshEventColumns})
+       VALUES ($7, $8, $9, $10, $11, $12, $13, $14, $15, $16)
      )
      SELECT seq FROM event`,
     [
       entry.broker,
-      JSON.stringify(toStoredJson(entry.event)),
-      typeof partitionKey === "string" ? partitionKey : null,
+      stored.attributes,
+      partitionKey === undefined || partitionKey === null ? null : String(partitionKey),
       entry.triggers,
       entry.at,
+      stored.data,
       ...meshEventValues(entry.log),
     ],
   );
@@ -102,11 +106,12 @@ export interface QueueState extends Queue {
  */
 export async function readQueues(db: SqlExecutor, read: QueueRead): Promise<QueueState[]> {
   const { rows } = await db.query<DueRow>(
-    `SELECT d.seq, d.trigger_name, d.target, d.attempts, d.next_attempt_at, d.partition_key, d.event
+    `SELECT d.seq, d.trigger_name, d.target, d.attempts, d.next_attempt_at, d.partition_key, d.event, d.data
        FROM unnest($1::text[], $2::text[], $3::int[]) AS queue (trigger_name, target, room)
       CROSS JOIN LATERAL (
         SELECT d.seq, d.trigger_name, d.target, d.attempts, d.next_attempt_at, e.partition_key,
-               CASE WHEN d.target = 'dead-letter-sink' THEN l.event ELSE e.event END AS event
+               CASE WHEN d.target = 'dead-letter-sink' THEN l.event ELSE e.event END AS event,
+               CASE WHEN d.target = 'dead-letter-sink' THEN l.data ELSE e.data END AS data
           FROM broker_deliveries d
           JOIN broker_events e ON e.seq = d.seq
           LEFT JOIN dead_letters l ON l.id = d.dead_letter_id
@@ -144,7 +149,7 @@ export async function readQueues(db: SqlExecutor, read: QueueRead): Promise<Queu
         trigger: row.trigger_name,
         target: row.target,
         attempts: Number(row.attempts),
-        event: fromStoredJson(row.event),
+        event: fromStored(row.event, row.data),
         partitionKey: row.partition_key,
       })),
       backlogged: due.length > queue.room,
@@ -315,5 +320,6 @@ interface DueRow {
   target: DeliveryTarget;
   attempts: number;
   event: unknown;
+  data: Uint8Array | null;
   partition_key: string | null;
 }

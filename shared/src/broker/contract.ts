@@ -1,5 +1,6 @@
 import { describe } from "vitest";
 import { deliveryContract } from "./contract/delivery.ts";
+import { fidelityContract } from "./contract/fidelity.ts";
 import { filtersContract } from "./contract/filters.ts";
 import { flowsContract } from "./contract/flows.ts";
 import type { CreateBrokerHarness } from "./contract/harness.ts";
@@ -15,6 +16,7 @@ export type { BrokerHarness, BrokerHarnessSetup, CreateBrokerHarness } from "./c
 export function brokerContract(label: string, createHarness: CreateBrokerHarness): void {
   describe(`broker contract: ${label}`, () => {
     ingressContract(createHarness);
+    fidelityContract(createHarness);
     filtersContract(createHarness);
     deliveryContract(createHarness);
     flowsContract(createHarness);

@@ -1,7 +1,7 @@
 import type { MeshEvent } from "@mesh-six/events";
 import { NonRetryableError } from "../errors.ts";
 import type { Db, SqlExecutor } from "../ports/db.ts";
-import { fromStoredJson, toStoredJson } from "./event-json.ts";
+import { fromStored, toStored } from "./event-json.ts";
 
 /** A delivery that failed for good, as stored in `dead_letters`. */
 export interface DeadLetter {
@@ -68,21 +68,23 @@ export async function storeDeadLetter(db: SqlExecutor, entry: DeadLetterEntry): 
   const { event } = entry;
   const code = entry.errorCode ?? (Number.parseInt(String(event.knativeerrorcode ?? ""), 10) || null);
   const subscriber = entry.subscriber ?? stringOrNull(event.knativeerrordest);
+  const stored = toStored(event);
   const inserted = await db.query<DeadLetterRow>(
-    `INSERT INTO dead_letters (broker, trigger_name, subscriber, event, error_code, error_data, attempts, created_at)
-     VALUES ($1, $2, $3, $4::jsonb, $5, $6, $7, coalesce(to_timestamp($8::double precision / 1000), now()))
-     ON CONFLICT (broker, (event ->> 'source'), (event ->> 'id'), (coalesce(subscriber, '')))
+    `INSERT INTO dead_letters (broker, trigger_name, subscriber, event, error_code, error_data, attempts, created_at, data)
+     VALUES ($1, $2, $3, $4::jsonb, $5, $6, $7, coalesce(to_timestamp($8::double precision / 1000), now()), $9)
+     ON CONFLICT (broker, md5(event ->> 'source'), md5(event ->> 'id'), md5(coalesce(subscriber, '')))
        WHERE replayed_at IS NULL DO NOTHING
      RETURNING ${columns}`,
     [
       entry.broker,
       entry.trigger ?? null,
       subscriber,
-      JSON.stringify(toStoredJson(event)),
+      stored.attributes,
       code,
       entry.errorData ?? stringOrNull(event.knativeerrordata),
       entry.attempts ?? 0,
       entry.at ?? null,
+      stored.data,
     ],
   );
   if (inserted.rows[0]) return toDeadLetter(inserted.rows[0]);
@@ -164,7 +166,7 @@ export async function replayDeadLetter(
 }
 
 const columns =
-  "id, broker, trigger_name, subscriber, event, error_code, error_data, attempts, created_at, replayed_at";
+  "id, broker, trigger_name, subscriber, event, data, error_code, error_data, attempts, created_at, replayed_at";
 
 interface DeadLetterRow {
   id: string | number;
@@ -172,6 +174,7 @@ interface DeadLetterRow {
   trigger_name: string | null;
   subscriber: string | null;
   event: unknown;
+  data: Uint8Array | null;
   error_code: number | null;
   error_data: string | null;
   attempts: number;
@@ -185,7 +188,7 @@ function toDeadLetter(row: DeadLetterRow): DeadLetter {
     broker: row.broker,
     trigger: row.trigger_name,
     subscriber: row.subscriber,
-    event: fromStoredJson(typeof row.event === "string" ? JSON.parse(row.event) : row.event),
+    event: fromStored(row.event, row.data),
     errorCode: row.error_code === null ? null : Number(row.error_code),
     errorData: row.error_data,
     attempts: Number(row.attempts),

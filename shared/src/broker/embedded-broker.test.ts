@@ -52,6 +52,7 @@ function harnessOn(target: () => Db, clock?: SteppingClock): CreateBrokerHarness
       advance: (ms) => steps.advance(ms, settle),
       idle: settle,
       listDeadLetters: (options) => listDeadLetters(target(), options),
+      eventLog: () => readMeshEvents(target(), { kind: "event.accepted", limit: 1000 }),
       replayDeadLetter: (id) => replayDeadLetter(target(), id, broker.publish),
       close: async () => {
         await broker.stop();
@@ -77,7 +78,15 @@ describe("embedded broker", () => {
     try {
       await send(world.harness, "logged-1");
       const [row] = await readMeshEvents(db, { kind: "event.accepted" });
-      expect(row).toMatchObject({ eventId: "logged-1", source: "/contract", data: { n: "logged-1" } });
+      expect(row).toMatchObject({
+        eventId: "logged-1",
+        source: "/contract",
+        event: {
+          id: "logged-1",
+          datacontenttype: "application/json",
+          data: new TextEncoder().encode('{"n":"logged-1"}'),
+        },
+      });
     } finally {
       await world.harness.close();
     }
@@ -106,27 +115,33 @@ describe("embedded broker", () => {
     expect(create).toThrow(/Trigger elsewhere: metadata\.name: another Trigger has this name/);
   });
 
-  it("refuses with 400 an event Postgres cannot store (U+0000 in text)", async () => {
+  it("refuses with 400 an event Postgres cannot store (U+0000 in an attribute or in JSON data), keeps it in other data", async () => {
     const world = await startWorld(
       harnessOn(() => db),
       [trigger("everything")],
     );
-    try {
-      const response = await world.harness.ingress(
+    const post = (headers: Record<string, string>, body: string) =>
+      world.harness.ingress(
         new Request("http://broker.test/contract/default", {
           method: "POST",
-          headers: {
-            "ce-specversion": "1.0",
-            "ce-id": "1",
-            "ce-source": "/s",
-            "ce-type": "t",
-            "content-type": "text/plain",
-          },
-          body: "a\u0000b",
+          headers: { "ce-specversion": "1.0", "ce-source": "/s", "ce-type": "t", ...headers },
+          body,
         }),
       );
-      expect(response.status).toBe(400);
-      expect(((await response.json()) as { error: string }).error).toContain("U+0000");
+    try {
+      const inSubject = await post({ "ce-id": "1", "ce-subject": "a%00b" }, "");
+      expect(inSubject.status).toBe(400);
+      expect(((await inSubject.json()) as { error: string }).error).toContain(
+        "subject contains the character U+0000",
+      );
+      const inJson = await post({ "ce-id": "2", "content-type": "application/json" }, '{"a":"\\u0000"}');
+      expect(inJson.status).toBe(400);
+      expect(((await inJson.json()) as { error: string }).error).toContain("\\u0000 (NUL)");
+      expect((await post({ "ce-id": "3", "content-type": "text/plain" }, "a\u0000b")).status).toBe(202);
+      await world.harness.idle();
+      expect(world.subscriber("everything").received.map((received) => received.event.data)).toEqual([
+        new TextEncoder().encode("a\u0000b"),
+      ]);
     } finally {
       await world.harness.close();
     }
@@ -171,6 +186,40 @@ describe("embedded broker", () => {
     expect(response.status).toBe(503);
     expect(((await response.json()) as { error: string }).error).toContain("could not be stored");
     await world.harness.close().catch(() => {});
+  });
+
+  it("records a delivery dead, once, when its dead letter can never be stored, instead of attempting it forever", async () => {
+    const own = await createPgliteDb();
+    await migrate(own);
+    // a dead letter Postgres refuses on every attempt (as an index entry over its limit did)
+    await own.exec(
+      "ALTER TABLE dead_letters ADD CONSTRAINT refuse_one CHECK (event ->> 'id' <> 'unstorable')",
+    );
+    const world = await startWorld(
+      harnessOn(() => own),
+      [trigger("refusing", { delivery: { retry: 3, backoffDelay: "PT1S" } })],
+      { refusing: () => ({ status: 400, body: "no" }) },
+    );
+    try {
+      await send(world.harness, "unstorable");
+      await world.harness.idle();
+      await world.harness.advance(3_600_000);
+      expect(world.ids("refusing")).toEqual(["unstorable"]);
+      const { rows } = await own.query<{ status: string; attempts: number; last_error: string }>(
+        "SELECT status, attempts, last_error FROM broker_deliveries",
+      );
+      expect(rows).toEqual([
+        {
+          status: "dead",
+          attempts: 1,
+          last_error: expect.stringContaining("the dead letter cannot be stored"),
+        },
+      ]);
+      expect(rows[0]?.last_error).toContain("refuse_one");
+    } finally {
+      await world.harness.close();
+      await own.close();
+    }
   });
 
   it("keeps accepted events and pending retries across a restart", async () => {

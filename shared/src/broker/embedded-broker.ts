@@ -1,12 +1,13 @@
 import { randomUUID } from "node:crypto";
 import type { MeshEvent } from "@mesh-six/events";
-import { errorMessage } from "../errors.ts";
+import { isPermanentDbError } from "../db/errors.ts";
+import { errorMessage, NonRetryableError } from "../errors.ts";
 import { deliveryOrderAnnotation, type Trigger } from "../function/knative-types.ts";
 import type { Clock } from "../ports/clock.ts";
 import type { Db, SqlExecutor } from "../ports/db.ts";
 import type { Logger } from "../ports/logger.ts";
 import { acceptedEntry } from "../runtime/event-log.ts";
-import { type AttemptOutcome, attemptDelivery } from "./attempt.ts";
+import { attemptDelivery } from "./attempt.ts";
 import {
   claimDeliveries,
   type DeliveryTarget,
@@ -20,9 +21,9 @@ import {
   storeEvent,
 } from "./broker-store.ts";
 import { timeoutMs } from "./delivery-policy.ts";
-import { containsNul, publishable, toStoredJson } from "./event-json.ts";
+import { publishable } from "./event-json.ts";
 import { compileTriggerFilter, type EventPredicate, validateTrigger } from "./filters.ts";
-import { recordOutcome } from "./record-outcome.ts";
+import { recordOutcomeOrGiveUp } from "./record-outcome.ts";
 import type { Broker, Subscriber, SubscriberResolver } from "./types.ts";
 
 export interface EmbeddedBrokerSettings {
@@ -133,7 +134,13 @@ export function createEmbeddedBroker(settings: EmbeddedBrokerSettings): Embedded
 
   const storeAccepted = async (executor: SqlExecutor, event: MeshEvent) => {
     const matching = triggerNames.filter((trigger) => compiled.get(trigger)!.matches(event));
-    await storeEvent(executor, { broker, event, triggers: matching, at: clock.now(), log: logEntry(event) });
+    await storeEvent(executor, {
+      broker,
+      event,
+      triggers: matching,
+      at: clock.now(),
+      log: acceptedEntry(event),
+    });
   };
 
   const subscriberFor = (entry: CompiledTrigger, target: DeliveryTarget): Subscriber => {
@@ -152,26 +159,17 @@ export function createEmbeddedBroker(settings: EmbeddedBrokerSettings): Embedded
   /** Attempts and records one delivery; true when that added or rescheduled a pending delivery. */
   const deliver = async (delivery: PendingDelivery, attempt: Attempt): Promise<boolean> => {
     const entry = compiled.get(delivery.trigger)!;
-    const answer = await attemptDelivery(() => subscriberFor(entry, delivery.target), delivery.event, {
+    const outcome = await attemptDelivery(() => subscriberFor(entry, delivery.target), delivery.event, {
       clock,
       timeoutMs: timeoutMs(entry.trigger.spec.delivery),
     });
-    const outcome: AttemptOutcome =
-      answer.kind === "delivered" && answer.reply && containsNul(toStoredJson(answer.reply))
-        ? {
-            kind: "failed",
-            retryable: false,
-            status: answer.status,
-            error: "the reply contains U+0000, which Postgres cannot store",
-          }
-        : answer;
     attempt.calling = false;
-    const now = clock.now();
-    const recorded = await recordOutcome(db, delivery, outcome, {
+    const recorded = await recordOutcomeOrGiveUp(db, delivery, outcome, {
       broker,
       trigger: entry.trigger,
-      now,
+      now: clock.now(),
       storeReply: storeAccepted,
+      logger,
     });
     const fields = { trigger: delivery.trigger, target: delivery.target, eventId: delivery.event.id };
     if (outcome.kind === "failed") {
@@ -313,7 +311,12 @@ export function createEmbeddedBroker(settings: EmbeddedBrokerSettings): Embedded
     triggers: [...compiled.values()].map((entry) => entry.trigger),
     async publish(event) {
       const normalized = publishable(event);
-      await storeAccepted(db, normalized);
+      try {
+        await storeAccepted(db, normalized);
+      } catch (error) {
+        if (!isPermanentDbError(error)) throw error;
+        throw new NonRetryableError(`the event cannot be stored: ${errorMessage(error)}`, { cause: error });
+      }
       wake();
     },
     async start() {
@@ -382,11 +385,4 @@ export function compileTriggers(
   if (problems.length > 0)
     throw new Error(`invalid Triggers for broker ${namespace}/${name}:\n- ${problems.join("\n- ")}`);
   return compiled;
-}
-
-/** The event-log row; bytes are logged as their base64 form rather than an array of numbers. */
-export function logEntry(event: MeshEvent) {
-  const entry = acceptedEntry(event);
-  if (!(event.data instanceof Uint8Array)) return entry;
-  return { ...entry, data: { data_base64: toStoredJson(event).data_base64 } };
 }

@@ -1,50 +1,110 @@
 import type { MeshEvent } from "@mesh-six/events";
 import { NonRetryableError } from "../errors.ts";
+import { scanJson } from "../validate/json-scan.ts";
 import { attributeNamePattern, contextAttributes, isContextAttribute } from "./attributes.ts";
+import { dataBytes, withDataBytes } from "./event-data.ts";
+import { isJsonMediaType, isUtf8TextMediaType } from "./media-type.ts";
+import { RawJson } from "./raw-json.ts";
 import { validateEvent } from "./validate-event.ts";
 
 export { validateEvent } from "./validate-event.ts";
 
 /**
- * How event data is held in memory (one representation on every path):
- * - JSON data (`datacontenttype` application/json, *+json or absent in the JSON format):
- *   the parsed value;
- * - text (`text/*`, *+xml, a UTF-8 charset, or any string in the JSON format): a string;
- * - any other bytes: a `Uint8Array` in `data`, never `data_base64`.
- * Extension values are strings (a number or boolean in the JSON format becomes its
- * canonical string, as it would on any binary-mode hop).
- * Stored as jsonb (and sent in structured mode) an event is the CloudEvents JSON format:
- * bytes become `data_base64`.
+ * An event in memory (see event-data.ts for data): context attributes as strings,
+ * extensions with their CloudEvents type (a string, or an Integer or Boolean from the
+ * JSON format; binary mode carries every one as a string), data as bytes on every
+ * broker path. Stored, it is its attributes as jsonb (types kept) and its data as bytea.
  */
 export type ParseResult =
   | { readonly ok: true; readonly event: MeshEvent }
   | { readonly ok: false; readonly error: string };
 
-/** The CloudEvents JSON format object of an event (for jsonb and structured mode). */
-export function toStoredJson(event: MeshEvent): Record<string, unknown> {
-  const json: Record<string, unknown> = {};
+/** Every attribute of the event, in its order, without data (for jsonb, headers and logs). */
+export function attributesOf(event: MeshEvent): Record<string, unknown> {
+  const attributes: Record<string, unknown> = {};
   for (const [name, value] of Object.entries(event)) {
     if (value === undefined || name === "data" || name === "data_base64") continue;
-    json[name] = value;
+    attributes[name] = value;
   }
-  if (event.data instanceof Uint8Array) json.data_base64 = Buffer.from(event.data).toString("base64");
-  else if (event.data !== undefined) json.data = event.data;
-  else if (typeof event.data_base64 === "string") json.data_base64 = event.data_base64;
-  return json;
+  return attributes;
 }
 
-/** The event stored by `toStoredJson`; throws when the value is not one. */
-export function fromStoredJson(json: unknown): MeshEvent {
-  const parsed = parseJsonFormat(json, { nullDataIsAbsent: false });
-  if (!parsed.ok) throw new Error(`stored event is not a CloudEvent: ${parsed.error}`);
-  return parsed.event;
+/** An event as stored: its attributes as JSON text (for jsonb) and its data bytes (for bytea). */
+export interface StoredEvent {
+  readonly attributes: string;
+  readonly data: Buffer | null;
+}
+
+export function toStored(event: MeshEvent): StoredEvent {
+  const wire = withDataBytes(event);
+  const bytes = wire.data as Uint8Array | undefined;
+  return {
+    attributes: JSON.stringify(attributesOf(wire)),
+    data: bytes === undefined ? null : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength),
+  };
 }
 
 /**
- * A CloudEvent from the JSON format (a structured-mode body): validated, extensions as
- * strings, `data_base64` decoded to bytes.
+ * The event `toStored` stored (attributes as the driver returns jsonb, data as bytea).
+ * A row stored before data was kept as bytes holds `data`/`data_base64` in its attributes:
+ * it reads as it was then. Throws when the attributes are not an event.
  */
-export function parseJsonFormat(json: unknown, options = { nullDataIsAbsent: true }): ParseResult {
+export function fromStored(attributes: unknown, data: unknown): MeshEvent {
+  const json = typeof attributes === "string" ? (JSON.parse(attributes) as unknown) : attributes;
+  const parsed = parseJsonFormat(json, { nullDataIsAbsent: false, validate: false });
+  if (!parsed.ok) throw new Error(`stored event is not a CloudEvent: ${parsed.error}`);
+  if (!(data instanceof Uint8Array)) return parsed.event;
+  return { ...parsed.event, data: new Uint8Array(data.buffer, data.byteOffset, data.byteLength) };
+}
+
+/**
+ * The CloudEvents JSON format of an event, for structured mode and for every view (the
+ * event log, dead letters): JSON data exactly as it is (a `RawJson`; write it with
+ * `stringifyJson`), UTF-8 text as a string, other bytes as `data_base64`.
+ */
+export function toJsonFormat(event: MeshEvent): Record<string, unknown> {
+  const attributes = attributesOf(event);
+  // the context attributes in the spec's order, then the extensions by name
+  const json: Record<string, unknown> = {};
+  for (const name of contextAttributes) if (name in attributes) json[name] = attributes[name];
+  for (const name of Object.keys(attributes).sort()) if (!(name in json)) json[name] = attributes[name];
+  const bytes = dataBytes(event);
+  if (bytes !== undefined) Object.assign(json, jsonFormatData(bytes, event.datacontenttype));
+  return json;
+}
+
+const utf8 = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true });
+
+function jsonFormatData(bytes: Uint8Array, contentType: string | undefined) {
+  if (isJsonMediaType(contentType)) {
+    const text = decodeUtf8(bytes);
+    if (text !== undefined && scanJson(text, { maxDepth: Number.POSITIVE_INFINITY }).ok) {
+      return { data: new RawJson(text) };
+    }
+  } else if (isUtf8TextMediaType(contentType)) {
+    const text = decodeUtf8(bytes);
+    if (text !== undefined) return { data: text };
+  }
+  return { data_base64: Buffer.from(bytes).toString("base64") };
+}
+
+function decodeUtf8(bytes: Uint8Array): string | undefined {
+  try {
+    return utf8.decode(bytes);
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * A CloudEvent from a JSON format object whose `data` is already a value (a stored row of
+ * before, or code): extensions keep their JSON types, `data_base64` becomes bytes, a data
+ * value becomes its bytes (`withDataBytes`). Validated unless `validate` is false.
+ */
+export function parseJsonFormat(
+  json: unknown,
+  options: { readonly nullDataIsAbsent?: boolean; readonly validate?: boolean } = {},
+): ParseResult {
   if (!json || typeof json !== "object" || Array.isArray(json)) {
     return {
       ok: false,
@@ -52,34 +112,19 @@ export function parseJsonFormat(json: unknown, options = { nullDataIsAbsent: tru
     };
   }
   const record = json as Record<string, unknown>;
-  if (
-    "data" in record &&
-    "data_base64" in record &&
-    record.data !== undefined &&
-    record.data_base64 !== undefined
-  ) {
+  if (record.data !== undefined && record.data !== null && record.data_base64 !== undefined) {
     return { ok: false, error: 'the event has both "data" and "data_base64"; send only one of them' };
   }
   const event: Record<string, unknown> = {};
   for (const [name, value] of Object.entries(record)) {
-    if (name === "data" || name === "data_base64") continue;
-    if (value === null || value === undefined) continue;
-    if (isContextAttribute(name)) {
-      event[name] = value;
-      continue;
-    }
-    if (!attributeNamePattern.test(name)) {
+    if (name === "data" || name === "data_base64" || value === null || value === undefined) continue;
+    if (!isContextAttribute(name) && !attributeNamePattern.test(name)) {
       return {
         ok: false,
         error: `extension attribute "${name}" has an invalid name: use lowercase a-z and 0-9 only`,
       };
     }
-    if (typeof value === "string") event[name] = value;
-    else if (typeof value === "boolean" || (typeof value === "number" && Number.isInteger(value))) {
-      event[name] = String(value);
-    } else {
-      return { ok: false, error: `extension attribute "${name}" must be a string, an integer or a boolean` };
-    }
+    event[name] = value;
   }
   if (typeof record.data_base64 === "string") {
     const bytes = decodeBase64(record.data_base64);
@@ -87,32 +132,34 @@ export function parseJsonFormat(json: unknown, options = { nullDataIsAbsent: tru
     event.data = bytes;
   } else if (record.data_base64 !== undefined && record.data_base64 !== null) {
     return { ok: false, error: '"data_base64" must be a base64 string' };
-  } else if (record.data !== undefined && !(record.data === null && options.nullDataIsAbsent)) {
+  } else if (record.data !== undefined && !(record.data === null && options.nullDataIsAbsent !== false)) {
     event.data = record.data;
   }
-  const problems = validateEvent(event as MeshEvent);
+  let normalized: MeshEvent;
+  try {
+    normalized = withDataBytes(event as MeshEvent);
+  } catch (error) {
+    return { ok: false, error: error instanceof Error ? error.message : String(error) };
+  }
+  const problems = options.validate === false ? [] : validateEvent(normalized);
   if (problems.length > 0) return { ok: false, error: problems.join("; ") };
-  return { ok: true, event: event as MeshEvent };
+  return { ok: true, event: normalized };
 }
 
-/**
- * The event in the in-memory representation: `data_base64` turned into bytes and every
- * extension value into a string. Does not validate.
- */
+/** The event in the broker's representation: data as bytes (`withDataBytes`), `data_base64` decoded. Does not validate. */
 export function normalizeEvent(event: MeshEvent): MeshEvent {
-  const normalized: Record<string, unknown> = {};
-  for (const [name, value] of Object.entries(event)) {
-    if (value === undefined || name === "data_base64") continue;
-    const keep = name === "data" || isContextAttribute(name) || typeof value === "string";
-    normalized[name] = keep ? value : String(value);
-  }
   if (event.data === undefined && typeof event.data_base64 === "string") {
-    normalized.data = decodeBase64(event.data_base64) ?? new Uint8Array();
+    const { data_base64, ...rest } = event;
+    return { ...rest, data: decodeBase64(data_base64) ?? new Uint8Array() } as MeshEvent;
   }
-  return normalized as MeshEvent;
+  if (event.data_base64 !== undefined) {
+    const { data_base64: _dropped, ...rest } = event;
+    return withDataBytes(rest as MeshEvent);
+  }
+  return withDataBytes(event);
 }
 
-/** The context attributes in their canonical order, then the extensions (for headers and logs). */
+/** The context attributes in their canonical order, then the extensions, as strings (for headers and logs). */
 export function attributeEntries(event: MeshEvent): [string, string][] {
   const entries: [string, string][] = [];
   for (const name of contextAttributes) {
@@ -126,32 +173,19 @@ export function attributeEntries(event: MeshEvent): [string, string][] {
   return entries;
 }
 
-function decodeBase64(text: string): Uint8Array | undefined {
+export function decodeBase64(text: string): Uint8Array | undefined {
   const compact = text.replace(/\s+/g, "");
   if (!/^[A-Za-z0-9+/]*={0,2}$/.test(compact) || compact.length % 4 === 1) return undefined;
   return new Uint8Array(Buffer.from(compact, "base64"));
 }
 
-/** Postgres text and jsonb cannot hold U+0000. */
-export function containsNul(value: unknown): boolean {
-  if (typeof value === "string") return value.includes("\u0000");
-  if (Array.isArray(value)) return value.some(containsNul);
-  if (value && typeof value === "object") {
-    return Object.entries(value).some(([key, inner]) => key.includes("\u0000") || containsNul(inner));
-  }
-  return false;
-}
-
 /**
  * The event as a broker stores it, or a NonRetryableError listing every problem: what
- * the ingress would refuse, and U+0000, which a dead letter in Postgres could not hold.
+ * the ingress would refuse (`validateEvent`).
  */
 export function publishable(event: MeshEvent): MeshEvent {
   const normalized = normalizeEvent(event);
   const problems = validateEvent(normalized);
-  if (containsNul(toStoredJson(normalized))) {
-    problems.push("it contains the character U+0000, which Postgres cannot store; encode the data as bytes");
-  }
   if (problems.length > 0) throw new NonRetryableError(`invalid CloudEvent: ${problems.join("; ")}`);
   return normalized;
 }

@@ -1,16 +1,17 @@
 import type { MeshEvent } from "@mesh-six/events";
 import { describe, expect, it } from "vitest";
+import { dataBytes, handlerView } from "./event-data.ts";
+import { fromStored, toStored } from "./event-json.ts";
 import {
   decodeHttpMessage,
   decodeHttpRequest,
   encodeBinary,
   encodeStructured,
-  fromStoredJson,
   type ParseResult,
-  toStoredJson,
 } from "./http-binding.ts";
 
 const encoder = new TextEncoder();
+const bytesOf = (text: string) => encoder.encode(text);
 const allBytes = Uint8Array.from({ length: 256 }, (_, index) => index);
 
 function decode(headers: Record<string, string>, body: string | Uint8Array = ""): ParseResult {
@@ -52,15 +53,17 @@ describe("binary mode", () => {
       },
       body: '{"capability":"general-query","input":{"question":"hi"}}',
     });
-    expect(expectEvent(await decodeHttpRequest(request))).toEqual({
+    const event = expectEvent(await decodeHttpRequest(request));
+    expect(event).toEqual({
       specversion: "1.0",
       id: "3f1c9b8e-1b2a-4a8e-9d1c-0c2b8f5e7a11",
       source: "kn-event/v1.19.0",
       type: "dev.meshsix.task.requested",
       time: "2026-03-01T10:15:30.123456789Z",
       datacontenttype: "application/json",
-      data: { capability: "general-query", input: { question: "hi" } },
+      data: bytesOf('{"capability":"general-query","input":{"question":"hi"}}'),
     });
+    expect(handlerView(event).data).toEqual({ capability: "general-query", input: { question: "hi" } });
   });
 
   it("keeps extensions and percent-decodes header values", () => {
@@ -76,7 +79,7 @@ describe("binary mode", () => {
     expect(event.data).toBeUndefined();
   });
 
-  it("round-trips JSON, text, every byte value and attributes through encode and decode", () => {
+  it("round-trips JSON, text, every byte value and attributes through encode and decode (data as bytes)", () => {
     const events: MeshEvent[] = [
       {
         specversion: "1.0",
@@ -120,7 +123,12 @@ describe("binary mode", () => {
       },
       { specversion: "1.0", id: "e", source: "/s", type: "t", datacontenttype: "application/json" },
     ];
-    for (const event of events) expect(roundTrip(event)).toEqual(event);
+    for (const event of events) {
+      const received = roundTrip(event);
+      const bytes = dataBytes(event);
+      expect(received).toEqual({ ...event, ...(bytes ? { data: bytes } : {}) });
+      expect(handlerView(received)).toEqual(event);
+    }
   });
 
   it("keeps bytes that are not UTF-8 as bytes even for a text type", () => {
@@ -162,7 +170,7 @@ describe("binary mode", () => {
 
   it("refuses a JSON content type with a body that is not JSON", () => {
     expect(expectError(decode({ ...base, "content-type": "application/json" }, "{nope"))).toContain(
-      "not valid JSON although Content-Type is application/json",
+      "not valid JSON although its datacontenttype (Content-Type in binary mode) is application/json",
     );
   });
 });
@@ -188,9 +196,10 @@ describe("structured mode", () => {
       id: "1",
       source: "/s",
       type: "t",
-      count: "3",
-      flag: "true",
-      data: { a: [1] },
+      count: 3,
+      flag: true,
+      datacontenttype: "application/json",
+      data: bytesOf('{"a":[1]}'),
     });
     const bytes = expectEvent(
       structured({
@@ -213,7 +222,8 @@ describe("structured mode", () => {
         data: "hi",
       }),
     );
-    expect(text.data).toBe("hi");
+    expect(text.data).toEqual(bytesOf("hi"));
+    expect(handlerView(text).data).toBe("hi");
   });
 
   it("round-trips through encodeStructured", () => {
@@ -261,30 +271,67 @@ describe("structured mode", () => {
   });
 });
 
-describe("stored JSON", () => {
-  it("stores bytes as data_base64 and reads back the same event", () => {
-    const event: MeshEvent = {
-      specversion: "1.0",
-      id: "1",
-      source: "/s",
-      type: "t",
-      ext: "v",
-      data: allBytes,
-    };
-    const json = toStoredJson(event);
-    expect(json).toEqual({
-      specversion: "1.0",
-      id: "1",
-      source: "/s",
-      type: "t",
-      ext: "v",
-      data_base64: Buffer.from(allBytes).toString("base64"),
+describe("the W3C traceparent header", () => {
+  const header = "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01";
+  const own = "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01";
+
+  it("becomes the traceparent (and tracestate) of an event that has none", () => {
+    expect(expectEvent(decode({ ...base, traceparent: header, tracestate: "v=1" }))).toMatchObject({
+      traceparent: header,
+      tracestate: "v=1",
     });
-    expect(fromStoredJson(JSON.parse(JSON.stringify(json)))).toEqual(event);
   });
 
-  it("keeps JSON null data", () => {
+  it("loses to the event's own extension, and is ignored when malformed or only restating the derived trace", () => {
+    expect(expectEvent(decode({ ...base, "ce-traceparent": own, traceparent: header })).traceparent).toBe(
+      own,
+    );
+    expect(expectEvent(decode({ ...base, traceparent: "00-bad" })).traceparent).toBeUndefined();
+    const { headers } = encodeBinary({
+      specversion: "1.0",
+      id: "1",
+      source: "/test",
+      type: "dev.meshsix.test",
+    });
+    expect(headers.traceparent).toMatch(/^00-[0-9a-f]{32}-[0-9a-f]{16}-01$/);
+    expect(headers["ce-traceparent"]).toBeUndefined();
+    expect(expectEvent(decode(headers)).traceparent).toBeUndefined();
+  });
+});
+
+describe("stored events", () => {
+  const stored = (event: MeshEvent) => {
+    const { attributes, data } = toStored(event);
+    return fromStored(JSON.parse(attributes), data);
+  };
+
+  it("stores the attributes with their types and the data bytes as they are", () => {
     const event: MeshEvent = {
+      specversion: "1.0",
+      id: "1",
+      source: "/s",
+      type: "t",
+      ext: "v",
+      count: 7,
+      flag: false,
+      data: allBytes,
+    };
+    const { attributes, data } = toStored(event);
+    expect(JSON.parse(attributes)).toEqual({
+      specversion: "1.0",
+      id: "1",
+      source: "/s",
+      type: "t",
+      ext: "v",
+      count: 7,
+      flag: false,
+    });
+    expect(new Uint8Array(data!)).toEqual(allBytes);
+    expect(stored(event)).toEqual(event);
+  });
+
+  it("reads rows stored before data was kept as bytes", () => {
+    const legacy = {
       specversion: "1.0",
       id: "1",
       source: "/s",
@@ -292,6 +339,14 @@ describe("stored JSON", () => {
       datacontenttype: "application/json",
       data: null,
     };
-    expect(fromStoredJson(JSON.parse(JSON.stringify(toStoredJson(event))))).toEqual(event);
+    expect(fromStored(legacy, null)).toEqual({ ...legacy, data: bytesOf("null") });
+    const base64 = { specversion: "1.0", id: "2", source: "/s", type: "t", data_base64: "AAE=" };
+    expect(fromStored(base64, null)).toEqual({
+      specversion: "1.0",
+      id: "2",
+      source: "/s",
+      type: "t",
+      data: Uint8Array.of(0, 1),
+    });
   });
 });

@@ -1,22 +1,14 @@
 import type { MeshEvent } from "@mesh-six/events";
+import { parseTraceparent, traceOf } from "../log/trace.ts";
 import { attributeNamePattern } from "./attributes.ts";
-import {
-  attributeEntries,
-  type ParseResult,
-  parseJsonFormat,
-  toStoredJson,
-  validateEvent,
-} from "./event-json.ts";
+import { dataBytes } from "./event-data.ts";
+import { attributeEntries, type ParseResult, toJsonFormat, validateEvent } from "./event-json.ts";
 import { decodeHeaderValue, encodeHeaderValue } from "./header-values.ts";
-import { isJsonMediaType, isUtf8TextMediaType, mediaTypeOf } from "./media-type.ts";
+import { mediaTypeOf } from "./media-type.ts";
+import { stringifyJson } from "./raw-json.ts";
+import { decodeStructuredText } from "./structured.ts";
 
-export {
-  fromStoredJson,
-  normalizeEvent,
-  type ParseResult,
-  toStoredJson,
-  validateEvent,
-} from "./event-json.ts";
+export { normalizeEvent, type ParseResult, validateEvent } from "./event-json.ts";
 
 /** An HTTP request or response as the binding reads it. */
 export interface HttpMessage {
@@ -49,8 +41,31 @@ export function looksLikeCloudEvent(headers: Headers): boolean {
   );
 }
 
-/** A CloudEvent from an HTTP message, or a clear reason why it is not a valid one. */
+/**
+ * A CloudEvent from an HTTP message, or a clear reason why it is not a valid one. Tracing:
+ * the event's own `traceparent` extension wins (its producer set it; it is the same on
+ * every redelivery and replay); an event without one takes the message's W3C
+ * `traceparent` header (and `tracestate`) as its extensions, which is how Knative's
+ * dispatcher and other HTTP senders pass the trace (unless the header only restates the
+ * trace `traceOf` derives from the event, which `encodeBinary` sends for such an event).
+ */
 export function decodeHttpMessage(message: HttpMessage): ParseResult {
+  const decoded = decodeEvent(message);
+  if (!decoded.ok || decoded.event.traceparent !== undefined) return decoded;
+  const header = parseTraceparent(message.headers.get("traceparent"));
+  // a header that only restates the trace derived from the event's id adds nothing
+  if (!header || header.traceparent === traceOf(decoded.event).traceparent) return decoded;
+  // W3C caps tracestate at 512 characters; a longer one is not passed on
+  const tracestate = message.headers.get("tracestate")?.trim().slice(0, 512);
+  const event = {
+    ...decoded.event,
+    traceparent: header.traceparent,
+    ...(tracestate && decoded.event.tracestate === undefined ? { tracestate } : {}),
+  };
+  return { ok: true, event };
+}
+
+function decodeEvent(message: HttpMessage): ParseResult {
   const contentType = message.headers.get("content-type") ?? undefined;
   const type = mediaTypeOf(contentType);
   if (type === batchJson) {
@@ -73,14 +88,13 @@ export function decodeHttpMessage(message: HttpMessage): ParseResult {
 }
 
 function decodeStructured(body: Uint8Array): ParseResult {
-  let json: unknown;
+  let text: string;
   try {
-    json = JSON.parse(utf8.decode(body));
-  } catch (error) {
-    const reason = error instanceof Error ? error.message : String(error);
-    return { ok: false, error: `the structured-mode body is not valid UTF-8 JSON (${reason})` };
+    text = utf8.decode(body);
+  } catch {
+    return { ok: false, error: "the structured-mode body is not valid UTF-8 JSON (it is not UTF-8)" };
   }
-  return parseJsonFormat(json);
+  return decodeStructuredText(text);
 }
 
 function decodeBinary(headers: Headers, contentType: string | undefined, body: Uint8Array): ParseResult {
@@ -112,9 +126,8 @@ function decodeBinary(headers: Headers, contentType: string | undefined, body: U
   if (event.specversion === undefined)
     problems.push("the ce-specversion header is missing; binary mode needs ce-specversion: 1.0");
   if (contentType !== undefined) event.datacontenttype = contentType;
-  const data = dataFromBody(body, contentType);
-  if (!data.ok) problems.push(data.error);
-  else if (data.data !== undefined) event.data = data.data;
+  // the body exactly as it came; validateEvent checks it when it is JSON
+  if (body.length > 0) event.data = body.slice();
   problems.push(
     ...validateEvent(event as MeshEvent).filter((problem) => !problem.startsWith("specversion is undefined")),
   );
@@ -122,56 +135,36 @@ function decodeBinary(headers: Headers, contentType: string | undefined, body: U
   return { ok: true, event: event as MeshEvent };
 }
 
-function dataFromBody(
-  body: Uint8Array,
-  contentType: string | undefined,
-): { ok: true; data: unknown } | { ok: false; error: string } {
-  if (body.length === 0) return { ok: true, data: undefined };
-  if (contentType !== undefined && isJsonMediaType(contentType)) {
-    try {
-      return { ok: true, data: JSON.parse(utf8.decode(body)) };
-    } catch (error) {
-      const reason = error instanceof Error ? error.message : String(error);
-      return {
-        ok: false,
-        error: `the body is not valid JSON although Content-Type is ${contentType} (${reason})`,
-      };
-    }
-  }
-  if (contentType !== undefined && isUtf8TextMediaType(contentType)) {
-    try {
-      return { ok: true, data: utf8.decode(body) };
-    } catch {
-      // not UTF-8 after all: keep the bytes as they are
-    }
-  }
-  return { ok: true, data: body.slice() };
-}
-
-/** Binary mode: `ce-*` headers (percent-encoded), Content-Type from datacontenttype, the data as the body. */
+/**
+ * Binary mode: `ce-*` headers (percent-encoded), Content-Type from datacontenttype, the
+ * data bytes as the body (`dataBytes`: JSON or text for data made by code), and the W3C
+ * `traceparent`/`tracestate` headers of the event's trace (`traceOf`), as Knative's
+ * components send them beside the CloudEvents extension.
+ */
 export function encodeBinary(event: MeshEvent): EncodedMessage {
   const headers: Record<string, string> = {};
   for (const [name, value] of attributeEntries(event)) {
     if (name !== "datacontenttype") headers[`ce-${name}`] = encodeHeaderValue(value);
   }
-  const { datacontenttype, data } = event;
-  if (data === undefined) {
-    if (datacontenttype !== undefined) headers["content-type"] = datacontenttype;
-    return { headers };
-  }
-  if (data instanceof Uint8Array) {
-    if (datacontenttype !== undefined) headers["content-type"] = datacontenttype;
-    return { headers, body: data };
-  }
-  const json = datacontenttype === undefined || isJsonMediaType(datacontenttype) || typeof data !== "string";
-  headers["content-type"] = datacontenttype ?? "application/json";
-  return { headers, body: encoder.encode(json ? JSON.stringify(data) : (data as string)) };
+  Object.assign(headers, traceHeaders(event));
+  const body = dataBytes(event);
+  const contentType =
+    event.datacontenttype ??
+    (body !== undefined && !(event.data instanceof Uint8Array) ? "application/json" : undefined);
+  if (contentType !== undefined) headers["content-type"] = contentType;
+  return body === undefined ? { headers } : { headers, body };
 }
 
-/** Structured mode: the JSON format, bytes as `data_base64`. */
+/** The W3C trace-context headers for the event's trace. */
+export function traceHeaders(event: MeshEvent): Record<string, string> {
+  const trace = traceOf(event);
+  return { traceparent: trace.traceparent, ...(trace.tracestate ? { tracestate: trace.tracestate } : {}) };
+}
+
+/** Structured mode: the JSON format, JSON data as written, other bytes as `data_base64`. */
 export function encodeStructured(event: MeshEvent): EncodedMessage {
   return {
-    headers: { "content-type": `${structuredJson}; charset=utf-8` },
-    body: encoder.encode(JSON.stringify(toStoredJson(event))),
+    headers: { "content-type": `${structuredJson}; charset=utf-8`, ...traceHeaders(event) },
+    body: encoder.encode(stringifyJson(toJsonFormat(event))),
   };
 }

@@ -3,6 +3,7 @@ import type { AddressInfo } from "node:net";
 import type { MeshEvent } from "@mesh-six/events";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createManualClock } from "../clock.ts";
+import { traceOf } from "../log/trace.ts";
 import { encodeBinary, encodeStructured } from "./http-binding.ts";
 import { createHttpSubscriber, DeliveryTimeoutError } from "./http-subscriber.ts";
 
@@ -71,6 +72,7 @@ describe("HTTP subscriber", () => {
       "ce-meshagent": "architect",
       "content-type": "application/octet-stream",
       prefer: "reply",
+      traceparent: traceOf(event).traceparent,
     });
     expect(new Uint8Array(last.body)).toEqual(event.data);
   });
@@ -80,12 +82,13 @@ describe("HTTP subscriber", () => {
       const { headers, body } = encodeBinary(replyEvent);
       response.writeHead(200, headers).end(body);
     };
-    expect((await deliver()).reply).toEqual(replyEvent);
+    const asBytes = { ...replyEvent, data: new TextEncoder().encode(JSON.stringify(replyEvent.data)) };
+    expect((await deliver()).reply).toEqual(asBytes);
     reply = (_request, _body, response) => {
       const { headers, body } = encodeStructured(replyEvent);
       response.writeHead(200, headers).end(body);
     };
-    expect((await deliver()).reply).toEqual(replyEvent);
+    expect((await deliver()).reply).toEqual(asBytes);
   });
 
   it("flags a 2xx body that is not a CloudEvent, and an invalid one", async () => {

@@ -1,5 +1,7 @@
 import { errorMessage, isRetryable } from "../errors.ts";
+import { readBody } from "../http/body.ts";
 import type { Logger } from "../ports/logger.ts";
+import { maxBodyBytes as defaultMaxBodyBytes } from "../validate/limits.ts";
 import type { EventPolicy } from "./event-policy.ts";
 import { decodeHttpMessage } from "./http-binding.ts";
 import type { Broker } from "./types.ts";
@@ -24,7 +26,7 @@ export type IngressHandler = (request: Request) => Promise<Response>;
  */
 export function createIngress(settings: IngressSettings): IngressHandler {
   const { resolveBroker, logger } = settings;
-  const maxBodyBytes = settings.maxBodyBytes ?? 1024 * 1024;
+  const maxBodyBytes = settings.maxBodyBytes ?? defaultMaxBodyBytes;
   return async (request) => {
     const path = new URL(request.url).pathname;
     const segments = pathSegments(path);
@@ -38,11 +40,10 @@ export function createIngress(settings: IngressSettings): IngressHandler {
         allow: "POST",
       });
     }
-    const declared = Number(request.headers.get("content-length") ?? 0);
-    if (declared > maxBodyBytes) return tooLarge(declared, maxBodyBytes);
-    const body = new Uint8Array(await request.arrayBuffer());
-    if (body.length > maxBodyBytes) return tooLarge(body.length, maxBodyBytes);
-    const decoded = decodeHttpMessage({ headers: request.headers, body });
+    // read as a stream: a body over the limit is refused as soon as it passes it
+    const read = await readBody(request, maxBodyBytes);
+    if (!read.ok) return read.response;
+    const decoded = decodeHttpMessage({ headers: request.headers, body: read.body });
     if (!decoded.ok) {
       logger.info("refused an invalid event", { broker: `${namespace}/${name}`, error: decoded.error });
       return problem(400, `invalid CloudEvent: ${decoded.error}`);
@@ -80,13 +81,6 @@ function pathSegments(path: string): string[] | undefined {
   } catch {
     return undefined;
   }
-}
-
-function tooLarge(size: number, limit: number): Response {
-  return problem(
-    413,
-    `the event is ${size} bytes, over the ${limit}-byte limit; store large content elsewhere and send a reference`,
-  );
 }
 
 function problem(status: number, error: string, headers: Record<string, string> = {}): Response {

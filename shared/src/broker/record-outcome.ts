@@ -1,6 +1,9 @@
 import type { MeshEvent } from "@mesh-six/events";
+import { isPermanentDbError } from "../db/errors.ts";
+import { errorMessage } from "../errors.ts";
 import type { Trigger } from "../function/knative-types.ts";
 import type { Db, SqlExecutor } from "../ports/db.ts";
+import type { Logger } from "../ports/logger.ts";
 import type { AttemptOutcome } from "./attempt.ts";
 import { attributeNamePattern, isContextAttribute } from "./attributes.ts";
 import { addDeadLetterSinkDelivery, type PendingDelivery, recordAttempt } from "./broker-store.ts";
@@ -58,6 +61,58 @@ export async function recordOutcome(
   }
   await db.transaction((tx) => deadLetter(tx, delivery, outcome, context));
   return "dead-lettered";
+}
+
+/**
+ * `recordOutcome`, and when that fails in a way that recurs on every attempt
+ * (`isPermanentDbError`: a reply or dead letter Postgres cannot hold) the delivery fails
+ * for good: it is dead-lettered once with the reason, and when even that cannot be stored
+ * it is recorded dead (the event stays in broker_events), so it is never attempted again.
+ * Other errors propagate: the delivery stays pending and is attempted again.
+ */
+export async function recordOutcomeOrGiveUp(
+  db: Db,
+  delivery: PendingDelivery,
+  outcome: AttemptOutcome,
+  context: OutcomeContext & { readonly logger: Logger },
+): Promise<RecordedOutcome> {
+  let reason: string;
+  try {
+    return await recordOutcome(db, delivery, outcome, context);
+  } catch (error) {
+    if (!isPermanentDbError(error)) throw error;
+    reason = errorMessage(error);
+  }
+  const deadLettering = outcome.kind === "failed" && !outcome.retryable;
+  if (!deadLettering && delivery.target === "subscriber") {
+    const error = `the outcome of the delivery cannot be stored (${reason})`;
+    try {
+      return await recordOutcome(
+        db,
+        delivery,
+        { kind: "failed", retryable: false, status: outcome.status, error },
+        context,
+      );
+    } catch (second) {
+      if (!isPermanentDbError(second)) throw second;
+      reason = errorMessage(second);
+    }
+  }
+  await recordAttempt(db, delivery, {
+    status: "dead",
+    lastStatus: outcome.status,
+    lastError: `the dead letter cannot be stored (${reason}); the event stays in broker_events, seq ${delivery.seq}`,
+  });
+  context.logger.error(
+    "a delivery failed for good and its dead letter cannot be stored; it is not attempted again",
+    {
+      trigger: delivery.trigger,
+      eventId: delivery.event.id,
+      seq: delivery.seq,
+      error: reason,
+    },
+  );
+  return "dead";
 }
 
 /** A subscriber delivery that failed for good: recorded dead, its dead letter stored and sent to the sink. */

@@ -1,6 +1,6 @@
 import type { MeshEvent } from "@mesh-six/events";
 import { encodeBinary } from "../broker/http-binding.ts";
-import { RetryableError } from "../errors.ts";
+import { NonRetryableError, RetryableError } from "../errors.ts";
 import { signMessage } from "./event-signature.ts";
 
 export interface SinkPublisherSettings {
@@ -18,9 +18,10 @@ export interface SinkPublisherSettings {
 /**
  * Publishes a follow-up event as Knative sources do: a binary-mode POST to `K_SINK` with
  * the `K_CE_OVERRIDES` extensions applied. Resolves when the sink accepted it (2xx, the
- * broker answers 202 once the event is stored in Kafka); signed with `signingKey` when
- * given; rejects with a RetryableError
- * naming the status and the sink's answer otherwise.
+ * broker answers 202 once the event is stored in Kafka), signed with `signingKey` when
+ * given; rejects naming the status and the sink's answer otherwise: a NonRetryableError
+ * for a 4xx that says the event itself is refused (400, 413, 422, …; not 404, 408, 409
+ * or 429, which can pass), a RetryableError for the rest.
  */
 export function createSinkPublisher(settings: SinkPublisherSettings): (event: MeshEvent) => Promise<void> {
   const fetchImplementation = settings.fetch ?? fetch;
@@ -45,9 +46,13 @@ export function createSinkPublisher(settings: SinkPublisherSettings): (event: Me
     }
     const answer = (await response.text().catch(() => "")).slice(0, 500);
     if (response.status < 200 || response.status >= 300) {
-      throw new RetryableError(
-        `K_SINK ${settings.sink} answered ${response.status} to event ${event.id}${answer ? `: ${answer}` : ""}`,
-      );
+      const message = `K_SINK ${settings.sink} answered ${response.status} to event ${event.id}${answer ? `: ${answer}` : ""}`;
+      throw refused(response.status) ? new NonRetryableError(message) : new RetryableError(message);
     }
   };
+}
+
+/** A 4xx that no retry of the same event can change (the broker's delivery rules: 404, 408, 409, 429 pass). */
+function refused(status: number): boolean {
+  return status >= 400 && status < 500 && ![404, 408, 409, 429].includes(status);
 }

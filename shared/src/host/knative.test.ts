@@ -2,6 +2,7 @@ import { createServer, type IncomingMessage } from "node:http";
 import type { AddressInfo } from "node:net";
 import { type MeshEvent, TaskProgress, TaskRequested } from "@mesh-six/events";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { handlerView } from "../broker/event-data.ts";
 import { decodeHttpMessage, encodeBinary } from "../broker/http-binding.ts";
 import { createManualClock } from "../clock.ts";
 import { loadConfig } from "../config/env.ts";
@@ -9,6 +10,7 @@ import { ConfigError, NonRetryableError } from "../errors.ts";
 import { defineFunction } from "../function/define.ts";
 import { createMemoryKv } from "../kv/memory.ts";
 import { silentLogger } from "../log/logger.ts";
+import { traceOf } from "../log/trace.ts";
 import type { Db } from "../ports/db.ts";
 import { createTestDb } from "../runtime/test-fixture.ts";
 import { createKnativeHost } from "./knative.ts";
@@ -144,7 +146,9 @@ describe("the K_SINK publisher", () => {
       headers: new Headers(last.headers as Record<string, string>),
       body: new Uint8Array(last.body),
     });
-    expect(decoded.ok && decoded.event.data).toEqual(event.data);
+    expect(decoded.ok && handlerView(decoded.event).data).toEqual(event.data);
+    // the W3C trace header beside the event's own trace
+    expect(last.headers.traceparent).toBe(traceOf(event).traceparent);
   });
 
   it("rejects with the sink's status and answer when the event is not accepted", async () => {

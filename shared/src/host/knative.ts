@@ -5,6 +5,7 @@ import { decodeHttpMessage, encodeBinary, looksLikeCloudEvent } from "../broker/
 import type { SubscriberResponse } from "../broker/types.ts";
 import { errorMessage } from "../errors.ts";
 import type { FetchHandler } from "../function/define.ts";
+import { guardRequest } from "../http/guard.ts";
 import {
   createFunctionRuntime,
   type FunctionRuntime,
@@ -112,7 +113,8 @@ export function createKnativeHost(settings: KnativeHostSettings): KnativeHost {
   };
 
   return {
-    async fetch(request) {
+    // every request passes the edge checks first: path and query text, the body limit
+    fetch: guardRequest(async (request) => {
       const { pathname } = new URL(request.url);
       if (pathname === "/healthz" && (request.method === "GET" || request.method === "HEAD")) {
         return Response.json({ status: "ok", function: definition.name });
@@ -121,7 +123,7 @@ export function createKnativeHost(settings: KnativeHostSettings): KnativeHost {
       if (request.method === "POST" && looksLikeCloudEvent(request.headers)) return receive(request);
       if (request.method === "POST" && pathname === "/" && runtime) return receive(request);
       return problem(404, `function ${definition.name} serves no ${request.method} ${pathname}`);
-    },
+    }),
     // a function without a handler may still have committed events from its HTTP routes
     sweepOutbox: () =>
       runtime

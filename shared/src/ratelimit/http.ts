@@ -76,3 +76,9 @@ export function withRateLimit(
     return answer;
   };
 }
+
+/** Gives `copy`, a request rebuilt from `original` (its body read), the peer address recorded for `original`. */
+export function carryClientAddress(original: Request, copy: Request): void {
+  const address = addresses.get(original);
+  if (address) addresses.set(copy, address);
+}

@@ -1,4 +1,5 @@
 import type { MeshEvent } from "@mesh-six/events";
+import { publishable } from "../broker/event-json.ts";
 import { NonRetryableError } from "../errors.ts";
 import type { Db, SqlExecutor } from "../ports/db.ts";
 import { DuplicateEventError } from "./duplicate.ts";
@@ -69,7 +70,11 @@ export function createCommitter(settings: CommitterSettings): Committer {
   };
 }
 
-/** What a handler or a commit returned, checked to be a list of events. */
+/**
+ * What a handler or a commit returned, checked to be a list of events the broker will
+ * take (`publishable`), so a follow-up that can never be published is refused with its
+ * cause (422, dead-lettered) instead of waiting in the outbox forever.
+ */
 export function checkEvents(value: unknown): readonly MeshEvent[] {
   if (value === undefined || value === null) return [];
   if (!Array.isArray(value)) {
@@ -88,6 +93,7 @@ export function checkEvents(value: unknown): readonly MeshEvent[] {
         "a handler returned something that is not a CloudEvent (id, source and type are required); build follow-ups with ctx.emit",
       );
     }
+    publishable(event as MeshEvent);
   }
   return value as readonly MeshEvent[];
 }

@@ -1,4 +1,5 @@
 import type { MeshEvent } from "@mesh-six/events";
+import { fromStored, toStored } from "../broker/event-json.ts";
 import { traceOf } from "../log/trace.ts";
 import type { SqlExecutor } from "../ports/db.ts";
 
@@ -11,7 +12,10 @@ export interface MeshEventEntry {
   readonly eventId?: string;
   readonly source?: string;
   readonly subject?: string;
+  /** What the row records (an LLM call's model and tokens, a handler's outcome, …). */
   readonly data?: unknown;
+  /** For `event.accepted`: the event itself, every attribute and its data bytes, as accepted. */
+  readonly event?: MeshEvent;
 }
 
 export interface MeshEventRow extends MeshEventEntry {
@@ -20,15 +24,18 @@ export interface MeshEventRow extends MeshEventEntry {
 }
 
 export async function recordMeshEvent(db: SqlExecutor, entry: MeshEventEntry): Promise<void> {
-  await db.query(`INSERT INTO mesh_events (${meshEventColumns}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`, [
-    ...meshEventValues(entry),
-  ]);
+  await db.query(
+    `INSERT INTO mesh_events (${meshEventColumns}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`,
+    [...meshEventValues(entry)],
+  );
 }
 
 /** The columns `meshEventValues` gives values for, in order, for statements that insert a row among others. */
-export const meshEventColumns = "kind, trace_id, function_name, event_type, event_id, source, subject, data";
+export const meshEventColumns =
+  "kind, trace_id, function_name, event_type, event_id, source, subject, data, attributes, event_data";
 
 export function meshEventValues(entry: MeshEventEntry): readonly unknown[] {
+  const stored = entry.event ? toStored(entry.event) : undefined;
   return [
     entry.kind,
     entry.traceId ?? null,
@@ -38,6 +45,8 @@ export function meshEventValues(entry: MeshEventEntry): readonly unknown[] {
     entry.source ?? null,
     entry.subject ?? null,
     entry.data === undefined ? null : JSON.stringify(entry.data),
+    stored?.attributes ?? null,
+    stored?.data ?? null,
   ];
 }
 
@@ -50,8 +59,18 @@ export function acceptedEntry(event: MeshEvent): MeshEventEntry {
     eventId: event.id,
     source: event.source,
     ...(event.subject === undefined ? {} : { subject: event.subject }),
-    data: event.data ?? null,
+    event,
   };
+}
+
+/**
+ * The SQL condition for a trace filter in `parameter`: none when it is NULL, else a whole
+ * trace id or its first digits (8 or more; `mesh events tail` prints 8), read as a range
+ * of the trace index.
+ */
+export function traceCondition(parameter: string): string {
+  return `(${parameter}::text IS NULL OR (trace_id BETWEEN ${parameter} AND ${parameter} || repeat('f', 32 - length(${parameter}))
+    AND starts_with(trace_id, ${parameter})))`;
 }
 
 export interface ReadMeshEventsOptions {
@@ -60,6 +79,7 @@ export interface ReadMeshEventsOptions {
   readonly limit?: number;
   readonly kind?: string;
   readonly eventType?: string;
+  /** A whole trace id, or its first 8 or more digits. */
   readonly traceId?: string;
 }
 
@@ -78,13 +98,16 @@ export async function readMeshEvents(
     source: string | null;
     subject: string | null;
     data: unknown;
+    attributes: unknown;
+    event_data: unknown;
   }>(
-    `SELECT id, at, kind, trace_id, function_name, event_type, event_id, source, subject, data
+    `SELECT id, at, kind, trace_id, function_name, event_type, event_id, source, subject, data,
+            attributes, event_data
        FROM mesh_events
       WHERE id > $1
         AND ($2::text IS NULL OR kind = $2)
         AND ($3::text IS NULL OR event_type = $3)
-        AND ($4::text IS NULL OR trace_id = $4)
+        AND ${traceCondition("$4")}
       ORDER BY id
       LIMIT $5`,
     [
@@ -105,6 +128,6 @@ export async function readMeshEvents(
     ...(row.event_id ? { eventId: row.event_id } : {}),
     ...(row.source ? { source: row.source } : {}),
     ...(row.subject ? { subject: row.subject } : {}),
-    data: row.data,
+    ...(row.attributes === null ? { data: row.data } : { event: fromStored(row.attributes, row.event_data) }),
   }));
 }

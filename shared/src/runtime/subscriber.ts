@@ -1,4 +1,5 @@
 import type { MeshEvent } from "@mesh-six/events";
+import { handlerView } from "../broker/event-data.ts";
 import type { Subscriber, SubscriberResponse } from "../broker/types.ts";
 import { errorMessage, isRetryable } from "../errors.ts";
 import type { FunctionContext, Handler } from "../function/define.ts";
@@ -22,7 +23,8 @@ export interface HandlerSubscriberSettings extends FunctionRuntimeSettings {
 
 /**
  * The subscriber that runs one function's handler for one delivery: skips an event already
- * handled, runs the handler with its context under the deadline, claims the inbox row and
+ * handled, runs the handler with its context under the deadline (the event's data parsed
+ * for it, once: `handlerView`), claims the inbox row and
  * stores the follow-ups in one transaction (or lets `ctx.commit` do it), publishes them,
  * and answers 200, 422 (will never succeed) or 503 (try again).
  */
@@ -92,6 +94,7 @@ export function createHandlerSubscriber(settings: HandlerSubscriberSettings): Su
     const committer = createCommitter({ db, key, now, signal: controller.signal });
     try {
       if (await isHandled(db, key)) return await duplicate();
+      const view = handlerView(event);
       const ctx: FunctionContext = {
         function: name,
         db,
@@ -100,7 +103,7 @@ export function createHandlerSubscriber(settings: HandlerSubscriberSettings): Su
         clock,
         config,
         trace,
-        event,
+        event: view,
         signal: controller.signal,
         emit: createEmitter({ functionName: name, cause: event, trace, now }),
         commit: (work) => committer.commit(work),
@@ -112,7 +115,7 @@ export function createHandlerSubscriber(settings: HandlerSubscriberSettings): Su
         ...(settings.llm ? { llm: settings.llm } : {}),
         ...(settings.memory ? { memory: settings.memory.forAgent(name) } : {}),
       };
-      const returned = await withDeadline(async () => checkEvents(await handler(event, ctx)), {
+      const returned = await withDeadline(async () => checkEvents(await handler(view, ctx)), {
         clock,
         timeoutMs: settings.timeoutMs,
         signal,

@@ -1,15 +1,21 @@
 import { type MeshEvent, TaskRequested } from "@mesh-six/events";
 import type { EmbeddedBroker } from "@mesh-six/shared/broker/embedded-broker";
+import { handlerView } from "@mesh-six/shared/broker/event-data";
 import { createSteppingClock, type SteppingClock } from "@mesh-six/shared/broker/stepping-clock";
 import { loadConfig } from "@mesh-six/shared/config/env";
 import { createPgliteDb } from "@mesh-six/shared/db/pglite";
 import type { FunctionDefinition } from "@mesh-six/shared/function/define";
-import { type EmbeddedHost, startEmbeddedHost } from "@mesh-six/shared/host/embedded";
+import {
+  type EmbeddedHost,
+  type EmbeddedHostSettings,
+  startEmbeddedHost,
+} from "@mesh-six/shared/host/embedded";
 import { createMemoryKv } from "@mesh-six/shared/kv/memory";
 import { silentLogger } from "@mesh-six/shared/log/logger";
 import type { Clock } from "@mesh-six/shared/ports/clock";
 import type { SqlExecutor } from "@mesh-six/shared/ports/db";
 import { readTask, type TaskRecord } from "@mesh-six/shared/registry/tasks";
+import type { MeshEventRow } from "@mesh-six/shared/runtime/event-log";
 import type { z } from "zod";
 
 export interface TestMesh {
@@ -29,11 +35,13 @@ export interface TestMesh {
 
 /**
  * The embedded host with `functions`, on in-memory PGlite, the in-process key-value store
- * and a stepping clock: everything real, time moved only by the test.
+ * and a stepping clock: everything real, time moved only by the test. `createBroker` can
+ * wrap the embedded broker (extra Triggers to HTTP subscribers, …).
  */
 export async function startTestMesh(
   functions: readonly FunctionDefinition[],
   env: Record<string, string> = {},
+  settings: Pick<EmbeddedHostSettings, "createBroker"> = {},
 ): Promise<TestMesh> {
   const clock = createSteppingClock();
   const host = await startEmbeddedHost({
@@ -43,6 +51,7 @@ export async function startTestMesh(
     db: await createPgliteDb(),
     kv: createMemoryKv({ clock }),
     logger: silentLogger,
+    ...settings,
   });
   const settle = () => settleHost(host);
   const task = async (taskId: string) => {
@@ -93,4 +102,9 @@ export async function settleBroker(broker: EmbeddedBroker, db: SqlExecutor, cloc
     );
     quiet = rows[0]?.due === 0 ? quiet + 1 : 0;
   }
+}
+
+/** The data of an accepted event in the event log, as a handler reads it (its bytes parsed). */
+export function dataOf(row: MeshEventRow | undefined): unknown {
+  return row?.event ? handlerView(row.event).data : undefined;
 }

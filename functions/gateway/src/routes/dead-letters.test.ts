@@ -1,5 +1,6 @@
 import type { MeshEvent } from "@mesh-six/events";
 import { storeDeadLetter, withErrorExtensions } from "@mesh-six/shared/broker/dead-letters";
+import { handlerView } from "@mesh-six/shared/broker/event-data";
 import type { Hono } from "hono";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createGatewayApp } from "../app.ts";
@@ -105,7 +106,12 @@ describe("dead-letter routes", () => {
     expect(letter.id).toBe(ids[0]);
     expect(letter.replayedAt).toEqual(expect.any(String));
     expect(ctx.published).toHaveLength(1);
-    expect(ctx.published[0]).toEqual(event("json-1", { question: "why" }));
+    // the bytes stored, as a handler reads them (JSON given by code is recorded as application/json)
+    expect(ctx.published[0]?.data).toEqual(new TextEncoder().encode('{"question":"why"}'));
+    expect(handlerView(ctx.published[0]!)).toEqual({
+      ...event("json-1", { question: "why" }),
+      datacontenttype: "application/json",
+    });
     const open = (await call("/dead-letters")).body.deadLetters as Letter[];
     expect(open.map((entry) => entry.id)).not.toContain(ids[0]);
     const all = (await call("/dead-letters?includeReplayed=true")).body.deadLetters as Letter[];

@@ -6,9 +6,11 @@ import {
   listDeadLetters,
   replayDeadLetter,
 } from "@mesh-six/shared/broker/dead-letters";
-import { toStoredJson } from "@mesh-six/shared/broker/event-json";
-import { errorMessage } from "@mesh-six/shared/errors";
+import { toJsonFormat } from "@mesh-six/shared/broker/event-json";
+import { errorMessage, isRetryable } from "@mesh-six/shared/errors";
 import type { HttpContext } from "@mesh-six/shared/function/define";
+import { jsonResponse } from "@mesh-six/shared/http/json-response";
+import { bigintId } from "@mesh-six/shared/validate/ids";
 import type { Context, Hono } from "hono";
 import { z } from "zod";
 import { needs } from "../access.ts";
@@ -24,12 +26,13 @@ const listQuery = z.strictObject({
 const replayQuery = z.strictObject({ again: booleanText.optional() });
 
 const idParameter = z.strictObject({
-  id: z.string().regex(/^[1-9]\d*$/, "must be a dead-letter id (a whole number; see GET /dead-letters)"),
+  id: bigintId("must be a dead-letter id (a whole number; see GET /dead-letters)"),
 });
 
 /**
  * The dead-letter store:
- * Each dead letter is answered as stored, its `event` in the CloudEvents JSON format (bytes as `data_base64`),
+ * Each dead letter is answered as stored, its `event` in the CloudEvents JSON format (JSON data exactly as
+ * accepted, text as a string, other bytes as `data_base64`),
  * with `errorText`: the subscriber's response body (`errorData`, base64) as text, when it is text.
  * - `GET /dead-letters?limit=&includeReplayed=` → `{ deadLetters }`, newest first; replayed ones only on request.
  * - `GET /dead-letters/:id` → `{ deadLetter }`, 404 when there is none with that id.
@@ -46,14 +49,14 @@ export const deadLetterRoutes: RouteModule = (app: Hono, ctx: HttpContext) => {
       ...(limit === undefined ? {} : { limit }),
       ...(includeReplayed === undefined ? {} : { includeReplayed }),
     });
-    return context.json({ deadLetters: deadLetters.map(toJson) });
+    return jsonResponse({ deadLetters: deadLetters.map(toJson) });
   });
 
   app.get("/dead-letters/:id", needs("read"), async (context) => {
     const id = parseId(context);
     if (!id.ok) return id.response;
     const deadLetter = await getDeadLetter(ctx.db, id.data);
-    return deadLetter ? context.json({ deadLetter: toJson(deadLetter) }) : notFound(context, id.data);
+    return deadLetter ? jsonResponse({ deadLetter: toJson(deadLetter) }) : notFound(context, id.data);
   });
 
   app.post("/dead-letters/:id/replay", needs("admin"), async (context) => {
@@ -70,12 +73,18 @@ export const deadLetterRoutes: RouteModule = (app: Hono, ctx: HttpContext) => {
       const deadLetter = await replayDeadLetter(ctx.db, id.data, replay, {
         again: query.data.again ?? false,
       });
-      return deadLetter ? context.json({ deadLetter: toJson(deadLetter) }) : notFound(context, id.data);
+      return deadLetter ? jsonResponse({ deadLetter: toJson(deadLetter) }) : notFound(context, id.data);
     } catch (error) {
       if (error instanceof DeadLetterReplayedError) {
         return context.json({ error: error.message, deadLetter: toJson(error.deadLetter) }, 409);
       }
       if (published) throw error;
+      if (!isRetryable(error)) {
+        return context.json(
+          { error: `this dead letter cannot be published again, as it is: ${errorMessage(error)}` },
+          422,
+        );
+      }
       ctx.logger.warn("dead-letter replay could not publish", { deadLetter: id.data, error });
       return context.json(
         { error: `the broker could not store the replayed event (${errorMessage(error)}); try again later` },
@@ -104,6 +113,6 @@ function toJson(deadLetter: DeadLetter) {
   return {
     ...deadLetter,
     ...(text === undefined ? {} : { errorText: text }),
-    event: toStoredJson(deadLetter.event),
+    event: toJsonFormat(deadLetter.event),
   };
 }

@@ -1,6 +1,14 @@
+import { toJsonFormat } from "@mesh-six/shared/broker/event-json";
+import { stringifyJson } from "@mesh-six/shared/broker/raw-json";
 import type { HttpContext } from "@mesh-six/shared/function/define";
+import { jsonResponse } from "@mesh-six/shared/http/json-response";
 import type { SqlExecutor } from "@mesh-six/shared/ports/db";
-import { type ReadMeshEventsOptions, readMeshEvents } from "@mesh-six/shared/runtime/event-log";
+import {
+  type MeshEventRow,
+  type ReadMeshEventsOptions,
+  readMeshEvents,
+  traceCondition,
+} from "@mesh-six/shared/runtime/event-log";
 import type { Hono } from "hono";
 import { streamSSE } from "hono/streaming";
 import { z } from "zod";
@@ -18,7 +26,10 @@ const filters = {
   type: z.string().min(1).optional(),
   trace: z
     .string()
-    .regex(/^[0-9a-f]{32}$/, "must be a W3C trace id: 32 lowercase hex digits")
+    .regex(
+      /^[0-9a-f]{8,32}$/,
+      "must be a W3C trace id (32 lowercase hex digits) or its first 8 or more digits, as mesh events tail prints them",
+    )
     .optional(),
 };
 
@@ -41,7 +52,9 @@ type Filters = Pick<ReadMeshEventsOptions, "kind" | "eventType" | "traceId">;
 /**
  * The event feed over `mesh_events`:
  * - `GET /events?after=&last=&limit=&kind=&type=&trace=` → `{ events, lastId }`, oldest first.
- *   `after` pages on by row id; `last=N` starts at the newest N rows; `lastId` is the cursor to pass next.
+ *   `after` pages on by row id; `last=N` starts at the newest N rows; `lastId` is the cursor to pass next;
+ *   `trace` takes a whole trace id or its first 8 or more digits. An `event.accepted` row carries `event`, the
+ *   accepted event in the CloudEvents JSON format: every attribute, and its data exactly as accepted.
  * - `GET /events/stream` (same filters, `after` or `last`, or the `Last-Event-ID` header) → Server-Sent
  *   Events, one `data:` JSON row each with `id:` its row id; without a position it starts at the newest
  *   row, so it shows only what happens from now on. It runs until the client disconnects.
@@ -54,16 +67,18 @@ export const eventRoutes: RouteModule = (app: Hono, ctx: HttpContext) => {
     const selection = selectionOf(query.data);
     const start = last === undefined ? (after ?? 0) : await beforeNewest(ctx.db, last, selection);
     const events = await readMeshEvents(ctx.db, { ...selection, after: start, limit: limit ?? batch });
-    return context.json({ events, lastId: events.at(-1)?.id ?? start });
+    return jsonResponse({ events: events.map(rowView), lastId: events.at(-1)?.id ?? start });
   });
 
   app.get("/events/stream", needs("read"), async (context) => {
     const query = parseQuery(context, streamQuery);
     if (!query.ok) return query.response;
     const resume = context.req.header("last-event-id");
-    if (resume !== undefined && !/^\d+$/.test(resume)) {
+    if (resume !== undefined && !(/^\d{1,16}$/.test(resume) && Number(resume) <= Number.MAX_SAFE_INTEGER)) {
       return context.json(
-        { error: "invalid header 'Last-Event-ID': must be a row id (a whole number)" },
+        {
+          error: `invalid header 'Last-Event-ID': must be a row id (a whole number up to ${Number.MAX_SAFE_INTEGER})`,
+        },
         400,
       );
     }
@@ -83,7 +98,7 @@ export const eventRoutes: RouteModule = (app: Hono, ctx: HttpContext) => {
       while (!stop.signal.aborted) {
         const rows = await readMeshEvents(ctx.db, { ...selection, after: cursor, limit: batch });
         for (const row of rows) {
-          await stream.writeSSE({ id: String(row.id), data: JSON.stringify(row) });
+          await stream.writeSSE({ id: String(row.id), data: stringifyJson(rowView(row)) });
           cursor = row.id;
         }
         if (rows.length === batch) continue;
@@ -101,6 +116,11 @@ export const eventRoutes: RouteModule = (app: Hono, ctx: HttpContext) => {
     });
   });
 };
+
+/** A row as the API shows it: an accepted event in the CloudEvents JSON format, its data as accepted. */
+function rowView(row: MeshEventRow) {
+  return row.event ? { ...row, event: toJsonFormat(row.event) } : row;
+}
 
 function selectionOf(query: {
   kind?: string | undefined;
@@ -120,7 +140,7 @@ async function beforeNewest(db: SqlExecutor, count: number, selection: Filters):
     `SELECT id FROM mesh_events
       WHERE ($1::text IS NULL OR kind = $1)
         AND ($2::text IS NULL OR event_type = $2)
-        AND ($3::text IS NULL OR trace_id = $3)
+        AND ${traceCondition("$3")}
       ORDER BY id DESC
       LIMIT 1 OFFSET $4`,
     [selection.kind ?? null, selection.eventType ?? null, selection.traceId ?? null, count],

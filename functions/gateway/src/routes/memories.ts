@@ -1,6 +1,7 @@
 import type { HttpContext } from "@mesh-six/shared/function/define";
 import { createMemory, type MemoryService } from "@mesh-six/shared/memory/create";
 import type { MemoryRecord } from "@mesh-six/shared/memory/port";
+import { timestampProblem } from "@mesh-six/shared/validate/timestamp";
 import type { Context, Hono } from "hono";
 import { z } from "zod";
 import { needs, userOf } from "../access.ts";
@@ -15,6 +16,10 @@ const searchQuery = z.strictObject({
   user: name.optional(),
   since: z.iso
     .datetime({ offset: true, error: "must be an ISO-8601 time, e.g. 2025-06-01T00:00:00Z" })
+    .superRefine((value, context) => {
+      const problem = timestampProblem(value);
+      if (problem) context.addIssue({ code: "custom", message: problem });
+    })
     .optional(),
   limit: wholeNumber(1, 100).optional(),
   minScore: z

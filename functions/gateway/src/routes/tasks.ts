@@ -1,6 +1,7 @@
 import { TaskRequested } from "@mesh-six/events";
 import { errorMessage } from "@mesh-six/shared/errors";
 import type { HttpContext } from "@mesh-six/shared/function/define";
+import { readJsonBody } from "@mesh-six/shared/http/json-body";
 import { claimTaskKey, type FirstRequest } from "@mesh-six/shared/registry/task-keys";
 import { readTask, recentTasks, recordRequestedTask, type TaskRecord } from "@mesh-six/shared/registry/tasks";
 import { listRuns } from "@mesh-six/shared/run/read";
@@ -47,20 +48,11 @@ const listQuery = z.strictObject({ limit: wholeNumber(1, 200).optional() });
 export const taskRoutes: RouteModule = (app: Hono, ctx: HttpContext) => {
   const outbox = createHttpOutbox({ ...ctx, functionName: gatewayName });
   app.post("/tasks", needs("write", { perUser: true }), async (context) => {
-    const text = await context.req.text();
-    let body: unknown;
-    try {
-      body = JSON.parse(text);
-    } catch {
-      return context.json(
-        {
-          error:
-            'the body must be JSON, e.g. {"capability": "general-query", "payload": {"query": "What is 2+2?"}}',
-        },
-        400,
-      );
-    }
-    const parsed = newTask.safeParse(body);
+    const body = await readJsonBody(context.req.raw, {
+      example: '{"capability": "general-query", "payload": {"query": "What is 2+2?"}}',
+    });
+    if (!body.ok) return body.response;
+    const parsed = newTask.safeParse(body.value);
     if (!parsed.success) {
       const issue = parsed.error.issues[0]!;
       const field = issue.code === "unrecognized_keys" ? issue.keys[0] : issue.path.join(".") || "body";

@@ -189,7 +189,8 @@ export function deliveryContract(create: CreateBrokerHarness): void {
           meshagent: "architect",
           knativeerrorcode: "422",
           knativeerrordata: base64("no"),
-          data: { keep: "me" },
+          datacontenttype: "application/json",
+          data: new TextEncoder().encode('{"keep":"me"}'),
         });
         expect(typeof received?.event.knativeerrordest).toBe("string");
         expect(await world.harness.listDeadLetters()).toHaveLength(1);

@@ -60,7 +60,7 @@ export function flowsContract(create: CreateBrokerHarness): void {
           source: "/asker",
           type: "dev.meshsix.contract.replied",
           datacontenttype: "application/json",
-          data: { answer: 42 },
+          data: new TextEncoder().encode('{"answer":42}'),
         });
         expect(await world.harness.listDeadLetters()).toEqual([]);
       } finally {

@@ -1,5 +1,6 @@
 import type { Trigger } from "../../function/knative-types.ts";
 import type { Clock } from "../../ports/clock.ts";
+import type { MeshEventRow } from "../../runtime/event-log.ts";
 import type { DeadLetter } from "../dead-letters.ts";
 import type { SubscriberResolver } from "../types.ts";
 
@@ -33,6 +34,13 @@ export interface BrokerHarness {
   /** Resolves once nothing can happen until the clock moves or an event arrives. */
   idle(): Promise<void>;
   listDeadLetters(options?: { includeReplayed?: boolean }): Promise<DeadLetter[]>;
+  /** The event log's `event.accepted` rows, oldest first. */
+  eventLog(): Promise<MeshEventRow[]>;
+  /**
+   * True when subscribers get every extension as a string: the kafka broker's records are
+   * binary mode, as the Knative Kafka broker writes them (its event log keeps the types).
+   */
+  readonly extensionsAsStrings?: boolean;
   /** Replays a dead letter into this broker. */
   replayDeadLetter(id: string): Promise<DeadLetter | undefined>;
   /** Stops the broker and releases what the harness opened. */

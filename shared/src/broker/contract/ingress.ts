@@ -4,6 +4,7 @@ import type { CreateBrokerHarness } from "./harness.ts";
 import { post, startWorld, trigger } from "./world.ts";
 
 const allBytes = Uint8Array.from({ length: 256 }, (_, index) => index);
+const bytes = (text: string) => new TextEncoder().encode(text);
 const base64 = (bytes: Uint8Array) => Buffer.from(bytes).toString("base64");
 const json = (value: unknown) => JSON.stringify(value);
 const structured = { "content-type": "application/cloudevents+json; charset=utf-8" };
@@ -33,7 +34,7 @@ const accepted: {
       type: "dev.knative.cli.plugin.event.generic",
       time: "2026-03-01T10:15:30.123456789Z",
       datacontenttype: "application/json",
-      data: { capability: "general-query", nested: { list: [1, 2.5, null, "x"] } },
+      data: bytes(json({ capability: "general-query", nested: { list: [1, 2.5, null, "x"] } })),
     },
   },
   {
@@ -52,7 +53,7 @@ const accepted: {
       source: "/s",
       type: "t",
       datacontenttype: "text/plain; charset=utf-8",
-      data: "\uFEFFgrüße 😀\n",
+      data: bytes("\uFEFFgrüße 😀\n"),
     },
   },
   {
@@ -116,7 +117,7 @@ const accepted: {
       source: "/s",
       type: "t",
       datacontenttype: "application/json",
-      data: { a: [true] },
+      data: bytes('{"a":[true]}'),
     },
   },
   {
@@ -156,14 +157,8 @@ const accepted: {
       source: "/s",
       type: "t",
       datacontenttype: "text/csv",
-      data: "a,b\n1,2\n",
+      data: bytes("a,b\n1,2\n"),
     },
-  },
-  {
-    name: "structured, integer and boolean extensions (delivered as strings)",
-    headers: structured,
-    body: json({ specversion: "1.0", id: "s-4", source: "/s", type: "t", priority: 7, urgent: false }),
-    expected: { specversion: "1.0", id: "s-4", source: "/s", type: "t", priority: "7", urgent: "false" },
   },
 ];
 
@@ -233,6 +228,8 @@ export function ingressContract(create: CreateBrokerHarness): void {
         const byId = new Map(received.map((event) => [event.id, event]));
         expect(received).toHaveLength(accepted.length);
         for (const form of accepted) expect(byId.get(form.expected.id), form.name).toEqual(form.expected);
+        const data = received.map((event) => event.data).filter((value) => value !== undefined);
+        for (const value of data) expect(value).toBeInstanceOf(Uint8Array);
       } finally {
         await world.harness.close();
       }
