@@ -39,6 +39,8 @@ describe("event data over HTTP", () => {
       [gateway],
       { RATE_LIMIT_PER_MINUTE: "0" },
       {
+        // the test posts its own event type to the ingress, as a sender outside the mesh
+        outsideEventTypes: ["dev.meshsix.test.exact"],
         createBroker: (settings) =>
           createEmbeddedBroker({ ...settings, triggers: [...settings.triggers, trigger] }),
       },

@@ -48,7 +48,8 @@ function dataDir(): string {
   return dir;
 }
 
-describe("npm start", () => {
+// Each case starts `npm start` (once or twice) as a process: a loaded machine takes tens of seconds.
+describe("npm start", { timeout: 120_000 }, () => {
   it("serves the mesh, stops cleanly on Ctrl-C, and keeps its state for the next start", async () => {
     const dir = dataDir();
     const first = await startMesh({ PORT: "0", MESH_DATA_DIR: dir });
@@ -147,7 +148,7 @@ describe("npm start", () => {
   });
 });
 
-async function until(condition: () => boolean, timeoutMs = 20_000): Promise<void> {
+async function until(condition: () => boolean, timeoutMs = 90_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (!condition()) {
     if (Date.now() > deadline) throw new Error("condition not met in time");

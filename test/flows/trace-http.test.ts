@@ -69,6 +69,8 @@ describe("the W3C traceparent header across HTTP hops", () => {
       clock: workerClock,
       config: loadConfig({}),
       publish: (event) => sink!(event),
+      // the test's own sender is outside the mesh: its events arrive unsigned
+      outsideEventTypes: [Traced.type],
     });
     workerServer = await serveHost(
       {
@@ -85,6 +87,8 @@ describe("the W3C traceparent header across HTTP hops", () => {
       [],
       { RATE_LIMIT_PER_MINUTE: "0" },
       {
+        // the test's sender and the worker (elsewhere, as on Knative) post these to the ingress
+        outsideEventTypes: [Traced.type, Answered.type],
         // the worker runs elsewhere: its Trigger delivers over HTTP, as on Knative
         createBroker: (settings) =>
           createEmbeddedBroker({

@@ -41,7 +41,7 @@ export interface TestMesh {
 export async function startTestMesh(
   functions: readonly FunctionDefinition[],
   env: Record<string, string> = {},
-  settings: Pick<EmbeddedHostSettings, "createBroker"> = {},
+  settings: Pick<EmbeddedHostSettings, "createBroker" | "outsideEventTypes"> = {},
 ): Promise<TestMesh> {
   const clock = createSteppingClock();
   const host = await startEmbeddedHost({
