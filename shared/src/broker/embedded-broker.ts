@@ -2,10 +2,10 @@ import { randomUUID } from "node:crypto";
 import type { MeshEvent } from "@mesh-six/events";
 import { errorMessage } from "../errors.ts";
 import { deliveryOrderAnnotation, type Trigger } from "../function/knative-types.ts";
+import { acceptedEntry } from "../log/event-log.ts";
 import type { Clock } from "../ports/clock.ts";
 import type { Db, SqlExecutor } from "../ports/db.ts";
 import type { Logger } from "../ports/logger.ts";
-import { acceptedEntry } from "../runtime/event-log.ts";
 import { type AttemptOutcome, attemptDelivery } from "./attempt.ts";
 import {
   claimDeliveries,

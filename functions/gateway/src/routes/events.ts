@@ -1,6 +1,6 @@
 import type { HttpContext } from "@mesh-six/shared/function/define";
+import { type ReadMeshEventsOptions, readMeshEvents } from "@mesh-six/shared/log/event-log";
 import type { SqlExecutor } from "@mesh-six/shared/ports/db";
-import { type ReadMeshEventsOptions, readMeshEvents } from "@mesh-six/shared/runtime/event-log";
 import type { Hono } from "hono";
 import { streamSSE } from "hono/streaming";
 import { z } from "zod";
