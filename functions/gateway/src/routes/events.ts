@@ -1,12 +1,10 @@
-import type { HttpContext } from "@mesh-six/shared/function/define";
 import { type ReadMeshEventsOptions, readMeshEvents } from "@mesh-six/shared/log/event-log";
 import type { SqlExecutor } from "@mesh-six/shared/ports/db";
-import type { Hono } from "hono";
 import { streamSSE } from "hono/streaming";
 import { z } from "zod";
 import { needs } from "../access.ts";
-import type { RouteModule } from "../app.ts";
 import { parseQuery, wholeNumber } from "../query.ts";
+import { routeModule } from "../route-module.ts";
 
 /** How often the stream looks for new rows, and how many idle polls pass between keep-alive comments. */
 export const streamPollMs = 500;
@@ -46,8 +44,8 @@ type Filters = Pick<ReadMeshEventsOptions, "kind" | "eventType" | "traceId">;
  *   Events, one `data:` JSON row each with `id:` its row id; without a position it starts at the newest
  *   row, so it shows only what happens from now on. It runs until the client disconnects.
  */
-export const eventRoutes: RouteModule = (app: Hono, ctx: HttpContext) => {
-  app.get("/events", needs("read"), async (context) => {
+export const eventRoutes = routeModule("/events", (app, ctx) => {
+  app.get("/", needs("read"), async (context) => {
     const query = parseQuery(context, pageQuery);
     if (!query.ok) return query.response;
     const { after, last, limit } = query.data;
@@ -57,7 +55,7 @@ export const eventRoutes: RouteModule = (app: Hono, ctx: HttpContext) => {
     return context.json({ events, lastId: events.at(-1)?.id ?? start });
   });
 
-  app.get("/events/stream", needs("read"), async (context) => {
+  app.get("/stream", needs("read"), async (context) => {
     const query = parseQuery(context, streamQuery);
     if (!query.ok) return query.response;
     const resume = context.req.header("last-event-id");
@@ -100,7 +98,7 @@ export const eventRoutes: RouteModule = (app: Hono, ctx: HttpContext) => {
       }
     });
   });
-};
+});
 
 function selectionOf(query: {
   kind?: string | undefined;
