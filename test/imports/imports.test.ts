@@ -56,6 +56,17 @@ describe("the import graph", () => {
     expect(across.map(named)).toEqual([]);
   });
 
+  it("keeps integrations below the functions: they import only @mesh-six/shared and @mesh-six/events", () => {
+    const allowed = new Set(["@mesh-six/shared", "@mesh-six/events"]);
+    const upward = graph.imports.filter(({ from, toPackage }) => {
+      const owner = graph.packageOf(from);
+      return (
+        from.startsWith("integrations/") && toPackage && toPackage !== owner?.name && !allowed.has(toPackage)
+      );
+    });
+    expect(upward.map(named)).toEqual([]);
+  });
+
   it("declares every workspace package a package's own code imports in its dependencies", () => {
     const undeclared = graph.imports.filter(({ from, toPackage }) => {
       const owner = graph.packageOf(from);

@@ -1,0 +1,3 @@
+export { type RecordedExchange, recordedExchange, recordedExchanges } from "./fixture.ts";
+export { recordedPrometheus } from "./recorded.ts";
+export { type FixtureRequest, fixtureRequests } from "./requests.ts";
