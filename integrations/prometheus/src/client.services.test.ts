@@ -6,23 +6,14 @@ import { describe, expect, it } from "vitest";
 import { serviceEnv } from "../../../test/services/env.ts";
 import { startPrometheus } from "../../../test/services/prometheus.ts";
 import { createPrometheusClient } from "./client.ts";
-import { PrometheusError } from "./errors.ts";
 import { prometheusDependencyCheck } from "./health.ts";
 import { queryResult } from "./result.ts";
+import { prometheusFailure } from "./testing/failure.ts";
 import { recordedExchange } from "./testing/fixture.ts";
 import { fixtureRequests } from "./testing/requests.ts";
 
 const url = serviceEnv("MESH_TEST_PROMETHEUS_URL");
 const client = createPrometheusClient({ baseUrl: url });
-
-async function failure(promise: Promise<unknown>): Promise<PrometheusError> {
-  const error = await promise.then(
-    () => undefined,
-    (caught: unknown) => caught,
-  );
-  expect(error).toBeInstanceOf(PrometheusError);
-  return error as PrometheusError;
-}
 
 describe("the Prometheus client against a real Prometheus server", () => {
   it("queries up: the server scraping itself is up", async () => {
@@ -53,13 +44,15 @@ describe("the Prometheus client against a real Prometheus server", () => {
   });
 
   it("answers a query that does not parse with a bad_query error naming the PromQL error; not retryable", async () => {
-    const error = await failure(client.query("sum(rate(up"));
+    const error = await prometheusFailure(client.query("sum(rate(up"));
     expect(error).toMatchObject({ kind: "bad_query", retryable: false, status: 400, errorType: "bad_data" });
     expect(error.message).toContain('"sum(rate(up": 1:12: parse error: unclosed left parenthesis');
   });
 
   it("answers a query that cannot be evaluated with a bad_query error (422); not retryable", async () => {
-    const error = await failure(client.query(recordedExchange("execution-error").request.form.query!));
+    const error = await prometheusFailure(
+      client.query(recordedExchange("execution-error").request.form.query!),
+    );
     expect(error).toMatchObject({ kind: "bad_query", retryable: false, status: 422, errorType: "execution" });
   });
 
@@ -71,7 +64,7 @@ describe("the Prometheus client against a real Prometheus server", () => {
       expect((await own.query("up")).resultType).toBe("vector");
       expect(await checkPasses(server.url)).toBe(true);
       await server.stop();
-      const error = await failure(own.query("up"));
+      const error = await prometheusFailure(own.query("up"));
       expect(error).toMatchObject({ kind: "unavailable", retryable: true });
       expect(error.message).toContain("(ECONNREFUSED); is it running?");
       expect(await checkPasses(server.url)).toBe(false);

@@ -1,7 +1,7 @@
-import { ConfigError } from "@mesh-six/shared/errors";
+import { ConfigError, isRetryable } from "@mesh-six/shared/errors";
 import { describe, expect, it } from "vitest";
 import { createPrometheusClient } from "./client.ts";
-import { PrometheusError } from "./errors.ts";
+import { prometheusFailure } from "./testing/failure.ts";
 import { recordedExchange } from "./testing/fixture.ts";
 import { recordedPrometheus } from "./testing/recorded.ts";
 
@@ -10,15 +10,6 @@ const client = createPrometheusClient({
   baseUrl: "http://prometheus.test:9090/",
   fetch: recordedPrometheus(),
 });
-
-async function failure(promise: Promise<unknown>): Promise<PrometheusError> {
-  const error = await promise.then(
-    () => undefined,
-    (caught: unknown) => caught,
-  );
-  expect(error).toBeInstanceOf(PrometheusError);
-  return error as PrometheusError;
-}
 
 describe("the Prometheus client on recorded answers", () => {
   it("reads an instant vector: labels and samples as numbers", async () => {
@@ -59,8 +50,9 @@ describe("the Prometheus client on recorded answers", () => {
   });
 
   it("names the PromQL and its parse error for a query that does not parse; not retryable", async () => {
-    const error = await failure(client.query("sum(rate(up"));
+    const error = await prometheusFailure(client.query("sum(rate(up"));
     expect(error).toMatchObject({ kind: "bad_query", retryable: false, status: 400, errorType: "bad_data" });
+    expect(isRetryable(error)).toBe(false); // a host sends the delivery to the dead letters
     expect(error.message).toBe(
       'Prometheus refused the query "sum(rate(up": 1:12: parse error: unclosed left parenthesis; fix the PromQL',
     );
@@ -68,7 +60,7 @@ describe("the Prometheus client on recorded answers", () => {
 
   it("names the evaluation error (422 execution) of a query that parses but cannot run; not retryable", async () => {
     const promql = recordedExchange("execution-error").request.form.query!;
-    const error = await failure(client.query(promql));
+    const error = await prometheusFailure(client.query(promql));
     expect(error).toMatchObject({ kind: "bad_query", retryable: false, status: 422, errorType: "execution" });
     expect(error.message).toContain("many-to-many matching not allowed");
     expect(error.message).toContain(JSON.stringify(promql));
@@ -76,7 +68,7 @@ describe("the Prometheus client on recorded answers", () => {
 
   it("passes another refused parameter on as bad_request, naming it", async () => {
     const now = new Date();
-    const error = await failure(client.queryRange("up", new Date(now.getTime() - 4000), now, 0));
+    const error = await prometheusFailure(client.queryRange("up", new Date(now.getTime() - 4000), now, 0));
     expect(error).toMatchObject({ kind: "bad_request", retryable: false, status: 400 });
     expect(error.message).toContain('invalid parameter "step"');
   });
@@ -87,7 +79,7 @@ describe("the Prometheus client on recorded answers", () => {
       fetch: recordedPrometheus(),
       setting: "OBSERVER_PROMETHEUS_URL",
     });
-    const error = await failure(wrong.query("up"));
+    const error = await prometheusFailure(wrong.query("up"));
     expect(error).toMatchObject({ kind: "unreachable", retryable: false, status: 404 });
     expect(error.message).toBe(
       "http://prometheus.test:9090/api/v1 has no Prometheus API (404 for /api/v1); set OBSERVER_PROMETHEUS_URL to the server's base URL, without /api/v1",
@@ -112,21 +104,22 @@ describe("the Prometheus client's faults", () => {
     Object.assign(new TypeError("fetch failed"), { cause: Object.assign(new Error(code), { code }) });
 
   it("retries a server that is starting: 503 'Service Unavailable', as Prometheus's readiness check answers", async () => {
-    const error = await failure(answering(503, "Service Unavailable").query("up"));
+    const error = await prometheusFailure(answering(503, "Service Unavailable").query("up"));
     expect(error).toMatchObject({ kind: "unavailable", retryable: true, status: 503 });
     expect(error.message).toContain("answered 503");
   });
 
   it("retries a refused connection, saying whether it runs", async () => {
-    const error = await failure(throwing(networkError("ECONNREFUSED")).query("up"));
+    const error = await prometheusFailure(throwing(networkError("ECONNREFUSED")).query("up"));
     expect(error).toMatchObject({ kind: "unavailable", retryable: true });
+    expect(isRetryable(error)).toBe(true); // a host answers 503 and the broker delivers again
     expect(error.message).toBe(
       "Prometheus at http://prometheus.test:9090 (PROMETHEUS_URL) could not be reached (ECONNREFUSED); is it running? trying again may help",
     );
   });
 
   it("does not retry a host that does not resolve, and names the setting to fix", async () => {
-    const error = await failure(throwing(networkError("ENOTFOUND")).query("up"));
+    const error = await prometheusFailure(throwing(networkError("ENOTFOUND")).query("up"));
     expect(error).toMatchObject({ kind: "unreachable", retryable: false });
     expect(error.message).toContain(
       "the host prometheus.test does not resolve (ENOTFOUND); set PROMETHEUS_URL",
@@ -135,7 +128,7 @@ describe("the Prometheus client's faults", () => {
 
   it("retries a request that timed out, saying how long it waited", async () => {
     const timeout = new DOMException("The operation was aborted due to timeout", "TimeoutError");
-    const error = await failure(throwing(timeout).query("up"));
+    const error = await prometheusFailure(throwing(timeout).query("up"));
     expect(error).toMatchObject({ kind: "timeout", retryable: true });
     expect(error.message).toContain("did not answer within 10000 ms");
   });
@@ -146,12 +139,12 @@ describe("the Prometheus client's faults", () => {
       errorType: "timeout",
       error: "query timed out in expression evaluation",
     });
-    const error = await failure(answering(503, body, "application/json").query("up"));
+    const error = await prometheusFailure(answering(503, body, "application/json").query("up"));
     expect(error).toMatchObject({ kind: "timeout", retryable: true, errorType: "timeout" });
   });
 
   it("does not take an answer that is not Prometheus's API for one", async () => {
-    const error = await failure(answering(200, "<html>Grafana</html>", "text/html").query("up"));
+    const error = await prometheusFailure(answering(200, "<html>Grafana</html>", "text/html").query("up"));
     expect(error).toMatchObject({ kind: "unreachable", retryable: false });
     expect(error.message).toContain("is PROMETHEUS_URL a Prometheus server?");
   });
@@ -167,7 +160,7 @@ describe("the Prometheus client's faults", () => {
   });
 
   it("refuses an invalid date before any request", async () => {
-    const error = await failure(client.query("up", new Date("not a date")));
+    const error = await prometheusFailure(client.query("up", new Date("not a date")));
     expect(error).toMatchObject({ kind: "bad_request", retryable: false });
   });
 
