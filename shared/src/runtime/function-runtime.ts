@@ -1,5 +1,4 @@
 import type { Subscriber } from "../broker/types.ts";
-import type { FunctionDefinition } from "../function/define.ts";
 import type { FunctionRuntimeSettings } from "./settings.ts";
 import { createHandlerSubscriber } from "./subscriber.ts";
 import { type SweepOptions, sweepOutbox } from "./sweep.ts";
