@@ -1,7 +1,7 @@
 # syntax=docker/dockerfile:1
 # One image per function, each holding nothing but the function's bundle:
 #   docker build --build-arg FUNCTION=gateway -t dev.local/mesh-six/gateway:dev .
-# FUNCTION is a function of the fleet (cli/src/fleet.ts) or `migrate` (the migration Job).
+# FUNCTION is a function of the fleet (fleet/src/index.ts) or `migrate` (the migration Job).
 # The image names match knative/generated; see docs/deploy.md.
 
 FROM node:24-slim AS build

@@ -1,8 +1,9 @@
 import { defineConfig } from "vitest/config";
 
 // `npm run test:services` (test/services/run.ts) starts PostgreSQL, Redis, PGlite over
-// the wire and the Neon and Upstash proxies, exports their addresses as MESH_TEST_*
-// variables and runs these suites. Run alone, they fail: each names the variable it lacks.
+// the wire, the Neon and Upstash proxies, the Kafka mock cluster and Prometheus, exports
+// their addresses as MESH_TEST_* variables and runs these suites. Run alone, they fail:
+// each names the variable it lacks.
 export default defineConfig({
   test: {
     include: ["**/*.services.test.ts"],

@@ -1,3 +1,4 @@
+import { fleet } from "@mesh-six/fleet";
 import { kafkaBrokerFactory } from "@mesh-six/kafka";
 import { loadConfig } from "@mesh-six/shared/config/env";
 import { ConfigError, errorMessage } from "@mesh-six/shared/errors";
@@ -5,7 +6,6 @@ import { startEmbeddedHost } from "@mesh-six/shared/host/embedded";
 import { listenAddress } from "@mesh-six/shared/host/listen";
 import { serveHost } from "@mesh-six/shared/host/serve";
 import { createLogger } from "@mesh-six/shared/log/logger";
-import { fleet } from "./fleet.ts";
 
 /** `npm start`: the whole mesh in one process, on the embedded broker or on Kafka. */
 async function main(): Promise<void> {

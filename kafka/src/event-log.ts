@@ -1,8 +1,8 @@
 import type { MeshEvent } from "@mesh-six/events";
 import { errorMessage } from "@mesh-six/shared/errors";
+import { acceptedEntry, recordMeshEvent } from "@mesh-six/shared/log/event-log";
 import type { Db } from "@mesh-six/shared/ports/db";
 import type { Logger } from "@mesh-six/shared/ports/logger";
-import { acceptedEntry, recordMeshEvent } from "@mesh-six/shared/runtime/event-log";
 
 /**
  * Records an event Kafka accepted in the event log (`mesh_events`), as the embedded

@@ -4,9 +4,9 @@ import { listDeadLetters, replayDeadLetter } from "@mesh-six/shared/broker/dead-
 import { createIngress } from "@mesh-six/shared/broker/ingress";
 import { createSteppingClock } from "@mesh-six/shared/broker/stepping-clock";
 import { createPgliteDb } from "@mesh-six/shared/db/pglite";
+import { readMeshEvents } from "@mesh-six/shared/log/event-log";
 import { silentLogger } from "@mesh-six/shared/log/logger";
 import type { Db } from "@mesh-six/shared/ports/db";
-import { readMeshEvents } from "@mesh-six/shared/runtime/event-log";
 import { migrate } from "@mesh-six/sql";
 import { afterAll, beforeAll } from "vitest";
 import { serviceEnv } from "../../test/services/env.ts";

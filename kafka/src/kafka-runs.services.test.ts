@@ -1,5 +1,5 @@
 import { randomUUID } from "node:crypto";
-import { fleet } from "@mesh-six/cli/fleet";
+import { fleet } from "@mesh-six/fleet";
 import { loadConfig } from "@mesh-six/shared/config/env";
 import { createPgliteDb } from "@mesh-six/shared/db/pglite";
 import { type EmbeddedHost, startEmbeddedHost } from "@mesh-six/shared/host/embedded";

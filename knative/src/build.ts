@@ -1,5 +1,5 @@
 import { fileURLToPath } from "node:url";
-import { fleet } from "@mesh-six/cli/fleet";
+import { fleet } from "@mesh-six/fleet";
 import { bundleFleet } from "./bundle/fleet.ts";
 
 /**

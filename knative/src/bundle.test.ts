@@ -1,8 +1,8 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { fleet } from "@mesh-six/cli/fleet";
 import type { MeshEvent } from "@mesh-six/events";
+import { fleet } from "@mesh-six/fleet";
 import { encodeBinary } from "@mesh-six/shared/broker/http-binding";
 import type { FunctionDefinition } from "@mesh-six/shared/function/define";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";

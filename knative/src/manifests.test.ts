@@ -1,4 +1,3 @@
-import { fleet } from "@mesh-six/cli/fleet";
 import {
   ApprovalDecided,
   defineEvent,
@@ -8,6 +7,7 @@ import {
   TaskFinished,
   TaskRequested,
 } from "@mesh-six/events";
+import { fleet } from "@mesh-six/fleet";
 import { defineFunction, type FunctionDefinition } from "@mesh-six/shared/function/define";
 import { describe, expect, it } from "vitest";
 import { z } from "zod";

@@ -1,4 +1,4 @@
-import { fleet } from "@mesh-six/cli/fleet";
+import { fleet } from "@mesh-six/fleet";
 import { knativeRoot, writeRendered } from "./manifests/files.ts";
 import { generateManifests, renderManifests } from "./manifests/render.ts";
 import { validateManifests } from "./validate/index.ts";

@@ -3,7 +3,7 @@ import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { fleet } from "@mesh-six/cli/fleet";
+import { fleet } from "@mesh-six/fleet";
 import { bundleFleet, migrateBundleName } from "@mesh-six/knative/bundle/fleet";
 import { startWireDatabase } from "@mesh-six/knative/testing/database";
 import { freePort, isolate, runBundle, waitForOutput } from "@mesh-six/knative/testing/processes";

@@ -1,4 +1,4 @@
-import { fleet } from "@mesh-six/cli/fleet";
+import { fleet } from "@mesh-six/fleet";
 import { agentCard, defineAgent, tool } from "@mesh-six/shared/agent";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { z } from "zod";

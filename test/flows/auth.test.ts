@@ -1,5 +1,5 @@
-import { fleet } from "@mesh-six/cli/fleet";
 import { TaskCompleted } from "@mesh-six/events";
+import { fleet } from "@mesh-six/fleet";
 import { declaredGatewayRoutes } from "@mesh-six/function-gateway/testing/routes";
 import { scopes } from "@mesh-six/shared/auth/api-keys";
 import { storeDeadLetter, withErrorExtensions } from "@mesh-six/shared/broker/dead-letters";

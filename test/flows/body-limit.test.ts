@@ -1,5 +1,5 @@
 import { request as httpRequest } from "node:http";
-import { fleet } from "@mesh-six/cli/fleet";
+import { fleet } from "@mesh-six/fleet";
 import { type RunningServer, serveHost } from "@mesh-six/shared/host/serve";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startTestMesh, type TestMesh } from "./support/mesh.ts";

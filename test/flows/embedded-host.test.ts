@@ -1,8 +1,8 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { fleet } from "@mesh-six/cli/fleet";
 import { defineEvent } from "@mesh-six/events";
+import { fleet } from "@mesh-six/fleet";
 import { loadConfig } from "@mesh-six/shared/config/env";
 import { defineFunction } from "@mesh-six/shared/function/define";
 import { type EmbeddedHost, startEmbeddedHost } from "@mesh-six/shared/host/embedded";

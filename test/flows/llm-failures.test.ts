@@ -1,7 +1,7 @@
 import { TaskCompleted } from "@mesh-six/events";
 import { generalAgent } from "@mesh-six/function-general-agent";
 import { orchestrator } from "@mesh-six/function-orchestrator";
-import { readMeshEvents } from "@mesh-six/shared/runtime/event-log";
+import { readMeshEvents } from "@mesh-six/shared/log/event-log";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { type ReplayServer, startReplayServer } from "../fixtures/openai/replay-server.ts";
 import { dataOf, startTestMesh, type TestMesh } from "./support/mesh.ts";

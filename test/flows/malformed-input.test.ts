@@ -1,4 +1,4 @@
-import { fleet } from "@mesh-six/cli/fleet";
+import { fleet } from "@mesh-six/fleet";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { malformedRequests } from "./support/malformed-corpus.ts";
 import { startTestMesh, type TestMesh } from "./support/mesh.ts";

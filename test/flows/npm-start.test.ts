@@ -74,7 +74,9 @@ describe("npm start", { timeout: 120_000 }, () => {
     expect(await second.exited).toBe(0);
   });
 
-  it("quits at once on a second Ctrl-C while a delivery is stuck, and delivers it again on the next start", { timeout: 120_000 }, async () => {
+  it("quits at once on a second Ctrl-C while a delivery is stuck, and delivers it again on the next start", {
+    timeout: 120_000,
+  }, async () => {
     const silent = createServer(() => {});
     await new Promise<void>((resolve) => silent.listen(0, "127.0.0.1", resolve));
     const { port } = silent.address() as AddressInfo;

@@ -3,7 +3,7 @@ import type { MeshEvent } from "@mesh-six/events";
 import { deadLetter } from "@mesh-six/function-dead-letter";
 import { storeEvent } from "@mesh-six/shared/broker/broker-store";
 import { defineFunction } from "@mesh-six/shared/function/define";
-import { acceptedEntry } from "@mesh-six/shared/runtime/event-log";
+import { acceptedEntry } from "@mesh-six/shared/log/event-log";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startTestMesh, type TestMesh } from "./support/mesh.ts";
 

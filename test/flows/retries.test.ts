@@ -1,6 +1,6 @@
 import { TaskCompleted, TaskFinished } from "@mesh-six/events";
 import { orchestrator } from "@mesh-six/function-orchestrator";
-import { readMeshEvents } from "@mesh-six/shared/runtime/event-log";
+import { readMeshEvents } from "@mesh-six/shared/log/event-log";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { agentControl, testAgent } from "./support/deployers.ts";
 import { dataOf, startTestMesh, type TestMesh } from "./support/mesh.ts";

@@ -1,11 +1,11 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { fleet } from "@mesh-six/cli/fleet";
 import { commands } from "@mesh-six/cli/mesh";
 import { runMesh } from "@mesh-six/cli/run";
 import { createTestIo } from "@mesh-six/cli/testing/io";
 import { defineEvent } from "@mesh-six/events";
+import { fleet } from "@mesh-six/fleet";
 import { createSteppingClock } from "@mesh-six/shared/broker/stepping-clock";
 import { loadConfig } from "@mesh-six/shared/config/env";
 import { defineFunction } from "@mesh-six/shared/function/define";

@@ -1,7 +1,7 @@
 import { gateway } from "@mesh-six/function-gateway";
 import { generalAgent } from "@mesh-six/function-general-agent";
 import { orchestrator } from "@mesh-six/function-orchestrator";
-import { readMeshEvents } from "@mesh-six/shared/runtime/event-log";
+import { readMeshEvents } from "@mesh-six/shared/log/event-log";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startTestMesh, type TestMesh } from "./support/mesh.ts";
 

@@ -2,6 +2,7 @@ import { kafkaService } from "./kafka.ts";
 import { neonProxyService } from "./neon-proxy.ts";
 import { pgliteServerService } from "./pglite-server.ts";
 import { postgresService } from "./postgres.ts";
+import { prometheusService } from "./prometheus.ts";
 import { redisService } from "./redis.ts";
 import type { ServiceModule } from "./service.ts";
 import { upstashProxyService } from "./upstash-proxy.ts";
@@ -14,4 +15,5 @@ export const services: readonly ServiceModule[] = [
   redisService,
   upstashProxyService,
   kafkaService,
+  prometheusService,
 ];

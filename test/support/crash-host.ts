@@ -1,5 +1,5 @@
-import { fleet } from "@mesh-six/cli/fleet";
 import { TaskRequested } from "@mesh-six/events";
+import { fleet } from "@mesh-six/fleet";
 import { createEmbeddedBroker } from "@mesh-six/shared/broker/embedded-broker";
 import type { Broker } from "@mesh-six/shared/broker/types";
 import { loadConfig } from "@mesh-six/shared/config/env";

@@ -1,5 +1,5 @@
 import { createManualClock } from "@mesh-six/shared/clock";
-import { acceptedEntry, recordMeshEvent } from "@mesh-six/shared/runtime/event-log";
+import { acceptedEntry, recordMeshEvent } from "@mesh-six/shared/log/event-log";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { commands } from "../mesh.ts";
 import { runMesh } from "../run.ts";

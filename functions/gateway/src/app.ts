@@ -2,6 +2,7 @@ import type { HttpContext } from "@mesh-six/shared/function/define";
 import { Hono } from "hono";
 import { authenticateRequests, declaredRoutes } from "./access.ts";
 import { answerOutsideRoutes } from "./fallback.ts";
+import type { RouteModule } from "./route-module.ts";
 import { agentRoutes } from "./routes/agents.ts";
 import { approvalRoutes } from "./routes/approvals.ts";
 import { deadLetterRoutes } from "./routes/dead-letters.ts";
@@ -11,16 +12,11 @@ import { runRoutes } from "./routes/runs.ts";
 import { taskRoutes } from "./routes/tasks.ts";
 
 /**
- * One route module per area; each is `(app, ctx) => void` and owns its paths.
- * Add a module by importing it and listing it here, and its path prefix in `gatewayPaths`.
- * Every route declares what it needs with `needs(scope)` from access.ts as its first handler.
+ * One route module per area, each owning its path prefix (route-module.ts); add one by
+ * listing it here. Every route declares what it needs with `needs(scope)` from access.ts
+ * as its first handler.
  */
-export type RouteModule = (app: Hono, ctx: HttpContext) => void;
-
-/** The gateway's function name (its Knative Service; its outbox rows carry it). */
-export const gatewayName = "gateway";
-
-const modules: RouteModule[] = [
+const modules: readonly RouteModule[] = [
   eventRoutes,
   deadLetterRoutes,
   taskRoutes,
@@ -30,21 +26,13 @@ const modules: RouteModule[] = [
   approvalRoutes,
 ];
 
-/** The path prefixes the gateway serves (its `http.paths`); a host sends it every request under them. */
-export const gatewayPaths = [
-  "/events",
-  "/dead-letters",
-  "/tasks",
-  "/agents",
-  "/memories",
-  "/runs",
-  "/approvals",
-];
+/** The path prefixes the gateway serves (its `http.paths`): its modules' prefixes. */
+export const gatewayPaths: readonly string[] = prefixesOf(modules);
 
 export function createGatewayApp(ctx: HttpContext): Hono {
   const app = new Hono();
   authenticateRequests(app, ctx.config);
-  for (const register of modules) register(app, ctx);
+  for (const module of modules) app.route(module.prefix, module.create(ctx));
   declaredRoutes(app);
   answerOutsideRoutes(app, gatewayPaths);
   app.onError((error, context) => {
@@ -52,4 +40,18 @@ export function createGatewayApp(ctx: HttpContext): Hono {
     return context.json({ error: "internal error; see the gateway log" }, 500);
   });
   return app;
+}
+
+/** The modules' prefixes, refusing two modules on one prefix or one inside another's. */
+export function prefixesOf(list: readonly RouteModule[]): string[] {
+  const prefixes = list.map((module) => module.prefix);
+  for (const prefix of prefixes) {
+    const clash = prefixes.find((other) => other !== prefix && prefix.startsWith(`${other}/`));
+    if (clash || prefixes.indexOf(prefix) !== prefixes.lastIndexOf(prefix)) {
+      throw new Error(
+        `gateway route modules overlap at ${prefix}${clash ? ` (inside ${clash})` : ""}; give each module a prefix of its own`,
+      );
+    }
+  }
+  return prefixes;
 }

@@ -1,6 +1,7 @@
 import { ApprovalDecided, RunContinued, TaskRequested } from "@mesh-six/events";
 import { defineFunction } from "@mesh-six/shared/function/define";
-import { createGatewayApp, gatewayName, gatewayPaths } from "./app.ts";
+import { createGatewayApp, gatewayPaths } from "./app.ts";
+import { gatewayName } from "./name.ts";
 
 export const gateway = defineFunction({
   name: gatewayName,

@@ -4,10 +4,7 @@ import type { FunctionDefinition } from "../function/types.ts";
 import type { ModelTier } from "../llm/port.ts";
 import type { RunContext } from "../run/types.ts";
 import { agentLoop } from "./loop.ts";
-import type { Tool } from "./tool.ts";
-
-// biome-ignore lint/suspicious/noExplicitAny: a record of tools of every input and output type
-export type AnyTool = Tool<any, any>;
+import type { AnyTool } from "./tool.ts";
 
 /** What an agent is: a function whose run is the agent loop. */
 export interface AgentDefinition<Input extends z.ZodType, Output extends z.ZodType | undefined = undefined>

@@ -2,8 +2,8 @@ import { z } from "zod";
 import type { LlmMessage, LlmToolCall, LlmToolSpec, ModelTier } from "../llm/port.ts";
 import { StepError, TaskFailure } from "../run/errors.ts";
 import type { RunContext, RunFunction, Step, StepLlmResult } from "../run/types.ts";
-import type { AnyTool } from "./define-agent.ts";
 import { learnFrom, withMemories } from "./memory.ts";
+import type { AnyTool } from "./tool.ts";
 
 export interface AgentLoopSettings {
   readonly name: string;

@@ -37,3 +37,6 @@ export function tool<Schema extends z.ZodType, Output>(definition: {
 }): Tool<z.output<Schema>, Output> {
   return definition as Tool<z.output<Schema>, Output>;
 }
+
+// biome-ignore lint/suspicious/noExplicitAny: a record of tools of every input and output type
+export type AnyTool = Tool<any, any>;

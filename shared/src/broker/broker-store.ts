@@ -1,6 +1,6 @@
 import type { MeshEvent } from "@mesh-six/events";
+import { type MeshEventEntry, meshEventColumns, meshEventValues } from "../log/event-log.ts";
 import type { SqlExecutor } from "../ports/db.ts";
-import { type MeshEventEntry, meshEventColumns, meshEventValues } from "../runtime/event-log.ts";
 import { fromStored, toStored } from "./event-json.ts";
 
 /** The embedded broker's rows: the topic (`broker_events`) and one delivery per event and Trigger. */

@@ -3,10 +3,10 @@ import type { MeshEvent } from "@mesh-six/events";
 import { isPermanentDbError } from "../db/errors.ts";
 import { errorMessage, NonRetryableError } from "../errors.ts";
 import { deliveryOrderAnnotation, type Trigger } from "../function/knative-types.ts";
+import { acceptedEntry } from "../log/event-log.ts";
 import type { Clock } from "../ports/clock.ts";
 import type { Db, SqlExecutor } from "../ports/db.ts";
 import type { Logger } from "../ports/logger.ts";
-import { acceptedEntry } from "../runtime/event-log.ts";
 import { attemptDelivery } from "./attempt.ts";
 import {
   claimDeliveries,

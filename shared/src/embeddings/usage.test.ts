@@ -10,8 +10,8 @@ import { createManualClock } from "../clock.ts";
 import { loadConfig } from "../config/env.ts";
 import { createPgliteDb } from "../db/pglite.ts";
 import { LlmError } from "../llm/errors.ts";
+import { readMeshEvents } from "../log/event-log.ts";
 import type { Db } from "../ports/db.ts";
-import { readMeshEvents } from "../runtime/event-log.ts";
 import { createEmbedder } from "./create.ts";
 
 // Hand-written in the shape OpenAI documents for POST /v1/embeddings (see its provenance).

@@ -25,12 +25,11 @@ import type { Clock } from "../ports/clock.ts";
 import type { Db } from "../ports/db.ts";
 import type { Kv } from "../ports/kv.ts";
 import type { Logger } from "../ports/logger.ts";
-import { createRateLimiter } from "../ratelimit/create.ts";
-import { withRateLimit } from "../ratelimit/http.ts";
 import { registerAgents } from "../registry/agents.ts";
 import { createFunctionRuntime, type FunctionRuntime } from "../runtime/function-runtime.ts";
 import { createScheduler, type Scheduler } from "../runtime/schedules.ts";
 import { sweepOutbox } from "../runtime/sweep.ts";
+import { publicLimit } from "./public-limit.ts";
 
 export interface BrokerFactorySettings {
   readonly db: Db;
@@ -292,26 +291,6 @@ export async function startEmbeddedHost(settings: EmbeddedHostSettings): Promise
  */
 export function dispatcherIdentity(config: MeshConfig): string {
   return `${hostname()}:${absolutePath(config.MESH_DATA_DIR)}`;
-}
-
-/** Rate-limits a public handler per client (RATE_LIMIT_PER_MINUTE; 0 leaves it open). */
-export function publicLimit(kv: Kv, config: MeshConfig, clock: Clock, logger: Logger) {
-  if (config.RATE_LIMIT_PER_MINUTE === 0) return (handler: FetchHandler) => handler;
-  const limiter = createRateLimiter(kv, {
-    limit: config.RATE_LIMIT_PER_MINUTE,
-    windowMs: 60_000,
-    prefix: "public",
-    clock,
-  });
-  const onLimiterError = (error: unknown) =>
-    logger.warn("rate limiter unavailable; letting the request through", { error });
-  const trustedProxies = config.TRUSTED_PROXIES;
-  return (handler: FetchHandler) =>
-    withRateLimit(handler, limiter, {
-      now: () => clock.now(),
-      onLimiterError,
-      ...(trustedProxies ? { trustedProxies } : {}),
-    });
 }
 
 export type { EmbeddedBroker };

@@ -12,8 +12,8 @@ import {
   type FunctionRuntimeSettings,
 } from "../runtime/function-runtime.ts";
 import { sweepOutbox } from "../runtime/sweep.ts";
-import { publicLimit } from "./embedded.ts";
 import { signatureProblem } from "./event-signature.ts";
+import { publicLimit } from "./public-limit.ts";
 
 /** What one function needs to run; `publish` sends to the broker (`createSinkPublisher`) and rejects when it was not accepted. */
 export interface KnativeHostSettings extends FunctionRuntimeSettings {

@@ -5,8 +5,8 @@ import { type ReplayServer, startReplayServer } from "../../../test/fixtures/ope
 import { createManualClock } from "../clock.ts";
 import { loadConfig } from "../config/env.ts";
 import { createPgliteDb } from "../db/pglite.ts";
+import { readMeshEvents } from "../log/event-log.ts";
 import type { Db } from "../ports/db.ts";
-import { readMeshEvents } from "../runtime/event-log.ts";
 import { createLlm } from "./create.ts";
 import { LlmError } from "./errors.ts";
 

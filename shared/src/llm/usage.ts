@@ -1,5 +1,5 @@
+import { recordMeshEvent } from "../log/event-log.ts";
 import type { SqlExecutor } from "../ports/db.ts";
-import { recordMeshEvent } from "../runtime/event-log.ts";
 import type { LlmCallContext, LlmErrorType, LlmUsage } from "./port.ts";
 
 export interface LlmCallRecord {

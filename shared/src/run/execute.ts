@@ -12,13 +12,13 @@ import {
 import type { MeshConfig } from "../config/env.ts";
 import { MeshError } from "../errors.ts";
 import type { Llm } from "../llm/port.ts";
+import { recordMeshEvent } from "../log/event-log.ts";
 import type { TraceContext } from "../log/trace.ts";
 import type { AgentMemory } from "../memory/port.ts";
 import type { Clock } from "../ports/clock.ts";
 import type { Db } from "../ports/db.ts";
 import type { Kv } from "../ports/kv.ts";
 import type { Logger } from "../ports/logger.ts";
-import { recordMeshEvent } from "../runtime/event-log.ts";
 import { deriveEventId } from "../runtime/ids.ts";
 import { storeInOutbox } from "../runtime/outbox-store.ts";
 import { cancelApprovals } from "./approvals.ts";

@@ -1,7 +1,7 @@
 import { type ApprovalDecided, type MeshEvent, RunContinued } from "@mesh-six/events";
 import type { z } from "zod";
 import type { FunctionContext } from "../function/types.ts";
-import { recordMeshEvent } from "../runtime/event-log.ts";
+import { recordMeshEvent } from "../log/event-log.ts";
 import { decideApproval, readApproval } from "./approvals.ts";
 
 /** The run.continued that wakes one run of this function after something it waits for happened. */

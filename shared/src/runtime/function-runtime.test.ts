@@ -2,8 +2,8 @@ import { type MeshEvent, TaskProgress, TaskRequested } from "@mesh-six/events";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { NonRetryableError } from "../errors.ts";
 import { defineFunction, type FunctionContext } from "../function/define.ts";
+import { readMeshEvents } from "../log/event-log.ts";
 import type { Db } from "../ports/db.ts";
-import { readMeshEvents } from "./event-log.ts";
 import { parseEventOrThrow } from "./parse.ts";
 import { count, createTestDb, runtimeUnderTest } from "./test-fixture.ts";
 

@@ -1,30 +1,9 @@
-import type { MeshEvent } from "@mesh-six/events";
 import type { Subscriber } from "../broker/types.ts";
-import type { MeshConfig } from "../config/env.ts";
-import type { FunctionDefinition } from "../function/define.ts";
-import type { Llm } from "../llm/port.ts";
-import type { MemoryService } from "../memory/create.ts";
-import type { Clock } from "../ports/clock.ts";
-import type { Db } from "../ports/db.ts";
-import type { Kv } from "../ports/kv.ts";
-import type { Logger } from "../ports/logger.ts";
+import type { FunctionRuntimeSettings } from "./settings.ts";
 import { createHandlerSubscriber } from "./subscriber.ts";
 import { type SweepOptions, sweepOutbox } from "./sweep.ts";
 
-export interface FunctionRuntimeSettings {
-  readonly definition: FunctionDefinition;
-  readonly db: Db;
-  readonly kv: Kv;
-  readonly logger: Logger;
-  readonly clock: Clock;
-  readonly config: MeshConfig;
-  /** Hands a follow-up event to the broker; resolves once it is stored there. */
-  readonly publish: (event: MeshEvent) => Promise<void>;
-  /** The LLM port handed to handlers as `ctx.llm`. */
-  readonly llm?: Llm;
-  /** Long-term memory; each handler gets its function's view as `ctx.memory`. */
-  readonly memory?: MemoryService;
-}
+export type { FunctionRuntimeSettings };
 
 export interface FunctionRuntime {
   /** Handles one delivery: de-duplicated, committed with its follow-ups, then published. */

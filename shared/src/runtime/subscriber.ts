@@ -3,17 +3,16 @@ import { handlerView } from "../broker/event-data.ts";
 import type { Subscriber, SubscriberResponse } from "../broker/types.ts";
 import { errorMessage, isRetryable } from "../errors.ts";
 import type { FunctionContext, Handler } from "../function/define.ts";
+import { type MeshEventEntry, recordMeshEvent } from "../log/event-log.ts";
 import { traceOf } from "../log/trace.ts";
 import { checkEvents, createCommitter } from "./commit.ts";
 import { DuplicateEventError } from "./duplicate.ts";
 import { createEmitter } from "./emit.ts";
-import type { MeshEventEntry } from "./event-log.ts";
-import { recordMeshEvent } from "./event-log.ts";
-import type { FunctionRuntimeSettings } from "./function-runtime.ts";
 import { type InboxKey, isHandled } from "./inbox.ts";
 import { publishOutbox } from "./outbox-publish.ts";
 import { storeHandled, storeInOutbox } from "./outbox-store.ts";
 import { errorResponse, toDeliveryError } from "./responses.ts";
+import type { FunctionRuntimeSettings } from "./settings.ts";
 import { withDeadline } from "./timeout.ts";
 
 export interface HandlerSubscriberSettings extends FunctionRuntimeSettings {

@@ -11,11 +11,11 @@ import {
   startEmbeddedHost,
 } from "@mesh-six/shared/host/embedded";
 import { createMemoryKv } from "@mesh-six/shared/kv/memory";
+import type { MeshEventRow } from "@mesh-six/shared/log/event-log";
 import { silentLogger } from "@mesh-six/shared/log/logger";
 import type { Clock } from "@mesh-six/shared/ports/clock";
 import type { SqlExecutor } from "@mesh-six/shared/ports/db";
 import { readTask, type TaskRecord } from "@mesh-six/shared/registry/tasks";
-import type { MeshEventRow } from "@mesh-six/shared/runtime/event-log";
 import type { z } from "zod";
 
 export interface TestMesh {

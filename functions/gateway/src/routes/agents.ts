@@ -1,12 +1,11 @@
-import type { HttpContext } from "@mesh-six/shared/function/define";
 import { agentsOffering, listAgents, offeredCapabilities } from "@mesh-six/shared/registry/agents";
 import { createDependencyHealth } from "@mesh-six/shared/registry/health";
 import { chooseAgent, potentialScore } from "@mesh-six/shared/registry/route";
 import { scoreCandidates } from "@mesh-six/shared/registry/score";
 import { roundedCard, roundScore } from "@mesh-six/shared/registry/score-card";
-import type { Context, Hono } from "hono";
+import type { Context } from "hono";
 import { needs } from "../access.ts";
-import type { RouteModule } from "../app.ts";
+import { routeModule } from "../route-module.ts";
 
 /**
  * The registry:
@@ -16,10 +15,10 @@ import type { RouteModule } from "../app.ts";
  *   rounded to 4 decimals;
  *   without a capability, 400 naming those on offer.
  */
-export const agentRoutes: RouteModule = (app: Hono, ctx: HttpContext) => {
+export const agentRoutes = routeModule("/agents", (app, ctx) => {
   const health = createDependencyHealth({ kv: ctx.kv, config: ctx.config });
 
-  app.get("/agents", needs("read", { perUser: true }), async (context) =>
+  app.get("/", needs("read", { perUser: true }), async (context) =>
     context.json({ agents: await listAgents(ctx.db) }),
   );
 
@@ -33,9 +32,9 @@ export const agentRoutes: RouteModule = (app: Hono, ctx: HttpContext) => {
       400,
     );
   };
-  app.get("/agents/score", needs("read", { perUser: true }), capabilityMissing);
-  app.get("/agents/score/", needs("read", { perUser: true }), capabilityMissing);
-  app.get("/agents/score/:capability", needs("read", { perUser: true }), async (context) => {
+  app.get("/score", needs("read", { perUser: true }), capabilityMissing);
+  app.get("/score/", needs("read", { perUser: true }), capabilityMissing);
+  app.get("/score/:capability", needs("read", { perUser: true }), async (context) => {
     const capability = context.req.param("capability");
     const candidates = await agentsOffering(ctx.db, capability);
     if (candidates.length === 0) {
@@ -59,7 +58,7 @@ export const agentRoutes: RouteModule = (app: Hono, ctx: HttpContext) => {
       cards: cards.map((card) => ({ ...roundedCard(card), potential: roundScore(potentialScore(card)) })),
     });
   });
-};
+});
 
 function onOffer(capabilities: readonly string[]): string {
   return capabilities.join(", ") || "none (no agents registered)";

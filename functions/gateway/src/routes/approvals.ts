@@ -1,14 +1,13 @@
 import { ApprovalDecided, approvalDecisions } from "@mesh-six/events";
 import { errorMessage } from "@mesh-six/shared/errors";
-import type { HttpContext } from "@mesh-six/shared/function/define";
 import { decideApproval, listApprovals, readApproval } from "@mesh-six/shared/run/approvals";
 import { approvalView } from "@mesh-six/shared/run/read";
 import { deriveEventId } from "@mesh-six/shared/runtime/ids";
-import type { Context, Hono } from "hono";
+import type { Context } from "hono";
 import { z } from "zod";
 import { callerOf, needs, userOf } from "../access.ts";
-import type { RouteModule } from "../app.ts";
 import { parseQuery, wholeNumber } from "../query.ts";
+import { routeModule } from "../route-module.ts";
 
 const listQuery = z.strictObject({
   status: z.enum(["pending", "approved", "rejected", "answered", "expired", "cancelled"]).optional(),
@@ -29,8 +28,8 @@ const decisionBody = z.strictObject({
  * - `POST /approvals/:id/decision` `{decision: "approved"|"rejected", reason?}` (or `{answer, reason?}` for a
  *   question) → `{ approval }`, and the run resumes. Only the first decision counts: a second gets 409.
  */
-export const approvalRoutes: RouteModule = (app: Hono, ctx: HttpContext) => {
-  app.get("/approvals", needs("read", { perUser: true }), async (context) => {
+export const approvalRoutes = routeModule("/approvals", (app, ctx) => {
+  app.get("/", needs("read", { perUser: true }), async (context) => {
     const query = parseQuery(context, listQuery);
     if (!query.ok) return query.response;
     const { status, runId, limit } = query.data;
@@ -44,7 +43,7 @@ export const approvalRoutes: RouteModule = (app: Hono, ctx: HttpContext) => {
     return context.json({ approvals: approvals.map(approvalView) });
   });
 
-  app.get("/approvals/:id", needs("read", { perUser: true }), async (context) => {
+  app.get("/:id", needs("read", { perUser: true }), async (context) => {
     const id = context.req.param("id");
     const approval = await readApproval(ctx.db, id);
     const user = userOf(context);
@@ -53,7 +52,7 @@ export const approvalRoutes: RouteModule = (app: Hono, ctx: HttpContext) => {
       : notFound(context, id);
   });
 
-  app.post("/approvals/:id/decision", needs("approve", { perUser: true }), async (context) => {
+  app.post("/:id/decision", needs("approve", { perUser: true }), async (context) => {
     const id = context.req.param("id");
     const user = userOf(context);
     if (user !== undefined && (await readApproval(ctx.db, id))?.userId !== user) return notFound(context, id);
@@ -113,7 +112,7 @@ export const approvalRoutes: RouteModule = (app: Hono, ctx: HttpContext) => {
     }
     return context.json({ approval: approvalView(approval) });
   });
-};
+});
 
 async function readJson(
   context: Context,

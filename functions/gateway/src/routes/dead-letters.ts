@@ -8,15 +8,14 @@ import {
 } from "@mesh-six/shared/broker/dead-letters";
 import { toJsonFormat } from "@mesh-six/shared/broker/event-json";
 import { errorMessage, isRetryable } from "@mesh-six/shared/errors";
-import type { HttpContext } from "@mesh-six/shared/function/define";
 import { jsonResponse } from "@mesh-six/shared/http/json-response";
 import { bigintId } from "@mesh-six/shared/validate/ids";
-import type { Context, Hono } from "hono";
+import type { Context } from "hono";
 import { z } from "zod";
 import { needs } from "../access.ts";
-import type { RouteModule } from "../app.ts";
 import { errorText } from "../error-text.ts";
 import { booleanText, parseParameters, parseQuery, wholeNumber } from "../query.ts";
+import { routeModule } from "../route-module.ts";
 
 const listQuery = z.strictObject({
   limit: wholeNumber(1, 1000).optional(),
@@ -40,8 +39,8 @@ const idParameter = z.strictObject({
  *   answers `{ deadLetter }` with `replayedAt` set; a dead letter is replayed once: 409 when it was
  *   replayed already and `again` is not set. 404 for an unknown id, 503 when the broker cannot store it.
  */
-export const deadLetterRoutes: RouteModule = (app: Hono, ctx: HttpContext) => {
-  app.get("/dead-letters", needs("read"), async (context) => {
+export const deadLetterRoutes = routeModule("/dead-letters", (app, ctx) => {
+  app.get("/", needs("read"), async (context) => {
     const query = parseQuery(context, listQuery);
     if (!query.ok) return query.response;
     const { limit, includeReplayed } = query.data;
@@ -52,14 +51,14 @@ export const deadLetterRoutes: RouteModule = (app: Hono, ctx: HttpContext) => {
     return jsonResponse({ deadLetters: deadLetters.map(toJson) });
   });
 
-  app.get("/dead-letters/:id", needs("read"), async (context) => {
+  app.get("/:id", needs("read"), async (context) => {
     const id = parseId(context);
     if (!id.ok) return id.response;
     const deadLetter = await getDeadLetter(ctx.db, id.data);
     return deadLetter ? jsonResponse({ deadLetter: toJson(deadLetter) }) : notFound(context, id.data);
   });
 
-  app.post("/dead-letters/:id/replay", needs("admin"), async (context) => {
+  app.post("/:id/replay", needs("admin"), async (context) => {
     const id = parseId(context);
     if (!id.ok) return id.response;
     const query = parseQuery(context, replayQuery);
@@ -92,7 +91,7 @@ export const deadLetterRoutes: RouteModule = (app: Hono, ctx: HttpContext) => {
       );
     }
   });
-};
+});
 
 function parseId(context: Context) {
   const parsed = parseParameters(

@@ -1,5 +1,5 @@
 import { TaskRequested } from "@mesh-six/events";
-import { acceptedEntry, type MeshEventRow, recordMeshEvent } from "@mesh-six/shared/runtime/event-log";
+import { acceptedEntry, type MeshEventRow, recordMeshEvent } from "@mesh-six/shared/log/event-log";
 import type { Hono } from "hono";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createGatewayApp } from "../app.ts";

@@ -1,20 +1,18 @@
 import { toJsonFormat } from "@mesh-six/shared/broker/event-json";
 import { stringifyJson } from "@mesh-six/shared/broker/raw-json";
-import type { HttpContext } from "@mesh-six/shared/function/define";
 import { jsonResponse } from "@mesh-six/shared/http/json-response";
-import type { SqlExecutor } from "@mesh-six/shared/ports/db";
 import {
   type MeshEventRow,
   type ReadMeshEventsOptions,
   readMeshEvents,
   traceCondition,
-} from "@mesh-six/shared/runtime/event-log";
-import type { Hono } from "hono";
+} from "@mesh-six/shared/log/event-log";
+import type { SqlExecutor } from "@mesh-six/shared/ports/db";
 import { streamSSE } from "hono/streaming";
 import { z } from "zod";
 import { needs } from "../access.ts";
-import type { RouteModule } from "../app.ts";
 import { parseQuery, wholeNumber } from "../query.ts";
+import { routeModule } from "../route-module.ts";
 
 /** How often the stream looks for new rows, and how many idle polls pass between keep-alive comments. */
 export const streamPollMs = 500;
@@ -59,8 +57,8 @@ type Filters = Pick<ReadMeshEventsOptions, "kind" | "eventType" | "traceId">;
  *   Events, one `data:` JSON row each with `id:` its row id; without a position it starts at the newest
  *   row, so it shows only what happens from now on. It runs until the client disconnects.
  */
-export const eventRoutes: RouteModule = (app: Hono, ctx: HttpContext) => {
-  app.get("/events", needs("read"), async (context) => {
+export const eventRoutes = routeModule("/events", (app, ctx) => {
+  app.get("/", needs("read"), async (context) => {
     const query = parseQuery(context, pageQuery);
     if (!query.ok) return query.response;
     const { after, last, limit } = query.data;
@@ -70,7 +68,7 @@ export const eventRoutes: RouteModule = (app: Hono, ctx: HttpContext) => {
     return jsonResponse({ events: events.map(rowView), lastId: events.at(-1)?.id ?? start });
   });
 
-  app.get("/events/stream", needs("read"), async (context) => {
+  app.get("/stream", needs("read"), async (context) => {
     const query = parseQuery(context, streamQuery);
     if (!query.ok) return query.response;
     const resume = context.req.header("last-event-id");
@@ -115,7 +113,7 @@ export const eventRoutes: RouteModule = (app: Hono, ctx: HttpContext) => {
       }
     });
   });
-};
+});
 
 /** A row as the API shows it: an accepted event in the CloudEvents JSON format, its data as accepted. */
 function rowView(row: MeshEventRow) {

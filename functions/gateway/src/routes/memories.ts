@@ -1,12 +1,11 @@
-import type { HttpContext } from "@mesh-six/shared/function/define";
 import { createMemory, type MemoryService } from "@mesh-six/shared/memory/create";
 import type { MemoryRecord } from "@mesh-six/shared/memory/port";
 import { timestampProblem } from "@mesh-six/shared/validate/timestamp";
-import type { Context, Hono } from "hono";
+import type { Context } from "hono";
 import { z } from "zod";
 import { needs, userOf } from "../access.ts";
-import type { RouteModule } from "../app.ts";
 import { parseParameters, parseQuery, wholeNumber } from "../query.ts";
+import { routeModule } from "../route-module.ts";
 
 const name = z.string().min(1).max(200);
 
@@ -44,14 +43,14 @@ const idParameter = z.strictObject({
  * - `DELETE /memories/:id` → `{ memory }` it forgot; 404 when there is none with that id.
  * - `DELETE /memories?user=&agent=` → `{ forgotten }`: how many of the user's memories were deleted.
  */
-export const memoryRoutes: RouteModule = (app: Hono, ctx: HttpContext) => {
+export const memoryRoutes = routeModule("/memories", (app, ctx) => {
   let service: MemoryService | undefined;
   const memory = () => {
     service ??= createMemory({ db: ctx.db, config: ctx.config, clock: ctx.clock, logger: ctx.logger });
     return service;
   };
 
-  app.get("/memories", needs("read", { perUser: true }), async (context) => {
+  app.get("/", needs("read", { perUser: true }), async (context) => {
     const query = parseQuery(context, searchQuery);
     if (!query.ok) return query.response;
     const { q, agent, since, limit, minScore } = query.data;
@@ -75,7 +74,7 @@ export const memoryRoutes: RouteModule = (app: Hono, ctx: HttpContext) => {
     return context.json({ embedder: describeEmbedder(memory()), memories: memories.map(toJson) });
   });
 
-  app.delete("/memories", needs("write", { perUser: true }), async (context) => {
+  app.delete("/", needs("write", { perUser: true }), async (context) => {
     const query = parseQuery(context, forgetQuery);
     if (!query.ok) return query.response;
     const { user, agent } = query.data;
@@ -85,7 +84,7 @@ export const memoryRoutes: RouteModule = (app: Hono, ctx: HttpContext) => {
     return context.json({ forgotten });
   });
 
-  app.delete("/memories/:id", needs("write", { perUser: true }), async (context) => {
+  app.delete("/:id", needs("write", { perUser: true }), async (context) => {
     const parsed = parseParameters(
       context,
       idParameter,
@@ -102,7 +101,7 @@ export const memoryRoutes: RouteModule = (app: Hono, ctx: HttpContext) => {
     if (!(await store.forget(id))) return notFound(context, id);
     return context.json({ memory: toJson(found) });
   });
-};
+});
 
 /**
  * The user whose memories a request is about: the key's own user for a key bound to one

@@ -1,13 +1,12 @@
 import { RunContinued } from "@mesh-six/events";
 import { errorMessage } from "@mesh-six/shared/errors";
-import type { HttpContext } from "@mesh-six/shared/function/define";
 import { listRuns, requestCancel, runDetail, runSummary } from "@mesh-six/shared/run/read";
 import { readRun } from "@mesh-six/shared/run/store";
-import type { Context, Hono } from "hono";
+import type { Context } from "hono";
 import { z } from "zod";
 import { callerOf, needs, userOf } from "../access.ts";
-import type { RouteModule } from "../app.ts";
 import { parseQuery, wholeNumber } from "../query.ts";
+import { routeModule } from "../route-module.ts";
 
 const listQuery = z.strictObject({
   status: z.enum(["running", "waiting", "succeeded", "failed", "cancelled"]).optional(),
@@ -24,8 +23,8 @@ const listQuery = z.strictObject({
  * - `POST /runs/:id/cancel` → `202 { run }`: the cancel is recorded and the run's next hop carries it out
  *   (its task fails as `cancelled`); 409 for a run that has finished.
  */
-export const runRoutes: RouteModule = (app: Hono, ctx: HttpContext) => {
-  app.get("/runs", needs("read", { perUser: true }), async (context) => {
+export const runRoutes = routeModule("/runs", (app, ctx) => {
+  app.get("/", needs("read", { perUser: true }), async (context) => {
     const query = parseQuery(context, listQuery);
     if (!query.ok) return query.response;
     const { status, function: functionName, taskId, limit } = query.data;
@@ -40,7 +39,7 @@ export const runRoutes: RouteModule = (app: Hono, ctx: HttpContext) => {
     return context.json({ runs: runs.map(runSummary) });
   });
 
-  app.get("/runs/:id", needs("read", { perUser: true }), async (context) => {
+  app.get("/:id", needs("read", { perUser: true }), async (context) => {
     const id = context.req.param("id");
     const run = await runDetail(ctx.db, id);
     // another user's run is, to a key bound to a user, a run that is not there
@@ -48,7 +47,7 @@ export const runRoutes: RouteModule = (app: Hono, ctx: HttpContext) => {
     return run && (user === undefined || run.userId === user) ? context.json(run) : notFound(context, id);
   });
 
-  app.post("/runs/:id/cancel", needs("write", { perUser: true }), async (context) => {
+  app.post("/:id/cancel", needs("write", { perUser: true }), async (context) => {
     const id = context.req.param("id");
     const user = userOf(context);
     if (user !== undefined) {
@@ -83,7 +82,7 @@ export const runRoutes: RouteModule = (app: Hono, ctx: HttpContext) => {
     }
     return context.json({ run: { ...runSummary(outcome.run), status: "cancelling" } }, 202);
   });
-};
+});
 
 function notFound(context: Context, id: string): Response {
   return context.json({ error: `no run '${id}'; list them with GET /runs` }, 404);

@@ -6,12 +6,12 @@ import { claimTaskKey, type FirstRequest } from "@mesh-six/shared/registry/task-
 import { readTask, recentTasks, recordRequestedTask, type TaskRecord } from "@mesh-six/shared/registry/tasks";
 import { listRuns } from "@mesh-six/shared/run/read";
 import { createHttpOutbox } from "@mesh-six/shared/runtime/http-outbox";
-import type { Hono } from "hono";
 import { z } from "zod";
 import { callerOf, needs, userOf } from "../access.ts";
-import { gatewayName, type RouteModule } from "../app.ts";
 import { idempotencyHeader, readIdempotencyKey, requestFingerprint } from "../idempotency-key.ts";
+import { gatewayName } from "../name.ts";
 import { parseQuery, wholeNumber } from "../query.ts";
+import { routeModule } from "../route-module.ts";
 import { ownedBy } from "./task-owner.ts";
 
 /** How often a long-poll looks at the task again, and the longest wait it accepts. */
@@ -45,9 +45,9 @@ const listQuery = z.strictObject({ limit: wholeNumber(1, 200).optional() });
  *   404, and `?wait=N` waits for it to appear.
  * - `GET /tasks?limit=N` → the newest tasks.
  */
-export const taskRoutes: RouteModule = (app: Hono, ctx: HttpContext) => {
+export const taskRoutes = routeModule("/tasks", (app, ctx) => {
   const outbox = createHttpOutbox({ ...ctx, functionName: gatewayName });
-  app.post("/tasks", needs("write", { perUser: true }), async (context) => {
+  app.post("/", needs("write", { perUser: true }), async (context) => {
     const body = await readJsonBody(context.req.raw, {
       example: '{"capability": "general-query", "payload": {"query": "What is 2+2?"}}',
     });
@@ -122,7 +122,7 @@ export const taskRoutes: RouteModule = (app: Hono, ctx: HttpContext) => {
     return context.json(accepted(first.taskId), 202, { "Idempotent-Replayed": "true" });
   });
 
-  app.get("/tasks", needs("read", { perUser: true }), async (context) => {
+  app.get("/", needs("read", { perUser: true }), async (context) => {
     const query = parseQuery(context, listQuery);
     if (!query.ok) return query.response;
     const user = userOf(context);
@@ -134,7 +134,7 @@ export const taskRoutes: RouteModule = (app: Hono, ctx: HttpContext) => {
     return context.json({ tasks: tasks.map(view) });
   });
 
-  app.get("/tasks/:id", needs("read", { perUser: true }), async (context) => {
+  app.get("/:id", needs("read", { perUser: true }), async (context) => {
     const query = parseQuery(context, taskQuery);
     if (!query.ok) return query.response;
     const id = context.req.param("id");
@@ -160,7 +160,7 @@ export const taskRoutes: RouteModule = (app: Hono, ctx: HttpContext) => {
       await ctx.clock.sleep(Math.min(taskPollMs, until - ctx.clock.now()), signal).catch(() => {});
     }
   });
-};
+});
 
 /** The durable runs that carried out a task's attempts: `runId` of the current one, and all of them. */
 async function runsOf(ctx: HttpContext, task: TaskRecord) {

@@ -1,6 +1,6 @@
 import type { Trigger } from "../../function/knative-types.ts";
+import type { MeshEventRow } from "../../log/event-log.ts";
 import type { Clock } from "../../ports/clock.ts";
-import type { MeshEventRow } from "../../runtime/event-log.ts";
 import type { DeadLetter } from "../dead-letters.ts";
 import type { SubscriberResolver } from "../types.ts";
 

@@ -1,0 +1,36 @@
+import type { HttpContext } from "@mesh-six/shared/function/define";
+import { Hono } from "hono";
+
+/**
+ * One area of the gateway: the path prefix it owns and its routes, registered relative to
+ * that prefix. The gateway mounts each module at its prefix (Hono's `app.route`), so its
+ * `http.paths` are the modules' prefixes and are never kept in sync by hand.
+ */
+export interface RouteModule {
+  /** Where the module is mounted, e.g. "/runs": its routes serve "/runs", "/runs/:id", … */
+  readonly prefix: string;
+  /** The module's routes for one gateway, as a Hono sub-app. */
+  readonly create: (ctx: HttpContext) => Hono;
+}
+
+/**
+ * A route module at `prefix`: `register(app, ctx)` adds its routes relative to it, each with
+ * `needs(...)` from access.ts as its first handler: under "/runs",
+ * `app.get("/:id", needs("read"), handler)` serves GET /runs/:id and `app.get("/", …)` GET /runs.
+ * A module sets no `onError`: the gateway's answers every failure.
+ */
+export function routeModule(prefix: string, register: (app: Hono, ctx: HttpContext) => void): RouteModule {
+  if (!/^(\/[a-z0-9][a-z0-9-]*)+$/.test(prefix)) {
+    throw new Error(
+      `route module prefix '${prefix}' must be a fixed path like "/runs" or "/v1/models": lowercase segments, no parameters, no trailing slash`,
+    );
+  }
+  return {
+    prefix,
+    create: (ctx) => {
+      const app = new Hono();
+      register(app, ctx);
+      return app;
+    },
+  };
+}
