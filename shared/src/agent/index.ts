@@ -1,9 +1,3 @@
 export { type AgentCard, type AgentSkill, agentCard } from "./card.ts";
-export {
-  type AgentDefinition,
-  type AgentFunction,
-  type AgentInfo,
-  type AnyTool,
-  defineAgent,
-} from "./define-agent.ts";
-export { type Tool, type ToolContext, tool } from "./tool.ts";
+export { type AgentDefinition, type AgentFunction, type AgentInfo, defineAgent } from "./define-agent.ts";
+export { type AnyTool, type Tool, type ToolContext, tool } from "./tool.ts";
