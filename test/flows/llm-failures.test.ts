@@ -2,8 +2,8 @@ import { TaskCompleted } from "@mesh-six/events";
 import { generalAgent } from "@mesh-six/function-general-agent";
 import { orchestrator } from "@mesh-six/function-orchestrator";
 import { readMeshEvents } from "@mesh-six/shared/runtime/event-log";
+import { type ReplayServer, startReplayServer } from "@mesh-six/testing/openai";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { type ReplayServer, startReplayServer } from "../fixtures/openai/replay-server.ts";
 import { startTestMesh, type TestMesh } from "./support/mesh.ts";
 
 /**

@@ -6,8 +6,8 @@ import { silentLogger } from "@mesh-six/shared/log/logger";
 import type { Db } from "@mesh-six/shared/ports/db";
 import { createFunctionRuntime } from "@mesh-six/shared/runtime/function-runtime";
 import { createTestDb } from "@mesh-six/shared/runtime/test-fixture";
+import { type ReplayServer, startReplayServer } from "@mesh-six/testing/openai";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type ReplayServer, startReplayServer } from "../../../test/fixtures/openai/replay-server.ts";
 import { generalAgent } from "./index.ts";
 
 describe("general-agent", () => {
