@@ -12,8 +12,8 @@ import { type RunningServer, serveHost } from "@mesh-six/shared/host/serve";
 import { createMemoryKv } from "@mesh-six/shared/kv/memory";
 import { silentLogger } from "@mesh-six/shared/log/logger";
 import { type ReplayServer, startReplayServer } from "@mesh-six/testing/openai";
+import { serviceEnv } from "@mesh-six/testing/services";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { serviceEnv } from "../../test/services/env.ts";
 import { kafkaBrokerFactory } from "./host.ts";
 import type { KafkaBroker } from "./kafka-broker.ts";
 

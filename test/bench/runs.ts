@@ -17,7 +17,7 @@ import { z } from "zod";
 import { kafkaService } from "../services/kafka.ts";
 import { postgresService } from "../services/postgres.ts";
 import { startServices } from "../services/start.ts";
-import { createServiceDatabase } from "../support/service-database.ts";
+import { createServiceDatabase } from "@mesh-six/testing/services";
 import { percentile, round, writeResult } from "./stats.ts";
 
 /**

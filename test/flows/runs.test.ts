@@ -11,10 +11,9 @@ import { loadConfig } from "@mesh-six/shared/config/env";
 import { defineFunction } from "@mesh-six/shared/function/define";
 import { type EmbeddedHost, startEmbeddedHost } from "@mesh-six/shared/host/embedded";
 import { silentLogger } from "@mesh-six/shared/log/logger";
+import { createTestMesh, fanOut, settleHost, stepper, type TestMesh } from "@mesh-six/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { z } from "zod";
-import { fanOut, stepper } from "../support/run-agents.ts";
-import { settleHost, startTestMesh, type TestMesh } from "./support/mesh.ts";
 
 const Shipped = defineEvent("dev.meshsix.test.shipped", {
   description: "test: a run waits for it",
@@ -88,7 +87,7 @@ async function pendingApproval(host: EmbeddedHost, taskId: string) {
 describe("durable runs on the embedded host", () => {
   let mesh: TestMesh;
   beforeAll(async () => {
-    mesh = await startTestMesh(functions);
+    mesh = await createTestMesh({ functions: functions });
   });
   afterAll(() => mesh.stop());
 
@@ -163,15 +162,15 @@ describe("durable runs on the embedded host", () => {
     );
     expect(ingress.status).toBe(202);
     await mesh.settle();
-    expect((await mesh.task(taskId)).status).toBe("dispatched");
+    expect((await mesh.readTask(taskId)).status).toBe("dispatched");
     await mesh.advance(2 * 60_000);
-    expect((await mesh.task(taskId)).result).toBe("shipped A-17");
+    expect((await mesh.readTask(taskId)).result).toBe("shipped A-17");
   });
 
   it("a wait that times out resumes with null", async () => {
     const taskId = await postTask(mesh, "wait-for-shipping", { order: "never" });
     await mesh.advance(12 * 60_000);
-    expect((await mesh.task(taskId)).result).toBe("never shipped");
+    expect((await mesh.readTask(taskId)).result).toBe("never shipped");
   });
 
   it("waits for a person on a human-approval task, resumes on the API's decision, refuses a second", async () => {
@@ -180,7 +179,7 @@ describe("durable runs on the embedded host", () => {
       risks: ["data loss"],
       suggestedDecision: "rejected",
     });
-    expect((await mesh.task(taskId)).status).toBe("dispatched");
+    expect((await mesh.readTask(taskId)).status).toBe("dispatched");
     const approval = await pendingApproval(mesh.host, taskId);
     expect(approval).toMatchObject({
       kind: "approval",
@@ -188,14 +187,14 @@ describe("durable runs on the embedded host", () => {
       context: { action: "drop the staging database" },
     });
     await mesh.advance(3_600_000);
-    expect((await mesh.task(taskId)).status).toBe("dispatched");
+    expect((await mesh.readTask(taskId)).status).toBe("dispatched");
     const decided = await json(mesh.host, `/approvals/${approval.id}/decision`, {
       method: "POST",
       body: JSON.stringify({ decision: "approved", reason: "staging only" }),
     });
     expect(decided.status).toBe(200);
     await mesh.settle();
-    expect((await mesh.task(taskId)).result).toMatchObject({
+    expect((await mesh.readTask(taskId)).result).toMatchObject({
       decision: "approved",
       approved: true,
       reason: "staging only",
@@ -231,7 +230,7 @@ describe("durable runs on the embedded host", () => {
     );
     expect(response.status).toBe(202);
     await mesh.settle();
-    expect((await mesh.task(taskId)).result).toMatchObject({
+    expect((await mesh.readTask(taskId)).result).toMatchObject({
       decision: "rejected",
       decidedBy: "event from kn-event/v1.16.0",
       decidedVia: "event",
@@ -251,7 +250,7 @@ describe("durable runs on the embedded host", () => {
     expect(io.stdoutText()).toContain("scale to zero");
     expect(await runMesh(["approvals", "approve", approval.id, "--reason", "fine"], commands, io)).toBe(0);
     await mesh.settle();
-    expect((await mesh.task(taskId)).result).toMatchObject({ decision: "approved", reason: "fine" });
+    expect((await mesh.readTask(taskId)).result).toMatchObject({ decision: "approved", reason: "fine" });
     expect(
       await runMesh(["runs", "show", (await json(mesh.host, `/tasks/${taskId}`)).body.runId], commands, io),
     ).toBe(0);
@@ -265,7 +264,7 @@ describe("durable runs on the embedded host", () => {
       default: "approved",
     });
     await mesh.advance(31 * 60_000);
-    expect((await mesh.task(taskId)).result).toMatchObject({
+    expect((await mesh.readTask(taskId)).result).toMatchObject({
       decision: "approved",
       timedOut: true,
       decidedBy: "deadline",
@@ -285,7 +284,7 @@ describe("durable runs on the embedded host", () => {
       body: JSON.stringify({ answer: "eu-west-1" }),
     });
     await mesh.settle();
-    expect((await mesh.task(taskId)).result).toMatchObject({ answer: "eu-west-1", timedOut: false });
+    expect((await mesh.readTask(taskId)).result).toMatchObject({ answer: "eu-west-1", timedOut: false });
   });
 
   it("fails a run whose steps moved under it, naming the step", async () => {
@@ -293,7 +292,7 @@ describe("durable runs on the embedded host", () => {
     const taskId = await postTask(mesh, "move", {});
     reorder = true;
     await mesh.advance(2 * 60_000);
-    const task = await mesh.task(taskId);
+    const task = await mesh.readTask(taskId);
     expect(task.status).toBe("failed");
     expect(task.error?.message).toContain('step "nap" moved');
   });
@@ -304,7 +303,7 @@ describe("durable runs on the embedded host", () => {
     const cancelled = await json(mesh.host, `/runs/${runId}/cancel`, { method: "POST" });
     expect(cancelled).toMatchObject({ status: 202, body: { run: { status: "cancelling" } } });
     await mesh.settle();
-    expect(await mesh.task(taskId)).toMatchObject({ status: "failed", error: { type: "cancelled" } });
+    expect(await mesh.readTask(taskId)).toMatchObject({ status: "failed", error: { type: "cancelled" } });
     expect((await json(mesh.host, `/runs/${runId}`)).body).toMatchObject({ status: "cancelled" });
     expect((await json(mesh.host, `/runs/${runId}/cancel`, { method: "POST" })).status).toBe(409);
   });

@@ -5,7 +5,7 @@ import { createNeonDb } from "@mesh-six/shared/db/neon";
 import { createPostgresDb } from "@mesh-six/shared/db/postgres";
 import { ConfigError } from "@mesh-six/shared/errors";
 import { describe, expect, it } from "vitest";
-import { serviceEnv } from "./env.ts";
+import { serviceEnv } from "@mesh-six/testing/services";
 
 // Debian packages no pgvector for its PostgreSQL: pgvector is proven on PGlite, in-process
 // and over a real wire protocol through Neon's driver below.

@@ -7,7 +7,7 @@ import { createUpstashKv } from "@mesh-six/shared/kv/upstash";
 import { describeRateLimiterContract } from "@mesh-six/shared/ratelimit/contract";
 import { createRateLimiter } from "@mesh-six/shared/ratelimit/create";
 import { describe, expect, it } from "vitest";
-import { serviceEnv } from "./env.ts";
+import { serviceEnv } from "@mesh-six/testing/services";
 
 const upstash = () =>
   createUpstashKv({ url: serviceEnv("MESH_TEST_UPSTASH_URL"), token: serviceEnv("MESH_TEST_UPSTASH_TOKEN") });
