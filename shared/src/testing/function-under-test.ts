@@ -35,7 +35,10 @@ export interface FunctionUnderTest extends Omit<RuntimeUnderTest, "deliver"> {
    * those hops does not answer 200, naming it.
    */
   deliver(event: MeshEvent): Promise<SubscriberResponse>;
-  /** Delivers a task.dispatched for `payload`, as the orchestrator sends it; resolves with the task id. */
+  /**
+   * Delivers a task.dispatched for `payload`, as the orchestrator sends it; resolves with
+   * the task id, or rejects when the function does not answer 2xx (it would get it again).
+   */
   dispatch(payload?: Record<string, unknown>, options?: DispatchOptions): Promise<string>;
   /** Dispatches a task and resolves with how it ended (or `pending`). */
   task(payload?: Record<string, unknown>, options?: DispatchOptions): Promise<TaskOutcome>;
@@ -102,7 +105,14 @@ export function functionUnderTest(
   };
   const dispatch = async (payload: Record<string, unknown> = {}, dispatchOptions: DispatchOptions = {}) => {
     const taskId = dispatchOptions.taskId ?? crypto.randomUUID();
-    await deliver(dispatchedTask(definition, payload, { ...dispatchOptions, taskId }, host.clock.now()));
+    const answer = await deliver(
+      dispatchedTask(definition, payload, { ...dispatchOptions, taskId }, host.clock.now()),
+    );
+    if (answer.status < 200 || answer.status > 299) {
+      throw new Error(
+        `${definition.name} answered ${answer.status} to the task.dispatched of task ${taskId}: the broker would deliver it again; see the function's log in .lines, or deliver(dispatchedTask(…)) to test the redelivery`,
+      );
+    }
     return taskId;
   };
   const sweep = async () => {
