@@ -1,5 +1,3 @@
-import { gateway } from "@mesh-six/function-gateway";
-import { orchestrator } from "@mesh-six/function-orchestrator";
 import { createTestMesh } from "@mesh-six/testing";
 import { describeOutage, type ScoreBoard } from "./support/outage-scenario.ts";
 
@@ -9,7 +7,7 @@ import { describeOutage, type ScoreBoard } from "./support/outage-scenario.ts";
  * argocd-outage.knative.test.ts.
  */
 describeOutage("the ArgoCD outage, on the embedded host", async (deployers, env) => {
-  const mesh = await createTestMesh({ functions: [orchestrator, gateway, ...deployers], env: { ...env } });
+  const mesh = await createTestMesh({ functions: deployers, env });
   return {
     request: (taskId, { capability, payload, ...options }) =>
       mesh.task(capability, payload, { ...options, taskId }),
