@@ -97,6 +97,11 @@ describe("testFunction: one function against PGlite with a manual clock", () => 
     expect(deploys.outcome(task.taskId).status).toBe("pending");
     await deploys.advance(60_000);
     expect(deploys.outcome(task.taskId)).toMatchObject({ status: "succeeded", result: { deployed: true } });
+    expect(await stepsOf(deploys.db, task)).toEqual([
+      { name: "go", kind: "approval", status: "succeeded", attempts: 1 },
+      { name: "settle", kind: "sleep", status: "succeeded", attempts: 1 },
+    ]);
+    expect(await llmUsageOf(deploys.db, task)).toEqual([]);
   });
 
   it("never deploys on a rejection", async () => {

@@ -56,20 +56,14 @@ describe("general-agent", () => {
     expect(server.received[0]?.body.messages?.[0]).toMatchObject({ role: "system" });
   });
 
-  it("answers what a test's own fixture says", async () => {
-    server.use(
-      reply({
-        match: "capital of France",
-        content: "Paris.",
-        usage: { promptTokens: 12, completionTokens: 2 },
-      }),
-    );
-    const task = await (await agent(online())).task({ query: "What is the capital of France?" });
-    expect(task).toMatchObject({
-      status: "succeeded",
-      result: { answer: "Paris." },
-      usage: { promptTokens: 12 },
-    });
+  it("answers what a test's own fixture says (README, Testing)", async () => {
+    server.use(reply({ match: "capital of France", content: "Paris." }));
+    const agent = await testFunction(generalAgent, { db, env: { LLM_BASE_URL: server.baseURL } });
+
+    const task = await agent.task({ query: "What is the capital of France?" });
+    expect(task).toMatchObject({ status: "succeeded", result: { answer: "Paris." } });
+    expect((await stepsOf(agent.db, task)).map((step) => step.name)).toEqual(["recall", "answer", "learn"]);
+    expect(await llmUsageOf(agent.db, task)).toMatchObject([{ step: "answer", promptTokens: 20 }]);
   });
 
   it("reports LLM errors as task.failed with their type and retry behaviour, each call in llm_usage", async () => {
