@@ -10,7 +10,14 @@ import { serveHost } from "@mesh-six/shared/host/serve";
 import { createLlm } from "@mesh-six/shared/llm/create";
 import { createLogger } from "@mesh-six/shared/log/logger";
 import { loadMigrations } from "@mesh-six/sql";
-import { CrashCounted, crashCounter, crashEcho, crashHolder, crashPoint } from "./crash-functions.ts";
+import {
+  CrashCounted,
+  CrashHeld,
+  crashCounter,
+  crashEcho,
+  crashHolder,
+  crashPoint,
+} from "./crash-functions.ts";
 import { crashingBroker, crashingLlm, crashRunner } from "./crash-run.ts";
 
 /**
@@ -51,8 +58,8 @@ const host = await startEmbeddedHost({
   createBroker: (settings) =>
     crashingBroker(crashBeforePublish(createEmbeddedBroker({ ...settings, pollEveryMs: 200 }))),
   sweepEveryMs: 500,
-  // the suite posts its own event type to the ingress
-  outsideEventTypes: [CrashCounted.type],
+  // the suites post their own event types to the ingress (crash and takeover)
+  outsideEventTypes: [CrashCounted.type, CrashHeld.type],
 });
 const server = await serveHost(host, config.PORT, "127.0.0.1");
 process.stdout.write(`crash-host ready ${server.port}\n`);
