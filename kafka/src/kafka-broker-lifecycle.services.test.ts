@@ -7,9 +7,8 @@ import type { Trigger } from "@mesh-six/shared/function/knative-types";
 import { silentLogger } from "@mesh-six/shared/log/logger";
 import type { Db } from "@mesh-six/shared/ports/db";
 import { migrate } from "@mesh-six/sql";
+import { serviceEnv, until } from "@mesh-six/testing/services";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { serviceEnv } from "../../test/services/env.ts";
-import { until } from "../../test/support/until.ts";
 import { createKafkaBroker, type KafkaBroker } from "./kafka-broker.ts";
 import { waitUntilKafkaIdle } from "./kafka-idle.ts";
 

@@ -8,8 +8,8 @@ import { readMeshEvents } from "@mesh-six/shared/log/event-log";
 import { silentLogger } from "@mesh-six/shared/log/logger";
 import type { Db } from "@mesh-six/shared/ports/db";
 import { migrate } from "@mesh-six/sql";
+import { serviceEnv } from "@mesh-six/testing/services";
 import { afterAll, beforeAll } from "vitest";
-import { serviceEnv } from "../../test/services/env.ts";
 import { createKafkaBroker } from "./kafka-broker.ts";
 import { waitUntilKafkaIdle } from "./kafka-idle.ts";
 

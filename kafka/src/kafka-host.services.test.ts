@@ -11,9 +11,9 @@ import { type EmbeddedHost, startEmbeddedHost } from "@mesh-six/shared/host/embe
 import { type RunningServer, serveHost } from "@mesh-six/shared/host/serve";
 import { createMemoryKv } from "@mesh-six/shared/kv/memory";
 import { silentLogger } from "@mesh-six/shared/log/logger";
+import { type ReplayServer, startReplayServer } from "@mesh-six/testing/openai";
+import { serviceEnv } from "@mesh-six/testing/services";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type ReplayServer, startReplayServer } from "../../test/fixtures/openai/replay-server.ts";
-import { serviceEnv } from "../../test/services/env.ts";
 import { kafkaBrokerFactory } from "./host.ts";
 import type { KafkaBroker } from "./kafka-broker.ts";
 
@@ -21,7 +21,7 @@ import type { KafkaBroker } from "./kafka-broker.ts";
  * `mesh task` end to end with MESH_BROKER=kafka: the gateway publishes task.requested to
  * Kafka, the orchestrator's and general-agent's Triggers consume it as consumer groups,
  * the agent answers through an OpenAI-compatible server replaying hand-written responses
- * in OpenAI's documented shape (test/fixtures/openai/README.md).
+ * in OpenAI's documented shape (testing/openai/README.md).
  */
 describe("mesh task on the kafka host", () => {
   let llm: ReplayServer;

@@ -5,11 +5,9 @@ import { createPgliteDb } from "@mesh-six/shared/db/pglite";
 import { type EmbeddedHost, startEmbeddedHost } from "@mesh-six/shared/host/embedded";
 import { createMemoryKv } from "@mesh-six/shared/kv/memory";
 import { silentLogger } from "@mesh-six/shared/log/logger";
+import { deployPlanner, fanOut, stepper } from "@mesh-six/testing";
+import { serviceEnv, until } from "@mesh-six/testing/services";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { serviceEnv } from "../../test/services/env.ts";
-import { deployPlanner } from "../../test/support/agents.ts";
-import { fanOut, stepper } from "../../test/support/run-agents.ts";
-import { until } from "../../test/support/until.ts";
 import { kafkaBrokerFactory } from "./host.ts";
 
 /** Durable runs with every hop, child task and decision crossing Kafka (librdkafka's mock cluster). */

@@ -13,11 +13,11 @@ import { type EmbeddedHost, startEmbeddedHost } from "@mesh-six/shared/host/embe
 import { createMemoryKv } from "@mesh-six/shared/kv/memory";
 import { silentLogger } from "@mesh-six/shared/log/logger";
 import { loadMigrations } from "@mesh-six/sql";
+import { createServiceDatabase } from "@mesh-six/testing/services";
 import { z } from "zod";
 import { kafkaService } from "../services/kafka.ts";
 import { postgresService } from "../services/postgres.ts";
 import { startServices } from "../services/start.ts";
-import { createServiceDatabase } from "../support/service-database.ts";
 import { percentile, round, writeResult } from "./stats.ts";
 
 /**

@@ -1,9 +1,8 @@
 import { fleet } from "@mesh-six/fleet";
 import { agentCard, defineAgent, tool } from "@mesh-six/shared/agent";
+import { createTestMesh, deployPlanner, restarts, type TestMesh } from "@mesh-six/testing";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { z } from "zod";
-import { deployPlanner, restarts } from "../support/agents.ts";
-import { startTestMesh, type TestMesh } from "./support/mesh.ts";
 
 /** Never finishes: the model keeps calling `again` (the offline model calls what the message names). */
 const looper = defineAgent({
@@ -29,7 +28,7 @@ async function json(mesh: TestMesh, path: string, init?: RequestInit) {
 describe("agents made with defineAgent, offline, on the embedded host", () => {
   let mesh: TestMesh;
   beforeAll(async () => {
-    mesh = await startTestMesh([...fleet, deployPlanner, looper]);
+    mesh = await createTestMesh({ functions: [...fleet, deployPlanner, looper] });
   });
   afterAll(() => mesh.stop());
   beforeEach(() => {
@@ -55,7 +54,7 @@ describe("agents made with defineAgent, offline, on the embedded host", () => {
 
   it("fails a bad payload at once as invalid_input, naming the field, with no LLM call", async () => {
     const taskId = await post("plan-deploy", { query: "plan it" });
-    const task = await mesh.task(taskId);
+    const task = await mesh.readTask(taskId);
     expect(task).toMatchObject({ status: "failed", error: { type: "invalid_input" } });
     expect(task.error?.message).toContain("payload.service");
     expect(task.attempts).toHaveLength(1);
@@ -68,7 +67,7 @@ describe("agents made with defineAgent, offline, on the embedded host", () => {
       service: "shop",
       query: "Check the status of service=shop, then restart it",
     });
-    expect((await mesh.task(taskId)).status).toBe("dispatched");
+    expect((await mesh.readTask(taskId)).status).toBe("dispatched");
     const approval = await approvalOf(taskId);
     expect(approval?.context).toMatchObject({
       action: "call the tool restart",
@@ -80,7 +79,7 @@ describe("agents made with defineAgent, offline, on the embedded host", () => {
       body: JSON.stringify({ decision: "approved", reason: "off-peak" }),
     });
     await mesh.settle();
-    const task = await mesh.task(taskId);
+    const task = await mesh.readTask(taskId);
     expect(task.status).toBe("succeeded");
     expect(DeployPlanOk(task.result)).toBe(true);
     expect(restarts).toEqual(["shop"]);
@@ -111,7 +110,7 @@ describe("agents made with defineAgent, offline, on the embedded host", () => {
       body: JSON.stringify({ decision: "rejected", reason: "peak hours" }),
     });
     await mesh.settle();
-    const task = await mesh.task(taskId);
+    const task = await mesh.readTask(taskId);
     expect(task.status).toBe("succeeded");
     expect(restarts).toEqual([]);
     const run = await runOf(taskId);
@@ -125,7 +124,7 @@ describe("agents made with defineAgent, offline, on the embedded host", () => {
 
   it("stops at maxSteps with a clear error", async () => {
     const taskId = await post("loop", { query: "call again" });
-    const task = await mesh.task(taskId);
+    const task = await mesh.readTask(taskId);
     expect(task).toMatchObject({ status: "failed" });
     expect(task.error?.message).toContain("looper took 1 LLM turns (its maxSteps) without a final answer");
   });

@@ -1,6 +1,4 @@
-import { gateway } from "@mesh-six/function-gateway";
-import { orchestrator } from "@mesh-six/function-orchestrator";
-import { startTestMesh } from "./support/mesh.ts";
+import { createTestMesh } from "@mesh-six/testing";
 import { describeOutage, type ScoreBoard } from "./support/outage-scenario.ts";
 
 /**
@@ -9,14 +7,12 @@ import { describeOutage, type ScoreBoard } from "./support/outage-scenario.ts";
  * argocd-outage.knative.test.ts.
  */
 describeOutage("the ArgoCD outage, on the embedded host", async (deployers, env) => {
-  const mesh = await startTestMesh([orchestrator, gateway, ...deployers], { ...env });
+  const mesh = await createTestMesh({ functions: deployers, env });
   return {
-    request: (taskId, data) => mesh.request(taskId, data),
+    request: (taskId, { capability, payload, ...options }) =>
+      mesh.task(capability, payload, { ...options, taskId }),
     advance: (ms) => mesh.advance(ms),
-    async scores(capability) {
-      const response = await mesh.host.fetch(new Request(`http://mesh.test/agents/score/${capability}`));
-      return (await response.json()) as ScoreBoard;
-    },
+    scores: async (capability) => (await mesh.json<ScoreBoard>(`/agents/score/${capability}`)).body,
     stop: () => mesh.stop(),
   };
 });

@@ -4,8 +4,8 @@ import { declaredGatewayRoutes } from "@mesh-six/function-gateway/testing/routes
 import { scopes } from "@mesh-six/shared/auth/api-keys";
 import { storeDeadLetter, withErrorExtensions } from "@mesh-six/shared/broker/dead-letters";
 import { encodeBinary } from "@mesh-six/shared/broker/http-binding";
+import { createTestMesh, type TestMesh } from "@mesh-six/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startTestMesh, type TestMesh } from "./support/mesh.ts";
 
 /** One key per scope, one holding every scope but one per scope, and two bound to users. */
 const keyOf = (name: string) => `${name}-key-0123456789abcdef`;
@@ -22,7 +22,10 @@ const entries = [
 describe("API keys on every route of the embedded host", () => {
   let mesh: TestMesh;
   beforeAll(async () => {
-    mesh = await startTestMesh(fleet, { MESH_API_KEYS: entries.join(","), RATE_LIMIT_PER_MINUTE: "0" });
+    mesh = await createTestMesh({
+      functions: fleet,
+      env: { MESH_API_KEYS: entries.join(","), RATE_LIMIT_PER_MINUTE: "0" },
+    });
   });
   afterAll(() => mesh.stop());
 
@@ -124,8 +127,8 @@ describe("API keys on every route of the embedded host", () => {
     });
     const taskId = String(accepted.json.taskId);
     await mesh.settle();
-    expect((await mesh.task(taskId)).status).toBe("succeeded");
-    const before = await mesh.task(taskId);
+    expect((await mesh.readTask(taskId)).status).toBe("succeeded");
+    const before = await mesh.readTask(taskId);
 
     const forged = TaskCompleted.create({
       source: "/mesh-six/general-agent",
@@ -150,7 +153,7 @@ describe("API keys on every route of the embedded host", () => {
       "dev.meshsix.task.completed comes only from mesh functions; senders outside the mesh may publish: dev.meshsix.task.requested, dev.meshsix.approval.decided",
     );
     await mesh.settle();
-    expect(await mesh.task(taskId)).toEqual(before);
+    expect(await mesh.readTask(taskId)).toEqual(before);
   });
 
   it("shows a key bound to a user only that user's tasks, and starts tasks only as that user", async () => {

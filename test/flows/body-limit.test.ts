@@ -1,8 +1,8 @@
 import { request as httpRequest } from "node:http";
 import { fleet } from "@mesh-six/fleet";
 import { type RunningServer, serveHost } from "@mesh-six/shared/host/serve";
+import { createTestMesh, type TestMesh } from "@mesh-six/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startTestMesh, type TestMesh } from "./support/mesh.ts";
 
 const mib = 1024 * 1024;
 
@@ -48,7 +48,7 @@ describe("the body limit over HTTP", () => {
   let mesh: TestMesh;
   let server: RunningServer;
   beforeAll(async () => {
-    mesh = await startTestMesh(fleet, { RATE_LIMIT_PER_MINUTE: "0" });
+    mesh = await createTestMesh({ functions: fleet, env: { RATE_LIMIT_PER_MINUTE: "0" } });
     server = await serveHost(mesh.host, 0, "127.0.0.1");
   });
   afterAll(async () => {

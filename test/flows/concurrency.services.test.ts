@@ -13,10 +13,8 @@ import { type EmbeddedHost, startEmbeddedHost } from "@mesh-six/shared/host/embe
 import { silentLogger } from "@mesh-six/shared/log/logger";
 import { readTask } from "@mesh-six/shared/registry/tasks";
 import { loadMigrations } from "@mesh-six/sql";
+import { createServiceDatabase, type ServiceDatabase, serviceEnv, until } from "@mesh-six/testing/services";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { serviceEnv } from "../services/env.ts";
-import { createServiceDatabase, type ServiceDatabase } from "../support/service-database.ts";
-import { until } from "../support/until.ts";
 
 /** Deliveries in flight per Trigger and host: small, so two hosts fill up quickly. */
 const concurrency = 4;

@@ -4,12 +4,11 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createPostgresDb } from "@mesh-six/shared/db/postgres";
 import type { Db } from "@mesh-six/shared/ports/db";
+import { type ReplayServer, startReplayServer } from "@mesh-six/testing/openai";
+import { createServiceDatabase, type ServiceDatabase, serviceEnv } from "@mesh-six/testing/services";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type ReplayServer, startReplayServer } from "../fixtures/openai/replay-server.ts";
-import { serviceEnv } from "../services/env.ts";
 import { type CrashHost, startCrashHost } from "../support/crash-process.ts";
 import { type RunCrashPoint, runEffectsTable } from "../support/crash-run.ts";
-import { createServiceDatabase, type ServiceDatabase } from "../support/service-database.ts";
 
 /**
  * A durable run of three steps (a side effect, an LLM call, another side effect; one hop

@@ -4,12 +4,10 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createPostgresDb } from "@mesh-six/shared/db/postgres";
 import type { Db } from "@mesh-six/shared/ports/db";
+import { createServiceDatabase, type ServiceDatabase, serviceEnv, until } from "@mesh-six/testing/services";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { serviceEnv } from "../services/env.ts";
 import { CrashCounted, CrashEchoed, type CrashPoint, crashTables } from "../support/crash-functions.ts";
 import { type CrashHost, isGone, sendEvent, startCrashHost } from "../support/crash-process.ts";
-import { createServiceDatabase, type ServiceDatabase } from "../support/service-database.ts";
-import { until } from "../support/until.ts";
 
 /** Sent events: accepted (202), or unknown when the process died before answering. */
 const accepted = new Set<string>();

@@ -4,8 +4,8 @@ import { createEmbeddedBroker } from "@mesh-six/shared/broker/embedded-broker";
 import type { Trigger } from "@mesh-six/shared/function/knative-types";
 import type { EmbeddedHost } from "@mesh-six/shared/host/embedded";
 import { type RunningServer, serveHost } from "@mesh-six/shared/host/serve";
+import { createTestMesh, settleHost, type TestMesh } from "@mesh-six/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { settleHost, startTestMesh, type TestMesh } from "./support/mesh.ts";
 
 /** JSON that a parse and re-serialise would change in every way it can. */
 const data =
@@ -35,16 +35,15 @@ describe("event data over HTTP", () => {
         subscriber: { uri: subscriber.url },
       },
     };
-    mesh = await startTestMesh(
-      [gateway],
-      { RATE_LIMIT_PER_MINUTE: "0" },
-      {
-        // the test posts its own event type to the ingress, as a sender outside the mesh
-        outsideEventTypes: ["dev.meshsix.test.exact"],
-        createBroker: (settings) =>
-          createEmbeddedBroker({ ...settings, triggers: [...settings.triggers, trigger] }),
-      },
-    );
+    mesh = await createTestMesh({
+      functions: [gateway],
+      platform: false,
+      env: { RATE_LIMIT_PER_MINUTE: "0" },
+      // the test posts its own event type to the ingress, as a sender outside the mesh
+      outsideEventTypes: ["dev.meshsix.test.exact"],
+      createBroker: (settings) =>
+        createEmbeddedBroker({ ...settings, triggers: [...settings.triggers, trigger] }),
+    });
     host = mesh.host;
     server = await serveHost(host, 0, "127.0.0.1");
   });

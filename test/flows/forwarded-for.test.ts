@@ -1,8 +1,8 @@
 import { request } from "node:http";
 import { fleet } from "@mesh-six/fleet";
 import { type RunningServer, serveHost } from "@mesh-six/shared/host/serve";
+import { createTestMesh, type TestMesh } from "@mesh-six/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startTestMesh, type TestMesh } from "./support/mesh.ts";
 
 /** GET /agents from the loopback address `from` (Linux routes all of 127.0.0.0/8 to lo). */
 function getAgents(port: number, from: string, forwardedFor?: string) {
@@ -41,7 +41,10 @@ describe("the rate limit and X-Forwarded-For, through a listening server", () =>
   let mesh: TestMesh;
   let server: RunningServer;
   beforeAll(async () => {
-    mesh = await startTestMesh(fleet, { RATE_LIMIT_PER_MINUTE: "3", TRUSTED_PROXIES: proxy });
+    mesh = await createTestMesh({
+      functions: fleet,
+      env: { RATE_LIMIT_PER_MINUTE: "3", TRUSTED_PROXIES: proxy },
+    });
     server = await serveHost(mesh.host, 0, "127.0.0.1");
   });
   afterAll(async () => {

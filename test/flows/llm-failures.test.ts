@@ -2,9 +2,9 @@ import { TaskCompleted } from "@mesh-six/events";
 import { generalAgent } from "@mesh-six/function-general-agent";
 import { orchestrator } from "@mesh-six/function-orchestrator";
 import { readMeshEvents } from "@mesh-six/shared/log/event-log";
+import { createTestMesh, dataOf, type TestMesh } from "@mesh-six/testing";
+import { type ReplayServer, startReplayServer } from "@mesh-six/testing/openai";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { type ReplayServer, startReplayServer } from "../fixtures/openai/replay-server.ts";
-import { dataOf, startTestMesh, type TestMesh } from "./support/mesh.ts";
 
 /**
  * What an LLM failure does to a task, through the broker, the orchestrator and
@@ -16,12 +16,15 @@ describe("LLM failures through the fleet", () => {
   let mesh: TestMesh;
   beforeAll(async () => {
     llm = await startReplayServer();
-    mesh = await startTestMesh([orchestrator, generalAgent], {
-      LLM_BASE_URL: llm.baseURL,
-      LLM_API_KEY: "sk-test",
-      LLM_MODEL: "gpt-4o-mini",
-      LLM_MAX_RETRIES: "2",
-      LLM_RETRY_BUDGET_SECONDS: "10",
+    mesh = await createTestMesh({
+      functions: [orchestrator, generalAgent],
+      env: {
+        LLM_BASE_URL: llm.baseURL,
+        LLM_API_KEY: "sk-test",
+        LLM_MODEL: "gpt-4o-mini",
+        LLM_MAX_RETRIES: "2",
+        LLM_RETRY_BUDGET_SECONDS: "10",
+      },
     });
   });
   afterAll(async () => {
@@ -47,10 +50,7 @@ describe("LLM failures through the fleet", () => {
 
   it("answers after a 429 then a 200 within one attempt, recording each call once", async () => {
     llm.script("What is 2+2?", ["error-429-tokens-per-minute"]);
-    const task = await mesh.request("llm-429-then-200", {
-      capability: "general-query",
-      payload: { query: "What is 2+2?" },
-    });
+    const task = await mesh.task("general-query", { query: "What is 2+2?" }, { taskId: "llm-429-then-200" });
     expect(task).toMatchObject({ status: "succeeded", result: { answer: "2 + 2 = 4.", offline: false } });
     expect(attemptsOf(task)).toEqual([["general-agent", "score", true, undefined]]);
     expect(llm.received).toHaveLength(2);
@@ -67,10 +67,7 @@ describe("LLM failures through the fleet", () => {
   it("gives general-agent the task again when the rate limit outlasts one attempt's retries", async () => {
     const limited = "error-429-tokens-per-minute";
     llm.script("What is 2+2?", [limited, limited, limited]);
-    const task = await mesh.request("llm-429-outlasts", {
-      capability: "general-query",
-      payload: { query: "What is 2+2?" },
-    });
+    const task = await mesh.task("general-query", { query: "What is 2+2?" }, { taskId: "llm-429-outlasts" });
     expect(task.status).toBe("succeeded");
     expect(attemptsOf(task)).toEqual([
       ["general-agent", "score", false, "rate_limited"],
@@ -85,10 +82,11 @@ describe("LLM failures through the fleet", () => {
   });
 
   it("fails a task rate limited for good after the bounded attempts, listing every one", async () => {
-    const task = await mesh.request("llm-429-forever", {
-      capability: "general-query",
-      payload: { query: "we are over the token limit" },
-    });
+    const task = await mesh.task(
+      "general-query",
+      { query: "we are over the token limit" },
+      { taskId: "llm-429-forever" },
+    );
     expect(task.status).toBe("failed");
     expect(task.error?.type).toBe("rate_limited");
     expect(task.error?.message).toMatch(
@@ -106,10 +104,11 @@ describe("LLM failures through the fleet", () => {
   });
 
   it("fails a request the server rejects as invalid at once: one attempt, one call", async () => {
-    const task = await mesh.request("llm-400", {
-      capability: "general-query",
-      payload: { query: "this prompt is too long for the context" },
-    });
+    const task = await mesh.task(
+      "general-query",
+      { query: "this prompt is too long for the context" },
+      { taskId: "llm-400" },
+    );
     expect(task).toMatchObject({ status: "failed", error: { type: "invalid_input" } });
     expect(task.error?.message).toContain("maximum context length");
     expect(attemptsOf(task)).toEqual([["general-agent", "score", false, "invalid_input"]]);

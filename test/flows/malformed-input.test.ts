@@ -1,7 +1,7 @@
 import { fleet } from "@mesh-six/fleet";
+import { createTestMesh, type TestMesh } from "@mesh-six/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { malformedRequests } from "./support/malformed-corpus.ts";
-import { startTestMesh, type TestMesh } from "./support/mesh.ts";
 
 /**
  * Bad input never reaches a 5xx: a broad corpus of malformed requests at the real
@@ -11,7 +11,7 @@ import { startTestMesh, type TestMesh } from "./support/mesh.ts";
 describe("malformed requests", () => {
   let mesh: TestMesh;
   beforeAll(async () => {
-    mesh = await startTestMesh(fleet, { RATE_LIMIT_PER_MINUTE: "0" });
+    mesh = await createTestMesh({ functions: fleet, env: { RATE_LIMIT_PER_MINUTE: "0" } });
   });
   afterAll(() => mesh.stop());
 

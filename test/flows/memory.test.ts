@@ -14,8 +14,8 @@ import { createLlm } from "@mesh-six/shared/llm/create";
 import { createOfflineModel } from "@mesh-six/shared/llm/offline-model";
 import { silentLogger } from "@mesh-six/shared/log/logger";
 import { readTask } from "@mesh-six/shared/registry/tasks";
+import { settleHost } from "@mesh-six/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { settleHost } from "./support/mesh.ts";
 
 const concise = "The user prefers concise answers.";
 

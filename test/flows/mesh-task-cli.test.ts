@@ -10,13 +10,13 @@ import { type EmbeddedHost, startEmbeddedHost } from "@mesh-six/shared/host/embe
 import { type RunningServer, serveHost } from "@mesh-six/shared/host/serve";
 import { createMemoryKv } from "@mesh-six/shared/kv/memory";
 import { silentLogger } from "@mesh-six/shared/log/logger";
+import { type ReplayServer, startReplayServer } from "@mesh-six/testing/openai";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type ReplayServer, startReplayServer } from "../fixtures/openai/replay-server.ts";
 
 /**
  * `mesh task` end to end over HTTP: the CLI posts the task, the embedded host routes it,
  * general-agent asks an OpenAI-compatible server (replaying hand-written responses in
- * OpenAI's documented shape; test/fixtures/openai/README.md) and the
+ * OpenAI's documented shape; testing/openai/README.md) and the
  * CLI prints the answer or the failure. Real time: nothing here is timed.
  */
 describe("mesh task against an OpenAI-compatible server", () => {

@@ -4,8 +4,8 @@ import { deadLetter } from "@mesh-six/function-dead-letter";
 import { storeEvent } from "@mesh-six/shared/broker/broker-store";
 import { defineFunction } from "@mesh-six/shared/function/define";
 import { acceptedEntry } from "@mesh-six/shared/log/event-log";
+import { createTestMesh, type TestMesh } from "@mesh-six/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startTestMesh, type TestMesh } from "./support/mesh.ts";
 
 const type = "dev.meshsix.test.poison";
 let handled = 0;
@@ -31,7 +31,7 @@ const event = (id: string): MeshEvent => ({ specversion: "1.0", id, source: "/te
 describe("an event whose id is too long to index", () => {
   let mesh: TestMesh;
   beforeAll(async () => {
-    mesh = await startTestMesh([consumer, deadLetter]);
+    mesh = await createTestMesh({ functions: [consumer, deadLetter], platform: false });
   });
   afterAll(() => mesh.stop());
 

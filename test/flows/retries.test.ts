@@ -1,9 +1,9 @@
 import { TaskCompleted, TaskFinished } from "@mesh-six/events";
 import { orchestrator } from "@mesh-six/function-orchestrator";
 import { readMeshEvents } from "@mesh-six/shared/log/event-log";
+import { createTestMesh, dataOf, type TestMesh } from "@mesh-six/testing";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { agentControl, testAgent } from "./support/deployers.ts";
-import { dataOf, startTestMesh, type TestMesh } from "./support/mesh.ts";
 
 /** Failure, re-scoring, timeouts and redelivery, all through the broker and the real orchestrator. */
 describe("retries, re-scoring and timeouts through events", () => {
@@ -11,11 +11,13 @@ describe("retries, re-scoring and timeouts through events", () => {
   const backup = agentControl();
   let mesh: TestMesh;
   beforeAll(async () => {
-    mesh = await startTestMesh([
-      orchestrator,
-      testAgent("primary-builder", { capability: "build-image", weight: 0.9 }, primary),
-      testAgent("backup-builder", { capability: "build-image", weight: 0.6 }, backup),
-    ]);
+    mesh = await createTestMesh({
+      functions: [
+        orchestrator,
+        testAgent("primary-builder", { capability: "build-image", weight: 0.9 }, primary),
+        testAgent("backup-builder", { capability: "build-image", weight: 0.6 }, backup),
+      ],
+    });
   });
   afterAll(() => mesh.stop());
   beforeEach(async () => {
@@ -42,7 +44,7 @@ describe("retries, re-scoring and timeouts through events", () => {
 
   it("re-routes a failed attempt to the next agent without the one that failed", async () => {
     primary.behaviour = "fail";
-    const task = await mesh.request("retry-1", { capability: "build-image", payload: { image: "api" } });
+    const task = await mesh.task("build-image", { image: "api" }, { taskId: "retry-1" });
     expect(task.status).toBe("succeeded");
     expect(task.result).toEqual({ deployedBy: "backup-builder" });
     expect(task.attempts.map((attempt) => [attempt.agentId, attempt.success, attempt.error?.type])).toEqual([
@@ -59,7 +61,7 @@ describe("retries, re-scoring and timeouts through events", () => {
   it("retries the last agent twice when every agent has failed it, then fails listing every attempt", async () => {
     primary.behaviour = "fail";
     backup.behaviour = "fail";
-    const task = await mesh.request("retry-2", { capability: "build-image" });
+    const task = await mesh.task("build-image", {}, { taskId: "retry-2" });
     expect(task.status).toBe("failed");
     expect(task.error?.type).toBe("api_error");
     expect(task.error?.message).toMatch(
@@ -87,7 +89,7 @@ describe("retries, re-scoring and timeouts through events", () => {
     primary.behaviour = "fail";
     // the backup fails its first attempt and succeeds on the retry
     backup.next = ["fail"];
-    const task = await mesh.request("retry-4", { capability: "build-image" });
+    const task = await mesh.task("build-image", {}, { taskId: "retry-4" });
     expect(task.status).toBe("succeeded");
     expect(task.attempts.map((attempt) => [attempt.agentId, attempt.reason, attempt.success])).toEqual([
       ["primary-builder", "score", false],
@@ -97,7 +99,7 @@ describe("retries, re-scoring and timeouts through events", () => {
   });
 
   it("fails a capability nobody offers at once, with a clear error", async () => {
-    const task = await mesh.request("retry-3", { capability: "paint-fence" });
+    const task = await mesh.task("paint-fence", {}, { taskId: "retry-3" });
     expect(task).toMatchObject({ status: "failed", attempts: [] });
     expect(task.error?.message).toBe(
       'no agent offers the capability "paint-fence"; capabilities on offer: build-image',
@@ -106,11 +108,11 @@ describe("retries, re-scoring and timeouts through events", () => {
 
   it("times out an attempt nobody answers on the scheduled sweep and dispatches it again", async () => {
     primary.behaviour = "ignore";
-    const waiting = await mesh.request("timeout-1", { capability: "build-image", timeout: 30 });
+    const waiting = await mesh.task("build-image", {}, { taskId: "timeout-1", timeout: 30 });
     expect(waiting).toMatchObject({ status: "dispatched", agentId: "primary-builder", attempt: 1 });
     // the sweep runs every minute (a PingSource); one minute on, the attempt is past its deadline
     await mesh.advance(60_000);
-    const task = await mesh.task("timeout-1");
+    const task = await mesh.readTask("timeout-1");
     expect(task.status).toBe("succeeded");
     expect(task.attempts.map((attempt) => [attempt.agentId, attempt.error?.type])).toEqual([
       ["primary-builder", "timeout"],
@@ -124,7 +126,7 @@ describe("retries, re-scoring and timeouts through events", () => {
 
   it("records a redelivered or re-sent task.completed once, and finishes the task once", async () => {
     primary.behaviour = "ignore";
-    await mesh.request("redeliver-1", { capability: "build-image" });
+    await mesh.task("build-image", {}, { taskId: "redeliver-1" });
     const completed = TaskCompleted.create({
       source: "/mesh-six/primary-builder",
       data: {
@@ -152,7 +154,7 @@ describe("retries, re-scoring and timeouts through events", () => {
     expect(await history("redeliver-1")).toEqual([
       { agent_id: "primary-builder", success: true, error_type: null },
     ]);
-    expect((await mesh.task("redeliver-1")).result).toEqual({ ok: 1 });
+    expect((await mesh.readTask("redeliver-1")).result).toEqual({ ok: 1 });
     expect(await finishedEvents("redeliver-1")).toHaveLength(1);
   });
 });

@@ -6,9 +6,8 @@ import { generalAgent } from "@mesh-six/function-general-agent";
 import { humans } from "@mesh-six/function-humans";
 import { orchestrator } from "@mesh-six/function-orchestrator";
 import { readTask } from "@mesh-six/shared/registry/tasks";
+import { deployPlanner, fanOut, restarts, stepper } from "@mesh-six/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { deployPlanner, restarts } from "../support/agents.ts";
-import { fanOut, stepper } from "../support/run-agents.ts";
 import { type KnativeMesh, startKnativeMesh } from "./support/knative-mesh.ts";
 
 /**

@@ -7,14 +7,10 @@ import { createTestIo } from "@mesh-six/cli/testing/io";
 import { defineEvent } from "@mesh-six/events";
 import { fleet } from "@mesh-six/fleet";
 import { createSteppingClock } from "@mesh-six/shared/broker/stepping-clock";
-import { loadConfig } from "@mesh-six/shared/config/env";
 import { defineFunction } from "@mesh-six/shared/function/define";
-import { type EmbeddedHost, startEmbeddedHost } from "@mesh-six/shared/host/embedded";
-import { silentLogger } from "@mesh-six/shared/log/logger";
+import { approvalsOf, createTestMesh, fanOut, stepper, stepsOf, type TestMesh } from "@mesh-six/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { z } from "zod";
-import { fanOut, stepper } from "../support/run-agents.ts";
-import { settleHost, startTestMesh, type TestMesh } from "./support/mesh.ts";
 
 const Shipped = defineEvent("dev.meshsix.test.shipped", {
   description: "test: a run waits for it",
@@ -55,49 +51,36 @@ const mover = defineFunction({
 
 const functions = [...fleet, fanOut, stepper, waiter, mover];
 
-async function json(host: EmbeddedHost, path: string, init?: RequestInit) {
-  const response = await host.fetch(
-    new Request(`http://mesh.test${path}`, {
-      ...init,
-      ...(init?.body ? { headers: { "content-type": "application/json" } } : {}),
-    }),
-  );
-  return { status: response.status, body: (await response.json()) as Record<string, any> };
-}
+type Body = Record<string, any>;
 
+/** Starts a task through the API (POST /tasks), as a client would, and waits until nothing moves. */
 async function postTask(mesh: TestMesh, capability: string, payload: Record<string, unknown>) {
-  const { status, body } = await json(mesh.host, "/tasks", {
-    method: "POST",
-    body: JSON.stringify({ capability, payload }),
-  });
+  const { status, body } = await mesh.json<Body>("/tasks", { method: "POST", body: { capability, payload } });
   expect(status).toBe(202);
   await mesh.settle();
   return body.taskId as string;
 }
 
 /** The one pending approval of a task. */
-async function pendingApproval(host: EmbeddedHost, taskId: string) {
-  const { body } = await json(host, "/approvals?status=pending");
-  const approval = (body.approvals as { id: string; taskId: string }[]).find(
-    (entry) => entry.taskId === taskId,
-  );
-  if (!approval) throw new Error(`no pending approval for task ${taskId}: ${JSON.stringify(body)}`);
+async function pendingApproval(mesh: TestMesh, taskId: string) {
+  const [approval, ...others] = await approvalsOf(mesh.db, { taskId });
+  if (!approval || others.length > 0) throw new Error(`task ${taskId} should have one pending approval`);
   return approval;
 }
 
 describe("durable runs on the embedded host", () => {
   let mesh: TestMesh;
   beforeAll(async () => {
-    mesh = await startTestMesh(functions);
+    mesh = await createTestMesh({ functions });
   });
   afterAll(() => mesh.stop());
 
   it("answers a task as a run: GET /tasks/:id names the run, GET /runs/:id shows its steps", async () => {
     const taskId = await postTask(mesh, "general-query", { query: "What is 6+7?" });
-    const task = await json(mesh.host, `/tasks/${taskId}`);
+    const task = await mesh.json<Body>(`/tasks/${taskId}`);
     expect(task.body).toMatchObject({ status: "succeeded", result: { answer: "[offline model] 6+7 = 13" } });
     const runId = task.body.runId as string;
-    const run = await json(mesh.host, `/runs/${runId}`);
+    const run = await mesh.json<Body>(`/runs/${runId}`);
     expect(run.body).toMatchObject({
       id: runId,
       function: "general-agent",
@@ -118,18 +101,18 @@ describe("durable runs on the embedded host", () => {
       ["learn", "succeeded", 1],
     ]);
     expect(run.body.steps[1].usage).toMatchObject({ model: "mesh-six-offline", calls: 1 });
-    const listed = await json(mesh.host, `/runs?taskId=${taskId}`);
+    const listed = await mesh.json<Body>(`/runs?taskId=${taskId}`);
     expect(listed.body.runs).toHaveLength(1);
   });
 
   it("runs a chain of steps one hop each through the broker", async () => {
     const taskId = await postTask(mesh, "step-chain", { word: "w" });
-    const task = await json(mesh.host, `/tasks/${taskId}`);
+    const task = await mesh.json<Body>(`/tasks/${taskId}`);
     expect(task.body).toMatchObject({
       status: "succeeded",
       result: { chain: "w-1-2-3", answer: "[offline model] 2+2 = 4" },
     });
-    expect((await json(mesh.host, `/runs/${task.body.runId}`)).body).toMatchObject({
+    expect((await mesh.json<Body>(`/runs/${task.body.runId}`)).body).toMatchObject({
       steps: expect.any(Array),
       hops: 5,
     });
@@ -137,41 +120,38 @@ describe("durable runs on the embedded host", () => {
 
   it("fans out three child tasks through the orchestrator and joins them", async () => {
     const taskId = await postTask(mesh, "fan-out", { questions: ["1+1?", "2+2?", "3+3?"] });
-    const task = await json(mesh.host, `/tasks/${taskId}`);
+    const task = await mesh.json<Body>(`/tasks/${taskId}`);
     expect(task.body).toMatchObject({
       status: "succeeded",
       result: ["[offline model] 1+1 = 2", "[offline model] 2+2 = 4", "[offline model] 3+3 = 6"],
     });
-    const run = await json(mesh.host, `/runs/${task.body.runId}`);
-    expect((run.body.steps as { kind: string }[]).map((step) => step.kind)).toEqual(["task", "task", "task"]);
+    expect((await stepsOf(mesh.db, { taskId })).map((step) => step.kind)).toEqual(["task", "task", "task"]);
   });
 
   it("resumes a wait with an event that arrived before the wait existed, through the ingress", async () => {
     const taskId = await postTask(mesh, "wait-for-shipping", { order: "A-17" });
-    const ingress = await mesh.host.fetch(
-      new Request("http://mesh.test/mesh-six/default", {
-        method: "POST",
-        headers: {
-          "ce-specversion": "1.0",
-          "ce-type": Shipped.type,
-          "ce-source": "/warehouse",
-          "ce-id": "ship-A-17",
-          "content-type": "application/json",
-        },
-        body: JSON.stringify({ order: "A-17" }),
-      }),
-    );
+    const ingress = await mesh.fetch("/mesh-six/default", {
+      method: "POST",
+      headers: {
+        "ce-specversion": "1.0",
+        "ce-type": Shipped.type,
+        "ce-source": "/warehouse",
+        "ce-id": "ship-A-17",
+        "content-type": "application/json",
+      },
+      body: JSON.stringify({ order: "A-17" }),
+    });
     expect(ingress.status).toBe(202);
     await mesh.settle();
-    expect((await mesh.task(taskId)).status).toBe("dispatched");
+    expect((await mesh.readTask(taskId)).status).toBe("dispatched");
     await mesh.advance(2 * 60_000);
-    expect((await mesh.task(taskId)).result).toBe("shipped A-17");
+    expect((await mesh.readTask(taskId)).result).toBe("shipped A-17");
   });
 
   it("a wait that times out resumes with null", async () => {
     const taskId = await postTask(mesh, "wait-for-shipping", { order: "never" });
     await mesh.advance(12 * 60_000);
-    expect((await mesh.task(taskId)).result).toBe("never shipped");
+    expect((await mesh.readTask(taskId)).result).toBe("never shipped");
   });
 
   it("waits for a person on a human-approval task, resumes on the API's decision, refuses a second", async () => {
@@ -180,58 +160,58 @@ describe("durable runs on the embedded host", () => {
       risks: ["data loss"],
       suggestedDecision: "rejected",
     });
-    expect((await mesh.task(taskId)).status).toBe("dispatched");
-    const approval = await pendingApproval(mesh.host, taskId);
+    expect((await mesh.readTask(taskId)).status).toBe("dispatched");
+    const approval = await pendingApproval(mesh, taskId);
     expect(approval).toMatchObject({
       kind: "approval",
       function: "humans",
       context: { action: "drop the staging database" },
     });
+    const listed = await mesh.json<Body>("/approvals?status=pending");
+    expect(listed.body.approvals.map((entry: { id: string }) => entry.id)).toContain(approval.id);
     await mesh.advance(3_600_000);
-    expect((await mesh.task(taskId)).status).toBe("dispatched");
-    const decided = await json(mesh.host, `/approvals/${approval.id}/decision`, {
+    expect((await mesh.readTask(taskId)).status).toBe("dispatched");
+    const decided = await mesh.json<Body>(`/approvals/${approval.id}/decision`, {
       method: "POST",
-      body: JSON.stringify({ decision: "approved", reason: "staging only" }),
+      body: { decision: "approved", reason: "staging only" },
     });
     expect(decided.status).toBe(200);
     await mesh.settle();
-    expect((await mesh.task(taskId)).result).toMatchObject({
+    expect((await mesh.readTask(taskId)).result).toMatchObject({
       decision: "approved",
       approved: true,
       reason: "staging only",
       decidedVia: "api",
     });
-    const again = await json(mesh.host, `/approvals/${approval.id}/decision`, {
+    const again = await mesh.json<Body>(`/approvals/${approval.id}/decision`, {
       method: "POST",
-      body: JSON.stringify({ decision: "rejected" }),
+      body: { decision: "rejected" },
     });
     expect(again.status).toBe(409);
     expect(again.body.error).toContain("only the first decision counts");
-    expect((await json(mesh.host, `/approvals/${approval.id}`)).body.approval).toMatchObject({
+    expect((await mesh.json<Body>(`/approvals/${approval.id}`)).body.approval).toMatchObject({
       status: "approved",
     });
   });
 
   it("resumes on a decision sent as kn event send would, recording its sender", async () => {
     const taskId = await postTask(mesh, "human-approval", { action: "rotate the keys" });
-    const approval = await pendingApproval(mesh.host, taskId);
+    const approval = await pendingApproval(mesh, taskId);
     // kn event send --type dev.meshsix.approval.decided --field approvalId=… --field decision=rejected --field reason=…
-    const response = await mesh.host.fetch(
-      new Request("http://mesh.test/mesh-six/default", {
-        method: "POST",
-        headers: {
-          "ce-specversion": "1.0",
-          "ce-type": "dev.meshsix.approval.decided",
-          "ce-source": "kn-event/v1.16.0",
-          "ce-id": "decision-1",
-          "content-type": "application/json",
-        },
-        body: JSON.stringify({ approvalId: approval.id, decision: "rejected", reason: "not today" }),
-      }),
-    );
+    const response = await mesh.fetch("/mesh-six/default", {
+      method: "POST",
+      headers: {
+        "ce-specversion": "1.0",
+        "ce-type": "dev.meshsix.approval.decided",
+        "ce-source": "kn-event/v1.16.0",
+        "ce-id": "decision-1",
+        "content-type": "application/json",
+      },
+      body: JSON.stringify({ approvalId: approval.id, decision: "rejected", reason: "not today" }),
+    });
     expect(response.status).toBe(202);
     await mesh.settle();
-    expect((await mesh.task(taskId)).result).toMatchObject({
+    expect((await mesh.readTask(taskId)).result).toMatchObject({
       decision: "rejected",
       decidedBy: "event from kn-event/v1.16.0",
       decidedVia: "event",
@@ -241,7 +221,7 @@ describe("durable runs on the embedded host", () => {
 
   it("resumes on a decision made with mesh approvals approve", async () => {
     const taskId = await postTask(mesh, "human-approval", { action: "scale to zero" });
-    const approval = await pendingApproval(mesh.host, taskId);
+    const approval = await pendingApproval(mesh, taskId);
     const io = {
       ...createTestIo({ env: { MESH_URL: "http://mesh.test" } }),
       fetch: async (input: string | URL | Request, init?: RequestInit) =>
@@ -251,9 +231,9 @@ describe("durable runs on the embedded host", () => {
     expect(io.stdoutText()).toContain("scale to zero");
     expect(await runMesh(["approvals", "approve", approval.id, "--reason", "fine"], commands, io)).toBe(0);
     await mesh.settle();
-    expect((await mesh.task(taskId)).result).toMatchObject({ decision: "approved", reason: "fine" });
+    expect((await mesh.readTask(taskId)).result).toMatchObject({ decision: "approved", reason: "fine" });
     expect(
-      await runMesh(["runs", "show", (await json(mesh.host, `/tasks/${taskId}`)).body.runId], commands, io),
+      await runMesh(["runs", "show", (await mesh.json<Body>(`/tasks/${taskId}`)).body.runId], commands, io),
     ).toBe(0);
     expect(io.stdoutText()).toMatch(/decision\s+approval\s+succeeded/);
   });
@@ -265,7 +245,7 @@ describe("durable runs on the embedded host", () => {
       default: "approved",
     });
     await mesh.advance(31 * 60_000);
-    expect((await mesh.task(taskId)).result).toMatchObject({
+    expect((await mesh.readTask(taskId)).result).toMatchObject({
       decision: "approved",
       timedOut: true,
       decidedBy: "deadline",
@@ -274,18 +254,18 @@ describe("durable runs on the embedded host", () => {
 
   it("answers a human-input task with the person's answer", async () => {
     const taskId = await postTask(mesh, "human-input", { question: "Which region?" });
-    const approval = await pendingApproval(mesh.host, taskId);
-    const refused = await json(mesh.host, `/approvals/${approval.id}/decision`, {
+    const approval = await pendingApproval(mesh, taskId);
+    const refused = await mesh.json<Body>(`/approvals/${approval.id}/decision`, {
       method: "POST",
-      body: JSON.stringify({ decision: "approved" }),
+      body: { decision: "approved" },
     });
     expect(refused.status).toBe(400);
-    await json(mesh.host, `/approvals/${approval.id}/decision`, {
+    await mesh.json<Body>(`/approvals/${approval.id}/decision`, {
       method: "POST",
-      body: JSON.stringify({ answer: "eu-west-1" }),
+      body: { answer: "eu-west-1" },
     });
     await mesh.settle();
-    expect((await mesh.task(taskId)).result).toMatchObject({ answer: "eu-west-1", timedOut: false });
+    expect((await mesh.readTask(taskId)).result).toMatchObject({ answer: "eu-west-1", timedOut: false });
   });
 
   it("fails a run whose steps moved under it, naming the step", async () => {
@@ -293,20 +273,20 @@ describe("durable runs on the embedded host", () => {
     const taskId = await postTask(mesh, "move", {});
     reorder = true;
     await mesh.advance(2 * 60_000);
-    const task = await mesh.task(taskId);
+    const task = await mesh.readTask(taskId);
     expect(task.status).toBe("failed");
     expect(task.error?.message).toContain('step "nap" moved');
   });
 
   it("cancels a waiting run: its task fails as cancelled", async () => {
     const taskId = await postTask(mesh, "human-approval", { action: "wait forever" });
-    const runId = (await json(mesh.host, `/tasks/${taskId}`)).body.runId as string;
-    const cancelled = await json(mesh.host, `/runs/${runId}/cancel`, { method: "POST" });
+    const runId = (await mesh.json<Body>(`/tasks/${taskId}`)).body.runId as string;
+    const cancelled = await mesh.json<Body>(`/runs/${runId}/cancel`, { method: "POST" });
     expect(cancelled).toMatchObject({ status: 202, body: { run: { status: "cancelling" } } });
     await mesh.settle();
-    expect(await mesh.task(taskId)).toMatchObject({ status: "failed", error: { type: "cancelled" } });
-    expect((await json(mesh.host, `/runs/${runId}`)).body).toMatchObject({ status: "cancelled" });
-    expect((await json(mesh.host, `/runs/${runId}/cancel`, { method: "POST" })).status).toBe(409);
+    expect(await mesh.readTask(taskId)).toMatchObject({ status: "failed", error: { type: "cancelled" } });
+    expect((await mesh.json<Body>(`/runs/${runId}`)).body).toMatchObject({ status: "cancelled" });
+    expect((await mesh.json<Body>(`/runs/${runId}/cancel`, { method: "POST" })).status).toBe(409);
   });
 });
 
@@ -316,29 +296,21 @@ describe("a run waiting for a person across a restart", () => {
 
   it("resumes hours later in a new process when the decision arrives", async () => {
     const clock = createSteppingClock();
-    const config = loadConfig({ MESH_DATA_DIR: dir, LOG_LEVEL: "error" });
-    const first = await startEmbeddedHost({ functions: fleet, config, clock, logger: silentLogger });
-    const posted = await first.fetch(
-      new Request("http://mesh.test/tasks", {
-        method: "POST",
-        headers: { "content-type": "application/json" },
-        body: JSON.stringify({ capability: "human-approval", payload: { action: "migrate the cluster" } }),
-      }),
-    );
-    const { taskId } = (await posted.json()) as { taskId: string };
-    await settleHost(first);
+    const env = { MESH_DATA_DIR: dir };
+    const first = await createTestMesh({ functions: fleet, env, clock });
+    const taskId = await postTask(first, "human-approval", { action: "migrate the cluster" });
     const approval = await pendingApproval(first, taskId);
     await first.stop();
 
     const later = createSteppingClock(clock.now() + 5 * 3_600_000);
-    const second = await startEmbeddedHost({ functions: fleet, config, clock: later, logger: silentLogger });
+    const second = await createTestMesh({ functions: fleet, env, clock: later });
     try {
-      await json(second, `/approvals/${approval.id}/decision`, {
+      await second.json(`/approvals/${approval.id}/decision`, {
         method: "POST",
-        body: JSON.stringify({ decision: "approved", reason: "after the maintenance window" }),
+        body: { decision: "approved", reason: "after the maintenance window" },
       });
-      await settleHost(second);
-      const task = await json(second, `/tasks/${taskId}`);
+      await second.settle();
+      const task = await second.json(`/tasks/${taskId}`);
       expect(task.body).toMatchObject({ status: "succeeded", result: { decision: "approved" } });
     } finally {
       await second.stop();

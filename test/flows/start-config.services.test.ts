@@ -1,5 +1,5 @@
+import { serviceEnv } from "@mesh-six/testing/services";
 import { describe, expect, it } from "vitest";
-import { serviceEnv } from "../services/env.ts";
 import { npmStartExpectingFailure, stackLine } from "../support/npm-start.ts";
 
 describe("npm start against the PostgreSQL server with a bad configuration", () => {

@@ -5,12 +5,10 @@ import { join } from "node:path";
 import { defaultClaimLeaseMs } from "@mesh-six/shared/broker/embedded-broker";
 import { createPostgresDb } from "@mesh-six/shared/db/postgres";
 import type { Db } from "@mesh-six/shared/ports/db";
+import { createServiceDatabase, type ServiceDatabase, serviceEnv, until } from "@mesh-six/testing/services";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { serviceEnv } from "../services/env.ts";
 import { CrashHeld, crashTables } from "../support/crash-functions.ts";
 import { type CrashHost, sendEvent, startCrashHost } from "../support/crash-process.ts";
-import { createServiceDatabase, type ServiceDatabase } from "../support/service-database.ts";
-import { until } from "../support/until.ts";
 
 interface Claim {
   readonly claimedBy: string | null;

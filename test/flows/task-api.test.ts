@@ -2,14 +2,14 @@ import { gateway } from "@mesh-six/function-gateway";
 import { generalAgent } from "@mesh-six/function-general-agent";
 import { orchestrator } from "@mesh-six/function-orchestrator";
 import { readMeshEvents } from "@mesh-six/shared/log/event-log";
+import { createTestMesh, type TestMesh } from "@mesh-six/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startTestMesh, type TestMesh } from "./support/mesh.ts";
 
 /** A person asks, the orchestrator routes, general-agent answers: over the gateway's task API and the broker ingress. */
 describe("asking the fleet (offline model)", () => {
   let mesh: TestMesh;
   beforeAll(async () => {
-    mesh = await startTestMesh([orchestrator, gateway, generalAgent]);
+    mesh = await createTestMesh({ functions: [orchestrator, gateway, generalAgent] });
   });
   afterAll(() => mesh.stop());
 

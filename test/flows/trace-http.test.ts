@@ -13,9 +13,9 @@ import { readMeshEvents } from "@mesh-six/shared/log/event-log";
 import { silentLogger } from "@mesh-six/shared/log/logger";
 import { traceOf } from "@mesh-six/shared/log/trace";
 import { createTestDb } from "@mesh-six/shared/runtime/test-fixture";
+import { createTestMesh, dataOf, settleHost, type TestMesh } from "@mesh-six/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { z } from "zod";
-import { dataOf, settleHost, startTestMesh, type TestMesh } from "./support/mesh.ts";
 
 const Traced = defineEvent("dev.meshsix.test.traced", {
   description: "test: an event whose trace is followed",
@@ -83,27 +83,26 @@ describe("the W3C traceparent header across HTTP hops", () => {
       "127.0.0.1",
     );
     const workerUrl = `http://127.0.0.1:${workerServer.port}/`;
-    mesh = await startTestMesh(
-      [],
-      { RATE_LIMIT_PER_MINUTE: "0" },
-      {
-        // the test's sender and the worker (elsewhere, as on Knative) post these to the ingress
-        outsideEventTypes: [Traced.type, Answered.type],
-        // the worker runs elsewhere: its Trigger delivers over HTTP, as on Knative
-        createBroker: (settings) =>
-          createEmbeddedBroker({
-            ...settings,
-            triggers: triggersFor(worker, { namespace: "mesh-six", broker: "default" }).map((trigger) => ({
-              ...trigger,
-              spec: {
-                broker: trigger.spec.broker,
-                filter: trigger.spec.filter,
-                subscriber: { uri: workerUrl },
-              },
-            })),
-          }),
-      },
-    );
+    mesh = await createTestMesh({
+      functions: [],
+      platform: false,
+      env: { RATE_LIMIT_PER_MINUTE: "0" },
+      // the test's sender and the worker (elsewhere, as on Knative) post these to the ingress
+      outsideEventTypes: [Traced.type, Answered.type],
+      // the worker runs elsewhere: its Trigger delivers over HTTP, as on Knative
+      createBroker: (settings) =>
+        createEmbeddedBroker({
+          ...settings,
+          triggers: triggersFor(worker, { namespace: "mesh-six", broker: "default" }).map((trigger) => ({
+            ...trigger,
+            spec: {
+              broker: trigger.spec.broker,
+              filter: trigger.spec.filter,
+              subscriber: { uri: workerUrl },
+            },
+          })),
+        }),
+    });
     embedded = mesh.host;
     ingressServer = await serveHost(
       {

@@ -56,10 +56,11 @@ describe("the import graph", () => {
     expect(across.map(named)).toEqual([]);
   });
 
-  it("keeps integrations below the functions: they import only @mesh-six/shared and @mesh-six/events", () => {
+  it("keeps integrations below the functions: they import only @mesh-six/shared and @mesh-six/events (their tests also the kit)", () => {
     const allowed = new Set(["@mesh-six/shared", "@mesh-six/events"]);
     const upward = graph.imports.filter(({ from, toPackage }) => {
       const owner = graph.packageOf(from);
+      if (isTestCode(from) && toPackage === "@mesh-six/testing") return false;
       return (
         from.startsWith("integrations/") && toPackage && toPackage !== owner?.name && !allowed.has(toPackage)
       );

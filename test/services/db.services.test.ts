@@ -4,8 +4,8 @@ import { describeDbContract } from "@mesh-six/shared/db/contract";
 import { createNeonDb } from "@mesh-six/shared/db/neon";
 import { createPostgresDb } from "@mesh-six/shared/db/postgres";
 import { ConfigError } from "@mesh-six/shared/errors";
+import { serviceEnv } from "@mesh-six/testing/services";
 import { describe, expect, it } from "vitest";
-import { serviceEnv } from "./env.ts";
 
 // Debian packages no pgvector for its PostgreSQL: pgvector is proven on PGlite, in-process
 // and over a real wire protocol through Neon's driver below.

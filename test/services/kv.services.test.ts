@@ -6,8 +6,8 @@ import { createMemoryKv } from "@mesh-six/shared/kv/memory";
 import { createUpstashKv } from "@mesh-six/shared/kv/upstash";
 import { describeRateLimiterContract } from "@mesh-six/shared/ratelimit/contract";
 import { createRateLimiter } from "@mesh-six/shared/ratelimit/create";
+import { serviceEnv } from "@mesh-six/testing/services";
 import { describe, expect, it } from "vitest";
-import { serviceEnv } from "./env.ts";
 
 const upstash = () =>
   createUpstashKv({ url: serviceEnv("MESH_TEST_UPSTASH_URL"), token: serviceEnv("MESH_TEST_UPSTASH_TOKEN") });

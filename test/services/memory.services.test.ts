@@ -5,8 +5,8 @@ import { createEmbedder } from "@mesh-six/shared/embeddings/create";
 import { createMemoryStore } from "@mesh-six/shared/memory/store";
 import type { Db } from "@mesh-six/shared/ports/db";
 import { migrate } from "@mesh-six/sql";
+import { serviceEnv } from "@mesh-six/testing/services";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { serviceEnv } from "./env.ts";
 
 // The memory store over a real wire protocol: Neon's driver (HTTP queries, WebSocket
 // transactions) against a PostgreSQL with pgvector (PGlite's server; Debian's PostgreSQL

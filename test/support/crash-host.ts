@@ -58,7 +58,7 @@ const host = await startEmbeddedHost({
   createBroker: (settings) =>
     crashingBroker(crashBeforePublish(createEmbeddedBroker({ ...settings, pollEveryMs: 200 }))),
   sweepEveryMs: 500,
-  // the suite posts its own event type to the ingress
+  // the suites post their own event types to the ingress (crash and takeover)
   outsideEventTypes: [CrashCounted.type, CrashHeld.type],
 });
 const server = await serveHost(host, config.PORT, "127.0.0.1");

@@ -1,13 +1,9 @@
-import { type MeshEvent, TaskCompleted, TaskDispatched } from "@mesh-six/events";
 import { createManualClock } from "@mesh-six/shared/clock";
 import { loadConfig } from "@mesh-six/shared/config/env";
-import { createMemoryKv } from "@mesh-six/shared/kv/memory";
 import { createLlm } from "@mesh-six/shared/llm/create";
-import { silentLogger } from "@mesh-six/shared/log/logger";
 import { createMemory } from "@mesh-six/shared/memory/create";
 import type { Db } from "@mesh-six/shared/ports/db";
-import { createFunctionRuntime } from "@mesh-six/shared/runtime/function-runtime";
-import { createTestDb } from "@mesh-six/shared/runtime/test-fixture";
+import { createTestDb, testFunction } from "@mesh-six/testing";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { generalAgent } from "./index.ts";
 
@@ -19,41 +15,17 @@ describe("general-agent's memory", () => {
   afterAll(() => db.close());
   beforeEach(() => db.exec("DELETE FROM memories"));
 
-  /** One task through the agent's runtime with memory on this database; resolves with its result. */
+  /** One task through the agent with memory on this database; resolves with its result. */
   async function run(payload: Record<string, unknown>, env: Record<string, string> = {}) {
     const clock = createManualClock();
     const config = loadConfig(env);
     const llm = createLlm({ config, db, clock });
-    const published: MeshEvent[] = [];
-    const runtime = createFunctionRuntime({
-      definition: generalAgent,
-      db,
-      kv: createMemoryKv({ clock }),
-      clock,
-      config,
-      llm,
-      memory: createMemory({ db, config, llm, clock }),
-      logger: silentLogger,
-      publish: async (event) => {
-        published.push(event);
-      },
-    });
-    const dispatched = TaskDispatched.create({
-      source: "/mesh-six/orchestrator",
-      data: {
-        taskId: crypto.randomUUID(),
-        capability: "general-query",
-        agentId: "general-agent",
-        attempt: 1,
-        payload,
-        priority: 5,
-        deadline: new Date(clock.now() + 120_000).toISOString(),
-      },
-    });
-    await runtime.subscriber(dispatched, { signal: new AbortController().signal });
-    const parsed = TaskCompleted.parse(published.find((event) => TaskCompleted.is(event))!);
-    if (!parsed.ok) throw new Error(parsed.error);
-    return parsed.data.result as { memories: { recalled: number; learned: number } };
+    const memory = createMemory({ db, config, llm, clock });
+    const agent = await testFunction(generalAgent, { db, clock, env, llm, memory });
+    const task = await agent.task(payload);
+    if (task.status !== "succeeded")
+      throw new Error(`the task ${task.status}: ${JSON.stringify(task.error)}`);
+    return task.result as { memories: { recalled: number; learned: number } };
   }
 
   const memories = async () => (await db.query<{ content: string }>("SELECT content FROM memories")).rows;

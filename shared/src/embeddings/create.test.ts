@@ -1,5 +1,5 @@
+import { loadRecordedResponse } from "@mesh-six/testing-openai";
 import { describe, expect, it } from "vitest";
-import { loadRecordedResponse } from "../../../test/fixtures/openai/replay-server.ts";
 import { loadConfig } from "../config/env.ts";
 import { ConfigError } from "../errors.ts";
 import { LlmError } from "../llm/errors.ts";

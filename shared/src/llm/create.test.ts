@@ -1,7 +1,7 @@
 import { migrate } from "@mesh-six/sql";
+import { type ReplayServer, startReplayServer } from "@mesh-six/testing-openai";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { z } from "zod";
-import { type ReplayServer, startReplayServer } from "../../../test/fixtures/openai/replay-server.ts";
 import { createManualClock } from "../clock.ts";
 import { loadConfig } from "../config/env.ts";
 import { createPgliteDb } from "../db/pglite.ts";

@@ -1,11 +1,11 @@
 import { migrate } from "@mesh-six/sql";
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import {
   loadRecordedResponse,
   loadRecordedResponses,
   type ReplayServer,
   startReplayServer,
-} from "../../../test/fixtures/openai/replay-server.ts";
+} from "@mesh-six/testing-openai";
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { createManualClock } from "../clock.ts";
 import { loadConfig } from "../config/env.ts";
 import { createPgliteDb } from "../db/pglite.ts";

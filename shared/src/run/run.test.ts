@@ -5,7 +5,6 @@ import {
   type MeshEvent,
   RunContinued,
   TaskCompleted,
-  TaskDispatched,
   TaskFailed,
   TaskFinished,
   TaskProgress,
@@ -18,10 +17,10 @@ import { defineFunction } from "../function/define.ts";
 import type { FunctionDefinition } from "../function/types.ts";
 import type { Db } from "../ports/db.ts";
 import { deriveEventId } from "../runtime/ids.ts";
-import { count, createTestDb, runtimeUnderTest } from "../runtime/test-fixture.ts";
+import { count, createTestDb } from "../runtime/test-fixture.ts";
+import { dispatchedTask, functionUnderTest } from "../testing/function-under-test.ts";
 import { decideApproval, listApprovals } from "./approvals.ts";
 import { runIdFor } from "./events.ts";
-import { dueRuns } from "./sweep.ts";
 import type { RunFunction, RunSettings } from "./types.ts";
 
 const DeployFinished = defineEvent("dev.meshsix.test.deployfinished", {
@@ -52,73 +51,6 @@ function agent(
   });
 }
 
-/** A run function under test: dispatch a task to it and deliver its run.continued until it rests. */
-function harness(definition: FunctionDefinition) {
-  const host = runtimeUnderTest(db, definition);
-  let cursor = 0;
-  const pump = async () => {
-    while (cursor < host.published.length) {
-      const event = host.published[cursor]!;
-      cursor += 1;
-      if (RunContinued.is(event) && event.meshfunction === definition.name) {
-        expect((await host.deliver(event)).status).toBe(200);
-      }
-    }
-  };
-  const deliver = async (event: MeshEvent) => {
-    const answer = await host.deliver(event);
-    await pump();
-    return answer;
-  };
-  return {
-    host,
-    pump,
-    deliver,
-    async dispatch(payload: Record<string, unknown> = {}, taskId: string = crypto.randomUUID()) {
-      await deliver(
-        TaskDispatched.create({
-          source: "/mesh-six/orchestrator",
-          data: {
-            taskId,
-            capability: "testing",
-            agentId: definition.name,
-            attempt: 1,
-            payload,
-            priority: 5,
-            deadline: new Date(host.clock.now() + 120_000).toISOString(),
-          },
-          extensions: { meshagent: definition.name },
-        }),
-      );
-      return taskId;
-    },
-    /** Runs the sweep the orchestrator's PingSource runs, delivering what it wakes. */
-    async sweep() {
-      for (const due of await dueRuns(db, host.clock.now())) {
-        if (due.functionName !== definition.name) continue;
-        await deliver(
-          RunContinued.create({
-            source: "/mesh-six/orchestrator",
-            data: { runId: due.runId, reason: due.reason },
-            extensions: { meshfunction: due.functionName },
-          }),
-        );
-      }
-    },
-    result(taskId: string) {
-      const done = host.published.find(
-        (event) =>
-          (TaskCompleted.is(event) || TaskFailed.is(event)) &&
-          (event.data as { taskId: string }).taskId === taskId,
-      );
-      return done ? { type: done.type, data: done.data as Record<string, unknown> } : undefined;
-    },
-    ofType(type: { type: string }) {
-      return host.published.filter((event) => event.type === type.type);
-    },
-  };
-}
-
 const runOf = async (taskId: string) => {
   const { rows } = await db.query<{ id: string; status: string; hops: number; error: unknown }>(
     "SELECT id, status, hops, error FROM runs WHERE task_id = $1",
@@ -142,7 +74,7 @@ describe("durable runs", () => {
       const answer = await step.llm("answer", { prompt: `What is ${b}+${b}?` });
       return { b, answer: answer.text };
     });
-    const run = harness(definition);
+    const run = functionUnderTest(db, definition);
     const taskId = await run.dispatch({ n: 21 });
     expect(run.result(taskId)).toMatchObject({
       type: TaskCompleted.type,
@@ -167,7 +99,7 @@ describe("durable runs", () => {
       },
       { hopBudgetMs: 60_000 },
     );
-    const run = harness(definition);
+    const run = functionUnderTest(db, definition);
     const taskId = await run.dispatch();
     expect(run.result(taskId)?.data.result).toBe("done");
     expect(run.ofType(RunContinued)).toHaveLength(0);
@@ -187,10 +119,10 @@ describe("durable runs", () => {
       await step.do("after", () => 1);
       return effects;
     });
-    const run = harness(definition);
+    const run = functionUnderTest(db, definition);
     const taskId = await run.dispatch();
     for (const event of run.ofType(RunContinued)) await run.deliver(event);
-    await run.deliver(run.host.published[0]!);
+    await run.deliver(run.published[0]!);
     expect(effects).toBe(1);
     expect(run.ofType(TaskCompleted)).toHaveLength(1);
     expect(run.result(taskId)?.data.result).toBe(1);
@@ -198,20 +130,9 @@ describe("durable runs", () => {
 
   it("a redelivery takes over the lease of its own dead hop; another delivery finds the run busy", async () => {
     const definition = agent(async (_input, step) => step.do("only", () => "done"));
-    const run = harness(definition);
+    const run = functionUnderTest(db, definition);
     const taskId = crypto.randomUUID();
-    const dispatched = TaskDispatched.create({
-      source: "/mesh-six/orchestrator",
-      data: {
-        taskId,
-        capability: "testing",
-        agentId: definition.name,
-        attempt: 1,
-        payload: {},
-        priority: 5,
-        deadline: new Date(run.host.clock.now() + 120_000).toISOString(),
-      },
-    });
+    const dispatched = dispatchedTask(definition, {}, { taskId }, run.clock.now());
     const runId = runIdFor(definition.name, taskId, 1);
     const held = (delivery: string) =>
       db.query(
@@ -219,7 +140,7 @@ describe("durable runs", () => {
                            created_at, updated_at)
          VALUES ($1, $2, 'running', '{}', $3, 1, 'testing', $4, $5, 0, 0)
          ON CONFLICT (id) DO UPDATE SET lease_owner = EXCLUDED.lease_owner, lease_until = EXCLUDED.lease_until`,
-        [runId, definition.name, taskId, `${delivery}:dead-hop`, run.host.clock.now() + 3_600_000],
+        [runId, definition.name, taskId, `${delivery}:dead-hop`, run.clock.now() + 3_600_000],
       );
     await held(deriveEventId(definition.name, "/somebody/else", "other-event"));
     await run.deliver(dispatched);
@@ -254,7 +175,7 @@ describe("durable runs", () => {
       },
       { hopBudgetMs: 60_000 },
     );
-    const run = harness(definition);
+    const run = functionUnderTest(db, definition);
     const taskId = await run.dispatch();
     expect(tries).toBe(3);
     expect(run.result(taskId)).toMatchObject({
@@ -277,13 +198,13 @@ describe("durable runs", () => {
         { retry: { attempts: 2, delay: "PT30S" } },
       ),
     );
-    const run = harness(definition);
+    const run = functionUnderTest(db, definition);
     const taskId = await run.dispatch();
     expect(run.result(taskId)).toBeUndefined();
     expect(await runOf(taskId)).toMatchObject({ status: "waiting" });
     await run.sweep();
     expect(tries).toBe(1);
-    await run.host.clock.advance(30_000);
+    await run.clock.advance(30_000);
     await run.sweep();
     expect(run.result(taskId)?.data.result).toBe("ok");
   });
@@ -299,7 +220,7 @@ describe("durable runs", () => {
       }
       return "not reached";
     });
-    const run = harness(definition);
+    const run = functionUnderTest(db, definition);
     const taskId = await run.dispatch();
     expect(run.result(taskId)?.data.result).toEqual({ caught: 'step "bad" failed: the input is wrong' });
   });
@@ -314,7 +235,7 @@ describe("durable runs", () => {
       await step.do("b", () => 2);
       return "done";
     });
-    const run = harness(definition);
+    const run = functionUnderTest(db, definition);
     const taskId = await run.dispatch();
     const failed = run.result(taskId);
     expect(failed?.type).toBe(TaskFailed.type);
@@ -324,7 +245,8 @@ describe("durable runs", () => {
   });
 
   it("enforces the step limit and the result size limit with clear errors", async () => {
-    const many = harness(
+    const many = functionUnderTest(
+      db,
       agent(
         async (_input, step) => {
           for (let index = 0; index < 10; index += 1) await step.do("s", () => index);
@@ -336,7 +258,8 @@ describe("durable runs", () => {
     expect((many.result(first)!.data.error as { message: string }).message).toContain(
       'the run asked for step "s#4", its 4th; a run may take 3 steps',
     );
-    const big = harness(
+    const big = functionUnderTest(
+      db,
       agent(async (_input, step) => step.do("big", () => "x".repeat(2000)), { maxResultBytes: 1000 }),
     );
     const second = await big.dispatch();
@@ -350,13 +273,13 @@ describe("durable runs", () => {
       await step.sleep("nap", "PT1H");
       return "rested";
     });
-    const run = harness(definition);
+    const run = functionUnderTest(db, definition);
     const taskId = await run.dispatch();
     expect(await runOf(taskId)).toMatchObject({ status: "waiting" });
-    await run.host.clock.advance(59 * 60_000);
+    await run.clock.advance(59 * 60_000);
     await run.sweep();
     expect(run.result(taskId)).toBeUndefined();
-    await run.host.clock.advance(60_000);
+    await run.clock.advance(60_000);
     await run.sweep();
     expect(run.result(taskId)?.data.result).toBe("rested");
   });
@@ -375,19 +298,19 @@ describe("durable runs", () => {
       { hopBudgetMs: 0 },
       { waitsFor: [DeployFinished] },
     );
-    const run = harness(definition);
+    const run = functionUnderTest(db, definition);
     const early = await run.dispatch({ app: "shop" });
     await run.deliver(DeployFinished.create({ source: "/ci", data: { app: "other", ok: false } }));
     await run.deliver(DeployFinished.create({ source: "/ci", data: { app: "shop", ok: true } }));
-    await run.host.clock.advance(60_000);
+    await run.clock.advance(60_000);
     await run.sweep();
     expect(run.result(early)?.data.result).toEqual({ app: "shop", ok: true });
 
     const late = await run.dispatch({ app: "nobody" });
-    await run.host.clock.advance(60_000);
+    await run.clock.advance(60_000);
     await run.sweep();
     expect(await runOf(late)).toMatchObject({ status: "waiting" });
-    await run.host.clock.advance(10 * 60_000);
+    await run.clock.advance(10 * 60_000);
     await run.sweep();
     expect(run.result(late)?.data.result).toBeNull();
   });
@@ -399,7 +322,7 @@ describe("durable runs", () => {
       { hopBudgetMs: 0 },
       { waitsFor: [DeployFinished] },
     );
-    const run = harness(definition);
+    const run = functionUnderTest(db, definition);
     const taskId = await run.dispatch();
     await run.deliver(DeployFinished.create({ source: "/ci", data: { app: "api", ok: true } }));
     expect((run.result(taskId)!.data.result as MeshEvent).data).toEqual({ app: "api", ok: true });
@@ -414,7 +337,7 @@ describe("durable runs", () => {
       ]);
       return results;
     });
-    const run = harness(definition);
+    const run = functionUnderTest(db, definition);
     const taskId = await run.dispatch();
     const requests = run.ofType(TaskRequested);
     expect(requests.map((event) => (event.data as { payload: { query: string } }).payload.query)).toEqual([
@@ -460,7 +383,7 @@ describe("durable runs", () => {
       });
       return outcome;
     });
-    const run = harness(definition);
+    const run = functionUnderTest(db, definition);
     const taskId = await run.dispatch();
     const requested = run.ofType(ApprovalRequested)[0]!;
     const approvalId = (requested.data as { approvalId: string }).approvalId;
@@ -495,9 +418,9 @@ describe("durable runs", () => {
     const definition = agent(async (_input, step) =>
       step.approval("go", { action: "restart the cluster" }, { timeout: "PT2H", default: "approved" }),
     );
-    const run = harness(definition);
+    const run = functionUnderTest(db, definition);
     const taskId = await run.dispatch();
-    await run.host.clock.advance(2 * 3_600_000);
+    await run.clock.advance(2 * 3_600_000);
     await run.sweep();
     expect(run.result(taskId)?.data.result).toMatchObject({
       decision: "approved",
@@ -508,7 +431,7 @@ describe("durable runs", () => {
 
   it("cancels a waiting run: its task fails as cancelled and its approvals close", async () => {
     const definition = agent(async (_input, step) => step.approval("wait", { action: "anything" }));
-    const run = harness(definition);
+    const run = functionUnderTest(db, definition);
     const taskId = await run.dispatch();
     const { id } = await runOf(taskId);
     await db.query("UPDATE runs SET cancel_requested_at = 1, cancel_requested_by = 'ada' WHERE id = $1", [

@@ -50,7 +50,7 @@ describe("outbox after a crash between commit and publish", () => {
   it("acknowledges when the publish fails, and a redelivery publishes the stored ids without running again", async () => {
     const { definition, runs } = recorder("crashy");
     const clock = createManualClock();
-    const before = runtimeUnderTest(db, definition, clock);
+    const before = runtimeUnderTest(db, definition, { clock });
     before.setBrokerDown(true);
     const event = requested();
     expect(await before.deliver(event)).toEqual({ status: 200 });
@@ -61,7 +61,7 @@ describe("outbox after a crash between commit and publish", () => {
     );
 
     // the process is gone; a new one gets the event again
-    const after = runtimeUnderTest(db, definition, clock);
+    const after = runtimeUnderTest(db, definition, { clock });
     expect(await after.deliver(event)).toEqual({ status: 200 });
     expect(runs.count).toBe(1);
     expect(await count(db, "SELECT count(*) FROM effects WHERE function_name = 'crashy'")).toBe(1);
@@ -92,10 +92,10 @@ describe("outbox after a crash between commit and publish", () => {
   it("lets several processes sweep at once without publishing a row twice", async () => {
     const { definition } = recorder("crowded");
     const clock = createManualClock();
-    const first = runtimeUnderTest(db, definition, clock);
+    const first = runtimeUnderTest(db, definition, { clock });
     first.setBrokerDown(true);
     for (let index = 0; index < 5; index += 1) await first.deliver(requested());
-    const sweepers = [1, 2, 3].map(() => runtimeUnderTest(db, definition, clock));
+    const sweepers = [1, 2, 3].map(() => runtimeUnderTest(db, definition, { clock }));
     const counts = await Promise.all(
       sweepers.map((sweeper) => sweeper.runtime.sweepOutbox({ olderThanMs: 0, limit: 2 })),
     );
@@ -135,7 +135,7 @@ describe("outbox after a crash between commit and publish", () => {
     const mine = recorder("mine");
     const theirs = recorder("theirs");
     const host = runtimeUnderTest(db, mine.definition);
-    const other = runtimeUnderTest(db, theirs.definition, host.clock);
+    const other = runtimeUnderTest(db, theirs.definition, { clock: host.clock });
     other.setBrokerDown(true);
     await other.deliver(requested());
     expect(await host.runtime.sweepOutbox({ olderThanMs: 0 })).toBe(0);

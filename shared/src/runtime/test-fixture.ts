@@ -5,7 +5,9 @@ import { loadConfig } from "../config/env.ts";
 import { createPgliteDb } from "../db/pglite.ts";
 import type { FunctionDefinition } from "../function/define.ts";
 import { createMemoryKv } from "../kv/memory.ts";
+import type { Llm } from "../llm/port.ts";
 import { createLogger } from "../log/logger.ts";
+import type { MemoryService } from "../memory/create.ts";
 import type { Db } from "../ports/db.ts";
 import { createFunctionRuntime, type FunctionRuntime } from "./function-runtime.ts";
 
@@ -28,12 +30,23 @@ export interface RuntimeUnderTest {
   deliver(event: MeshEvent): ReturnType<FunctionRuntime["subscriber"]>;
 }
 
+export interface RuntimeOptions {
+  /** A manual clock at 0 when omitted. */
+  readonly clock?: ManualClock;
+  /** The environment the function's configuration is read from (nothing set: the offline model). */
+  readonly env?: Record<string, string>;
+  /** The LLM port; made from the configuration when omitted. */
+  readonly llm?: Llm;
+  readonly memory?: MemoryService;
+}
+
 /** A runtime for `definition` over `db`, with a manual clock, captured logs and a recording publisher. */
 export function runtimeUnderTest(
   db: Db,
   definition: FunctionDefinition,
-  clock: ManualClock = createManualClock(),
+  options: RuntimeOptions = {},
 ): RuntimeUnderTest {
+  const clock = options.clock ?? createManualClock();
   const published: MeshEvent[] = [];
   const lines: Record<string, unknown>[] = [];
   let brokerDown = false;
@@ -42,7 +55,9 @@ export function runtimeUnderTest(
     db,
     kv: createMemoryKv({ clock }),
     clock,
-    config: loadConfig({}),
+    config: loadConfig(options.env ?? {}),
+    ...(options.llm ? { llm: options.llm } : {}),
+    ...(options.memory ? { memory: options.memory } : {}),
     logger: createLogger({
       level: "debug",
       now: () => clock.now(),

@@ -18,7 +18,7 @@ import { silentLogger } from "@mesh-six/shared/log/logger";
 import type { Db } from "@mesh-six/shared/ports/db";
 import { registerAgents } from "@mesh-six/shared/registry/agents";
 import { migrate } from "@mesh-six/sql";
-import { settleBroker } from "./mesh.ts";
+import { settleBroker } from "@mesh-six/testing";
 
 const namespace = "mesh-six";
 const brokerName = "default";
