@@ -1,12 +1,17 @@
 import { readFileSync } from "node:fs";
-import { configSchema } from "@mesh-six/shared/config/env";
+import { fleet } from "@mesh-six/cli/fleet";
+import { embeddedHostConfig } from "@mesh-six/shared/config/host";
+import { configOf } from "@mesh-six/shared/function/config";
 import { describe, expect, it } from "vitest";
 
 const readme = readFileSync(new URL("../README.md", import.meta.url), "utf8");
 
 describe("the README", () => {
-  it("documents every environment variable the configuration reads", () => {
-    const missing = Object.keys(configSchema.shape).filter((variable) => !readme.includes(`\`${variable}\``));
+  it("documents every environment variable the hosts and the functions read", () => {
+    const variables = [embeddedHostConfig, ...fleet.map(configOf)].flatMap((schema) =>
+      Object.keys(schema.shape),
+    );
+    const missing = [...new Set(variables)].filter((variable) => !readme.includes(`\`${variable}\``));
     expect(missing).toEqual([]);
   });
 

@@ -7,7 +7,6 @@ import { runMesh } from "@mesh-six/cli/run";
 import { createTestIo } from "@mesh-six/cli/testing/io";
 import { defineEvent } from "@mesh-six/events";
 import { createSteppingClock } from "@mesh-six/shared/broker/stepping-clock";
-import { loadConfig } from "@mesh-six/shared/config/env";
 import { defineFunction } from "@mesh-six/shared/function/define";
 import { type EmbeddedHost, startEmbeddedHost } from "@mesh-six/shared/host/embedded";
 import { silentLogger } from "@mesh-six/shared/log/logger";
@@ -316,8 +315,8 @@ describe("a run waiting for a person across a restart", () => {
 
   it("resumes hours later in a new process when the decision arrives", async () => {
     const clock = createSteppingClock();
-    const config = loadConfig({ MESH_DATA_DIR: dir, LOG_LEVEL: "error" });
-    const first = await startEmbeddedHost({ functions: fleet, config, clock, logger: silentLogger });
+    const environment = { MESH_DATA_DIR: dir, LOG_LEVEL: "error" };
+    const first = await startEmbeddedHost({ functions: fleet, environment, clock, logger: silentLogger });
     const posted = await first.fetch(
       new Request("http://mesh.test/tasks", {
         method: "POST",
@@ -331,7 +330,12 @@ describe("a run waiting for a person across a restart", () => {
     await first.stop();
 
     const later = createSteppingClock(clock.now() + 5 * 3_600_000);
-    const second = await startEmbeddedHost({ functions: fleet, config, clock: later, logger: silentLogger });
+    const second = await startEmbeddedHost({
+      functions: fleet,
+      environment,
+      clock: later,
+      logger: silentLogger,
+    });
     try {
       await json(second, `/approvals/${approval.id}/decision`, {
         method: "POST",

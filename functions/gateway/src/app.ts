@@ -1,6 +1,6 @@
-import type { HttpContext } from "@mesh-six/shared/function/define";
 import { Hono } from "hono";
 import { authenticateRequests, declaredRoutes } from "./access.ts";
+import type { GatewayContext } from "./config.ts";
 import { answerOutsideRoutes } from "./fallback.ts";
 import { agentRoutes } from "./routes/agents.ts";
 import { approvalRoutes } from "./routes/approvals.ts";
@@ -15,7 +15,7 @@ import { taskRoutes } from "./routes/tasks.ts";
  * Add a module by importing it and listing it here, and its path prefix in `gatewayPaths`.
  * Every route declares what it needs with `needs(scope)` from access.ts as its first handler.
  */
-export type RouteModule = (app: Hono, ctx: HttpContext) => void;
+export type RouteModule = (app: Hono, ctx: GatewayContext) => void;
 
 /** The gateway's function name (its Knative Service; its outbox rows carry it). */
 export const gatewayName = "gateway";
@@ -41,7 +41,7 @@ export const gatewayPaths = [
   "/approvals",
 ];
 
-export function createGatewayApp(ctx: HttpContext): Hono {
+export function createGatewayApp(ctx: GatewayContext): Hono {
   const app = new Hono();
   authenticateRequests(app, ctx.config);
   for (const register of modules) register(app, ctx);

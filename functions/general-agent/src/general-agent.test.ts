@@ -1,6 +1,6 @@
 import { type MeshEvent, TaskCompleted, TaskDispatched, TaskFailed } from "@mesh-six/events";
 import { createManualClock } from "@mesh-six/shared/clock";
-import { loadConfig } from "@mesh-six/shared/config/env";
+import { readFunctionConfig } from "@mesh-six/shared/function/config";
 import { createMemoryKv } from "@mesh-six/shared/kv/memory";
 import { silentLogger } from "@mesh-six/shared/log/logger";
 import type { Db } from "@mesh-six/shared/ports/db";
@@ -31,7 +31,7 @@ describe("general-agent", () => {
       db,
       kv: createMemoryKv({ clock }),
       clock,
-      config: loadConfig(env),
+      config: readFunctionConfig(generalAgent, env),
       logger: silentLogger,
       publish: async (event) => {
         published.push(event);

@@ -1,3 +1,4 @@
+import { memoryConfig } from "@mesh-six/shared/config/memory";
 import { defineFunction } from "@mesh-six/shared/function/define";
 import { answer } from "./answer.ts";
 
@@ -10,5 +11,7 @@ export const generalAgent = defineFunction({
   capabilities: [{ name: generalQuery, weight: 0.8 }],
   delivery: { retry: 3, backoffPolicy: "exponential", backoffDelay: "PT0.5S" },
   scaling: { minScale: 0, maxScale: 10, concurrency: 10, timeoutSeconds: 120 },
+  // the LLM it answers with and the memory it recalls and learns with
+  config: memoryConfig,
   run: answer,
 });

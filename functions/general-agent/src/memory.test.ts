@@ -1,6 +1,7 @@
 import { type MeshEvent, TaskCompleted, TaskDispatched } from "@mesh-six/events";
 import { createManualClock } from "@mesh-six/shared/clock";
-import { loadConfig } from "@mesh-six/shared/config/env";
+import { memoryConfig } from "@mesh-six/shared/config/memory";
+import { readConfig } from "@mesh-six/shared/config/read";
 import { createMemoryKv } from "@mesh-six/shared/kv/memory";
 import { createLlm } from "@mesh-six/shared/llm/create";
 import { silentLogger } from "@mesh-six/shared/log/logger";
@@ -22,7 +23,7 @@ describe("general-agent's memory", () => {
   /** One task through the agent's runtime with memory on this database; resolves with its result. */
   async function run(payload: Record<string, unknown>, env: Record<string, string> = {}) {
     const clock = createManualClock();
-    const config = loadConfig(env);
+    const config = readConfig(memoryConfig, env);
     const llm = createLlm({ config, db, clock });
     const published: MeshEvent[] = [];
     const runtime = createFunctionRuntime({

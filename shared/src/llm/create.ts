@@ -1,7 +1,7 @@
 import type { LanguageModelV4, LanguageModelV4Usage } from "@ai-sdk/provider";
 import { generateText, Output, wrapLanguageModel } from "ai";
 import { systemClock } from "../clock.ts";
-import type { MeshConfig } from "../config/env.ts";
+import type { LlmConfig } from "../config/llm.ts";
 import type { Clock } from "../ports/clock.ts";
 import type { SqlExecutor } from "../ports/db.ts";
 import type { Logger } from "../ports/logger.ts";
@@ -14,15 +14,8 @@ import { type LlmRetryPolicy, type ObservedCall, type RetryLog, retryGuard } fro
 import { type LlmCallRecord, recordLlmCall } from "./usage.ts";
 
 export interface LlmSettings {
-  readonly config: Pick<
-    MeshConfig,
-    | "LLM_BASE_URL"
-    | "LLM_API_KEY"
-    | "LLM_MODEL"
-    | "LLM_PRICES"
-    | "LLM_MAX_RETRIES"
-    | "LLM_RETRY_BUDGET_SECONDS"
-  >;
+  /** The function's LLM variables (`llmConfig` in shared/src/config/llm.ts). */
+  readonly config: LlmConfig;
   /** Where usage is recorded (`llm_usage` and `mesh_events`). */
   readonly db: SqlExecutor;
   readonly clock?: Clock;

@@ -99,6 +99,7 @@ export function createHandlerSubscriber(settings: HandlerSubscriberSettings): Su
         logger,
         clock,
         config,
+        variable: settings.variable ?? (() => undefined),
         trace,
         event,
         signal: controller.signal,

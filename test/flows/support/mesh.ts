@@ -1,7 +1,6 @@
 import { type MeshEvent, TaskRequested } from "@mesh-six/events";
 import type { EmbeddedBroker } from "@mesh-six/shared/broker/embedded-broker";
 import { createSteppingClock, type SteppingClock } from "@mesh-six/shared/broker/stepping-clock";
-import { loadConfig } from "@mesh-six/shared/config/env";
 import { createPgliteDb } from "@mesh-six/shared/db/pglite";
 import type { FunctionDefinition } from "@mesh-six/shared/function/define";
 import { type EmbeddedHost, startEmbeddedHost } from "@mesh-six/shared/host/embedded";
@@ -38,7 +37,7 @@ export async function startTestMesh(
   const clock = createSteppingClock();
   const host = await startEmbeddedHost({
     functions,
-    config: loadConfig(env),
+    environment: env,
     clock,
     db: await createPgliteDb(),
     kv: createMemoryKv({ clock }),

@@ -17,7 +17,7 @@ import type { RouteModule } from "../app.ts";
  *   without a capability, 400 naming those on offer.
  */
 export const agentRoutes: RouteModule = (app: Hono, ctx: HttpContext) => {
-  const health = createDependencyHealth({ kv: ctx.kv, config: ctx.config });
+  const health = createDependencyHealth({ kv: ctx.kv, variable: ctx.variable });
 
   app.get("/agents", needs("read", { perUser: true }), async (context) =>
     context.json({ agents: await listAgents(ctx.db) }),

@@ -1,10 +1,10 @@
-import type { HttpContext } from "@mesh-six/shared/function/define";
 import { createMemory, type MemoryService } from "@mesh-six/shared/memory/create";
 import type { MemoryRecord } from "@mesh-six/shared/memory/port";
 import type { Context, Hono } from "hono";
 import { z } from "zod";
 import { needs, userOf } from "../access.ts";
 import type { RouteModule } from "../app.ts";
+import type { GatewayContext } from "../config.ts";
 import { parseParameters, parseQuery, wholeNumber } from "../query.ts";
 
 const name = z.string().min(1).max(200);
@@ -39,7 +39,7 @@ const idParameter = z.strictObject({
  * - `DELETE /memories/:id` → `{ memory }` it forgot; 404 when there is none with that id.
  * - `DELETE /memories?user=&agent=` → `{ forgotten }`: how many of the user's memories were deleted.
  */
-export const memoryRoutes: RouteModule = (app: Hono, ctx: HttpContext) => {
+export const memoryRoutes: RouteModule = (app: Hono, ctx: GatewayContext) => {
   let service: MemoryService | undefined;
   const memory = () => {
     service ??= createMemory({ db: ctx.db, config: ctx.config, clock: ctx.clock, logger: ctx.logger });
