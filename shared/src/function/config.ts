@@ -30,31 +30,39 @@ export function requiredVariables(schema: ConfigSchema): string[] {
     .map(([variable]) => variable);
 }
 
-/** Whose configuration a problem is in, as error messages name it. */
-export function ownerOf(definition: FunctionDefinition): string {
-  return `function ${definition.name}`;
-}
-
 /**
  * Every function's settings (`ctx.config`), by name, each read from `env` and checked by
- * its config schema. When any is wrong, one ConfigError lists every problem of every
- * function, each naming its function and variable.
+ * its config schema. When any is wrong, one ConfigError lists every problem at once, each
+ * naming the functions it stops and the variable (a shared variable once, for all).
  */
 export function readFleetConfig(
   definitions: readonly FunctionDefinition[],
   env: Environment,
 ): Map<string, Settings> {
   const settings = new Map<string, Settings>();
-  const problems: ConfigProblem[] = [];
+  const problems = new Map<string, { readonly problem: ConfigProblem; readonly names: string[] }>();
   for (const definition of definitions) {
     const checked = checkConfig(configOf(definition), env, {
       secrets: (definition.secrets ?? []).map((secret) => secret.env),
     });
-    if (checked.ok) settings.set(definition.name, checked.data);
-    else problems.push(...checked.problems.map((problem) => ({ ...problem, owner: ownerOf(definition) })));
+    if (checked.ok) {
+      settings.set(definition.name, checked.data);
+      continue;
+    }
+    for (const problem of checked.problems) {
+      const key = `${problem.variable}\n${problem.text}`;
+      const found = problems.get(key) ?? { problem, names: [] };
+      found.names.push(definition.name);
+      problems.set(key, found);
+    }
   }
-  if (problems.length > 0) throw configError(problems);
-  return settings;
+  if (problems.size === 0) return settings;
+  throw configError(
+    [...problems.values()].map(({ problem, names }) => ({
+      ...problem,
+      owner: `${names.length === 1 ? "function" : "functions"} ${names.join(", ")}`,
+    })),
+  );
 }
 
 /** One function's settings (`ctx.config`); throws a ConfigError naming the function and the variables. */
