@@ -33,7 +33,7 @@ import { registerAgents } from "../registry/agents.ts";
 import { createFunctionRuntime, type FunctionRuntime } from "../runtime/function-runtime.ts";
 import { createScheduler, type Scheduler } from "../runtime/schedules.ts";
 import { sweepOutbox } from "../runtime/sweep.ts";
-import { connectFunctionPorts } from "./function-ports.ts";
+import { connectFunctionPorts, type FunctionPorts } from "./function-ports.ts";
 
 export interface BrokerFactorySettings {
   readonly db: Db;
@@ -127,23 +127,20 @@ export async function startEmbeddedHost(settings: EmbeddedHostSettings): Promise
       throw error;
     }));
   await migrate(db, settings.migrations);
-  const ports = new Map(
-    await Promise.all(
-      functions.map(
-        async (definition) =>
-          [
-            definition.name,
-            await connectFunctionPorts(definition, ownSettings.get(definition.name) ?? {}, {
-              db,
-              clock,
-              logger,
-              ...(settings.llm ? { llm: settings.llm } : {}),
-              ...(settings.memory ? { memory: settings.memory } : {}),
-            }),
-          ] as const,
-      ),
-    ),
-  );
+  // one after the other: connecting memory may resize the memories table while it is empty
+  const ports = new Map<string, FunctionPorts>();
+  for (const definition of functions) {
+    ports.set(
+      definition.name,
+      await connectFunctionPorts(definition, ownSettings.get(definition.name) ?? {}, {
+        db,
+        clock,
+        logger,
+        ...(settings.llm ? { llm: settings.llm } : {}),
+        ...(settings.memory ? { memory: settings.memory } : {}),
+      }),
+    );
+  }
 
   const namespace = config.MESH_NAMESPACE;
   const brokerName = config.MESH_BROKER_NAME;
