@@ -73,6 +73,8 @@ export interface Scaling {
   readonly timeoutSeconds?: number;
 }
 
+export type { Settings };
+
 /** The parsed settings of a config schema. */
 export type SettingsOf<Config extends ConfigSchema> = z.output<Config>;
 
@@ -133,8 +135,6 @@ export interface FunctionContext<Own = Settings> {
    */
   flush(): Promise<number>;
 }
-
-export type { Settings };
 
 export interface EmitOptions {
   readonly subject?: string;
