@@ -1,6 +1,7 @@
 import { fleet } from "@mesh-six/fleet";
 import { kafkaBrokerFactory } from "@mesh-six/kafka";
-import { loadConfig } from "@mesh-six/shared/config/env";
+import { embeddedHostConfig } from "@mesh-six/shared/config/host";
+import { readConfig } from "@mesh-six/shared/config/read";
 import { ConfigError, errorMessage } from "@mesh-six/shared/errors";
 import { startEmbeddedHost } from "@mesh-six/shared/host/embedded";
 import { listenAddress } from "@mesh-six/shared/host/listen";
@@ -9,7 +10,7 @@ import { createLogger } from "@mesh-six/shared/log/logger";
 
 /** `npm start`: the whole mesh in one process, on the embedded broker or on Kafka. */
 async function main(): Promise<void> {
-  const config = loadConfig();
+  const config = readConfig(embeddedHostConfig);
   if (config.MESH_BROKER === "knative") {
     throw new ConfigError(
       "MESH_BROKER",
@@ -25,7 +26,7 @@ async function main(): Promise<void> {
   const createBroker = kafkaBrokerFactory(config);
   const host = await startEmbeddedHost({
     functions: fleet,
-    config,
+    environment: process.env,
     logger,
     ...(createBroker ? { createBroker } : {}),
   });

@@ -1,4 +1,4 @@
-import type { MeshConfig } from "@mesh-six/shared/config/env";
+import type { PlatformConfig } from "@mesh-six/shared/config/env";
 import { ConfigError } from "@mesh-six/shared/errors";
 import type { BrokerFactorySettings } from "@mesh-six/shared/host/embedded";
 import { createKafkaBroker, type KafkaBroker, type KafkaBrokerSettings } from "./kafka-broker.ts";
@@ -12,7 +12,7 @@ export type KafkaHostOptions = Partial<Omit<KafkaBrokerSettings, keyof BrokerFac
  * ConfigError naming KAFKA_BROKERS when it is missing or malformed.
  */
 export function kafkaBrokerFactory(
-  config: Pick<MeshConfig, "MESH_BROKER" | "KAFKA_BROKERS">,
+  config: Pick<PlatformConfig, "MESH_BROKER" | "KAFKA_BROKERS">,
   options: KafkaHostOptions = {},
 ): ((settings: BrokerFactorySettings) => KafkaBroker) | undefined {
   if (config.MESH_BROKER !== "kafka") return undefined;

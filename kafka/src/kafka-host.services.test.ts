@@ -30,16 +30,17 @@ describe("mesh task on the kafka host", () => {
   const topic = `host-${randomUUID()}`;
   beforeAll(async () => {
     llm = await startReplayServer();
-    const config = loadConfig({
+    const environment = {
       MESH_BROKER: "kafka",
       KAFKA_BROKERS: serviceEnv("MESH_TEST_KAFKA_BROKERS"),
       LLM_BASE_URL: llm.baseURL,
       LLM_API_KEY: "sk-test",
       LLM_MODEL: "gpt-4o-mini",
-    });
+    };
+    const config = loadConfig(environment);
     host = await startEmbeddedHost({
       functions: [orchestrator, gateway, generalAgent],
-      config,
+      environment,
       db: await createPgliteDb(),
       kv: createMemoryKv(),
       logger: silentLogger,

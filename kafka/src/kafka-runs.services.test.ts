@@ -15,10 +15,11 @@ describe("durable runs on the kafka host", () => {
   let host: EmbeddedHost;
   const topic = `runs-${randomUUID()}`;
   beforeAll(async () => {
-    const config = loadConfig({ MESH_BROKER: "kafka", KAFKA_BROKERS: serviceEnv("MESH_TEST_KAFKA_BROKERS") });
+    const environment = { MESH_BROKER: "kafka", KAFKA_BROKERS: serviceEnv("MESH_TEST_KAFKA_BROKERS") };
+    const config = loadConfig(environment);
     host = await startEmbeddedHost({
       functions: [...fleet, stepper, fanOut, deployPlanner],
-      config,
+      environment,
       db: await createPgliteDb(),
       kv: createMemoryKv(),
       logger: silentLogger,

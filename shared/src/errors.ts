@@ -26,13 +26,16 @@ export class RetryableError extends MeshError {
   }
 }
 
-/** Configuration that cannot work; names the setting and how to fix it. */
+/** Configuration that cannot work; names the setting (and whose it is) and how to fix it. */
 export class ConfigError extends Error {
   readonly setting: string;
-  constructor(setting: string, message: string) {
-    super(`${setting}: ${message}`);
+  /** Whose configuration it is, e.g. `function general-agent`; the host's when undefined. */
+  readonly owner: string | undefined;
+  constructor(setting: string, message: string, options: { readonly owner?: string } = {}) {
+    super(`${options.owner ? `${options.owner}: ` : ""}${setting}: ${message}`);
     this.name = "ConfigError";
     this.setting = setting;
+    this.owner = options.owner;
   }
 }
 

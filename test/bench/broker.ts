@@ -12,7 +12,6 @@ import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { defineEvent } from "@mesh-six/events";
-import { loadConfig } from "@mesh-six/shared/config/env";
 import { createPgliteDb } from "@mesh-six/shared/db/pglite";
 import { defineFunction } from "@mesh-six/shared/function/define";
 import { startEmbeddedHost } from "@mesh-six/shared/host/embedded";
@@ -116,12 +115,12 @@ async function embedded() {
     },
   });
   const dataDir = mkdtempSync(join(tmpdir(), "mesh-bench-"));
-  const config = loadConfig({ MESH_DATA_DIR: dataDir, LOG_LEVEL: "error", RATE_LIMIT_PER_MINUTE: "0" });
+  const environment = { MESH_DATA_DIR: dataDir, LOG_LEVEL: "error", RATE_LIMIT_PER_MINUTE: "0" };
   // the database the host would open itself (connectDb), counted
   const { db, counts } = countingDb(await createPgliteDb({ dataDir: join(dataDir, "pglite") }));
   const host = await startEmbeddedHost({
     functions: [receiver],
-    config,
+    environment,
     logger: silentLogger,
     db,
     outsideEventTypes: [Ping.type],

@@ -218,15 +218,16 @@ async function host(brokers: readonly string[]) {
       if (parsed.ok) record(sink, parsed.data);
     },
   });
-  const config = loadConfig({
+  const environment = {
     MESH_BROKER: "kafka",
     KAFKA_BROKERS: brokers.join(","),
     LOG_LEVEL: "error",
     RATE_LIMIT_PER_MINUTE: "0",
-  });
+  };
+  const config = loadConfig(environment);
   const running = await startEmbeddedHost({
     functions: [receiver],
-    config,
+    environment,
     db: await createPgliteDb(),
     kv: createMemoryKv(),
     logger: silentLogger,

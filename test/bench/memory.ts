@@ -1,4 +1,5 @@
-import { loadConfig } from "@mesh-six/shared/config/env";
+import { memoryConfig } from "@mesh-six/shared/config/memory";
+import { readConfig } from "@mesh-six/shared/config/read";
 import { createPgliteDb } from "@mesh-six/shared/db/pglite";
 import { toVector } from "@mesh-six/shared/db/vector";
 import { createEmbedder } from "@mesh-six/shared/embeddings/create";
@@ -175,7 +176,9 @@ function summary(samples: number[]) {
 
 async function measure(size: number) {
   const db = await createPgliteDb();
-  const embedder = createEmbedder({ config: loadConfig({ EMBEDDING_DIMENSIONS: String(dimensions) }) });
+  const embedder = createEmbedder({
+    config: readConfig(memoryConfig, { EMBEDDING_DIMENSIONS: String(dimensions) }),
+  });
   const store = createMemoryStore({ db, embedder });
   await migrate(db);
   await store.ready();

@@ -1,4 +1,3 @@
-import { loadConfig } from "@mesh-six/shared/config/env";
 import { createPgliteDb } from "@mesh-six/shared/db/pglite";
 import type { FunctionDefinition } from "@mesh-six/shared/function/define";
 import { createMemoryKv } from "@mesh-six/shared/kv/memory";
@@ -78,7 +77,7 @@ async function main(): Promise<void> {
   // the checks are cached for the whole run: this measures scoring, not the network
   const health = createDependencyHealth({
     kv: createMemoryKv(),
-    config: loadConfig({}),
+    variable: () => undefined,
     ttlMs: 3_600_000,
     fetch: async (url) => new Response(null, { status: String(url).endsWith("/down") ? 503 : 200 }),
   });

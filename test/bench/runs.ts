@@ -70,16 +70,17 @@ async function database(prefix: string) {
 
 async function meshHost(kind: "embedded" | "kafka"): Promise<EmbeddedHost> {
   const url = await database(`bench_runs_${kind}`);
-  const config = loadConfig({
+  const environment = {
     DATABASE_URL: url,
     LOG_LEVEL: "error",
     RATE_LIMIT_PER_MINUTE: "0",
     ...(kind === "kafka" ? { MESH_BROKER: "kafka", KAFKA_BROKERS: kafkaBrokers } : {}),
-  });
+  };
+  const config = loadConfig(environment);
   const topic = `bench-runs-${randomUUID()}`;
   return startEmbeddedHost({
     functions: [gateway, orchestrator, hopChain, hopLessChain, deadLetter],
-    config,
+    environment,
     db: createPostgresDb({ url, max: 8 }),
     kv: createMemoryKv(),
     logger: silentLogger,

@@ -1,9 +1,13 @@
 import { TaskCompleted } from "@mesh-six/events";
 import { fleet } from "@mesh-six/fleet";
+import { gatewayConfig } from "@mesh-six/function-gateway/config";
 import { declaredGatewayRoutes } from "@mesh-six/function-gateway/testing/routes";
 import { scopes } from "@mesh-six/shared/auth/api-keys";
 import { storeDeadLetter, withErrorExtensions } from "@mesh-six/shared/broker/dead-letters";
 import { encodeBinary } from "@mesh-six/shared/broker/http-binding";
+import { memoryConfig } from "@mesh-six/shared/config/memory";
+import { readConfig } from "@mesh-six/shared/config/read";
+import { createMemory } from "@mesh-six/shared/memory/create";
 import { createTestMesh, type TestMesh } from "@mesh-six/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
@@ -21,6 +25,7 @@ const entries = [
 
 describe("API keys on every route of the embedded host", () => {
   let mesh: TestMesh;
+  const environment = { MESH_API_KEYS: entries.join(","), RATE_LIMIT_PER_MINUTE: "0" };
   beforeAll(async () => {
     mesh = await createTestMesh({
       functions: fleet,
@@ -54,7 +59,8 @@ describe("API keys on every route of the embedded host", () => {
       kv: mesh.host.kv,
       logger: mesh.host.logger,
       clock: mesh.host.clock,
-      config: mesh.host.config,
+      config: readConfig(gatewayConfig, environment),
+      variable: () => undefined,
       publish: mesh.host.publish,
     });
 
@@ -195,7 +201,8 @@ describe("API keys on every route of the embedded host", () => {
   });
 
   it("shows a key bound to a user only that user's memories, and lets it forget only those", async () => {
-    const store = mesh.host.memory!.store;
+    // memory on the mesh's database, as general-agent and the gateway read it
+    const { store } = createMemory({ db: mesh.host.db, config: readConfig(memoryConfig, {}) });
     const adas = await store.remember({
       agent: "general-agent",
       userId: "ada",

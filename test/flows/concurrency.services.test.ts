@@ -5,7 +5,7 @@ import { TaskCompleted, TaskDispatched, TaskFinished, TaskRequested } from "@mes
 import { gateway } from "@mesh-six/function-gateway";
 import { orchestrator } from "@mesh-six/function-orchestrator";
 import { createEmbeddedBroker } from "@mesh-six/shared/broker/embedded-broker";
-import { loadConfig } from "@mesh-six/shared/config/env";
+import { platformConfig } from "@mesh-six/shared/config/platform";
 import { withoutVector } from "@mesh-six/shared/db/missing-vector";
 import { NonRetryableError } from "@mesh-six/shared/errors";
 import { defineFunction } from "@mesh-six/shared/function/define";
@@ -39,6 +39,8 @@ const parallelAgent = defineFunction({
   description: "test agent that waits for the test before answering",
   capabilities: [{ name: "parallel-work", weight: 0.9 }],
   subscriptions: [{ name: "tasks", attributes: { type: TaskDispatched.type, meshagent: "parallel-agent" } }],
+  // which host answered: each has its own data folder
+  config: platformConfig.pick({ MESH_DATA_DIR: true }),
   async handler(event, ctx) {
     const parsed = TaskDispatched.parse(event);
     if (!parsed.ok) throw new NonRetryableError(parsed.error);
@@ -65,13 +67,13 @@ describe("two orchestrator hosts sharing one PostgreSQL server and one Redis (th
     directories.push(directory);
     return startEmbeddedHost({
       functions: [orchestrator, gateway, parallelAgent],
-      config: loadConfig({
+      environment: {
         DATABASE_URL: database.url,
         UPSTASH_REDIS_REST_URL: serviceEnv("MESH_TEST_UPSTASH_URL"),
         UPSTASH_REDIS_REST_TOKEN: serviceEnv("MESH_TEST_UPSTASH_TOKEN"),
         MESH_DATA_DIR: directory,
         LOG_LEVEL: "error",
-      }),
+      },
       logger: silentLogger,
       // This server has no pgvector; these flows use no memory.
       migrations: withoutVector(loadMigrations()),

@@ -3,7 +3,6 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { defineEvent } from "@mesh-six/events";
 import { fleet } from "@mesh-six/fleet";
-import { loadConfig } from "@mesh-six/shared/config/env";
 import { defineFunction } from "@mesh-six/shared/function/define";
 import { type EmbeddedHost, startEmbeddedHost } from "@mesh-six/shared/host/embedded";
 import { silentLogger } from "@mesh-six/shared/log/logger";
@@ -29,8 +28,8 @@ async function start(
   functions = fleet,
   env: Record<string, string> = {},
 ): Promise<EmbeddedHost> {
-  const config = loadConfig({ MESH_DATA_DIR: dir, LOG_LEVEL: "error", ...env });
-  const host = await startEmbeddedHost({ functions, config, logger: silentLogger });
+  const environment = { MESH_DATA_DIR: dir, LOG_LEVEL: "error", ...env };
+  const host = await startEmbeddedHost({ functions, environment, logger: silentLogger });
   hosts.push(host);
   return host;
 }

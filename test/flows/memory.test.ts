@@ -7,7 +7,8 @@ import { gateway } from "@mesh-six/function-gateway";
 import { generalAgent } from "@mesh-six/function-general-agent";
 import { orchestrator } from "@mesh-six/function-orchestrator";
 import { createSteppingClock } from "@mesh-six/shared/broker/stepping-clock";
-import { loadConfig } from "@mesh-six/shared/config/env";
+import { llmConfig } from "@mesh-six/shared/config/llm";
+import { readConfig } from "@mesh-six/shared/config/read";
 import { createPgliteDb } from "@mesh-six/shared/db/pglite";
 import { type EmbeddedHost, startEmbeddedHost } from "@mesh-six/shared/host/embedded";
 import { createLlm } from "@mesh-six/shared/llm/create";
@@ -57,13 +58,18 @@ describe("memory across tasks, users and restarts", () => {
   });
 
   async function start(): Promise<EmbeddedHost> {
-    const config = loadConfig({ MESH_DATA_DIR: dataDir });
+    const environment = { MESH_DATA_DIR: dataDir };
     const clock = createSteppingClock(Date.parse("2025-06-01T12:00:00Z"));
     const db = await createPgliteDb({ dataDir: join(dataDir, "pg") });
-    const llm = createLlm({ config, db, clock, model: promptRecordingModel(prompts) });
+    const llm = createLlm({
+      config: readConfig(llmConfig, environment),
+      db,
+      clock,
+      model: promptRecordingModel(prompts),
+    });
     host = await startEmbeddedHost({
       functions: [orchestrator, gateway, generalAgent],
-      config,
+      environment,
       clock,
       db,
       llm,
@@ -107,7 +113,8 @@ describe("memory across tasks, users and restarts", () => {
 
   it("stores what u1 said, recalls it for u1 after a restart, and never shows it to u2", async () => {
     const first = await start();
-    expect(first.memory?.store.embedder.local).toBe(true);
+    const listed = await first.fetch(new Request("http://mesh.test/memories"));
+    expect(((await listed.json()) as { embedder: { local: boolean } }).embedder.local).toBe(true);
     const told = await ask(first, "task-1", "I prefer concise answers. What is the capital of France?", "u1");
     expect(told.prompt).not.toContain(concise);
     expect(told.result.memories).toEqual({ recalled: 0, learned: 1 });

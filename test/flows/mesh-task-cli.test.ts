@@ -4,7 +4,6 @@ import { createTestIo } from "@mesh-six/cli/testing/io";
 import { gateway } from "@mesh-six/function-gateway";
 import { generalAgent } from "@mesh-six/function-general-agent";
 import { orchestrator } from "@mesh-six/function-orchestrator";
-import { loadConfig } from "@mesh-six/shared/config/env";
 import { createPgliteDb } from "@mesh-six/shared/db/pglite";
 import { type EmbeddedHost, startEmbeddedHost } from "@mesh-six/shared/host/embedded";
 import { type RunningServer, serveHost } from "@mesh-six/shared/host/serve";
@@ -27,13 +26,13 @@ describe("mesh task against an OpenAI-compatible server", () => {
     llm = await startReplayServer();
     host = await startEmbeddedHost({
       functions: [orchestrator, gateway, generalAgent],
-      config: loadConfig({
+      environment: {
         LLM_BASE_URL: llm.baseURL,
         LLM_API_KEY: "sk-test",
         LLM_MODEL: "gpt-4o-mini",
         // the recorded 429 asks for 20 s: past this budget, so each attempt makes one call
         LLM_RETRY_BUDGET_SECONDS: "5",
-      }),
+      },
       db: await createPgliteDb(),
       kv: createMemoryKv(),
       logger: silentLogger,

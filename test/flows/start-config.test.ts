@@ -44,6 +44,16 @@ describe("npm start with a bad configuration", () => {
     expect(output).not.toMatch(stackLine);
   });
 
+  it("refuses to start when a function's variable is wrong, naming every function that reads it", async () => {
+    const { code, output } = await npmStartExpectingFailure({ LLM_BASE_URL: "not a url" });
+    expect(code).toBe(2);
+    expect(output).toContain(
+      'mesh-six: functions gateway, general-agent, humans: LLM_BASE_URL: must be a URL, e.g. http://localhost:11434/v1; got "not a url" — OpenAI-compatible endpoint',
+    );
+    expect(output).not.toContain("orchestrator");
+    expect(output).not.toMatch(stackLine);
+  });
+
   it("refuses MESH_BROKER=knative, which is for functions deployed to a cluster", async () => {
     const { code, output } = await npmStartExpectingFailure({ MESH_BROKER: "knative" });
     expect(code).toBe(2);

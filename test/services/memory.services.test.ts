@@ -1,5 +1,6 @@
 import { createManualClock } from "@mesh-six/shared/clock";
-import { loadConfig } from "@mesh-six/shared/config/env";
+import { memoryConfig } from "@mesh-six/shared/config/memory";
+import { readConfig } from "@mesh-six/shared/config/read";
 import { createNeonDb } from "@mesh-six/shared/db/neon";
 import { createEmbedder } from "@mesh-six/shared/embeddings/create";
 import { createMemoryStore } from "@mesh-six/shared/memory/store";
@@ -32,7 +33,11 @@ describe("the memory store through Neon's driver", () => {
   });
 
   it("remembers, de-duplicates, searches with filters and forgets", async () => {
-    const store = createMemoryStore({ db, clock, embedder: createEmbedder({ config: loadConfig({}) }) });
+    const store = createMemoryStore({
+      db,
+      clock,
+      embedder: createEmbedder({ config: readConfig(memoryConfig, {}) }),
+    });
     const agent = "services-test";
     const first = await store.remember({ agent, userId: "u1", content: "The user prefers concise answers." });
     const again = await store.remember({ agent, userId: "u1", content: "The user prefers concise answers" });

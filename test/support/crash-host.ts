@@ -3,6 +3,8 @@ import { fleet } from "@mesh-six/fleet";
 import { createEmbeddedBroker } from "@mesh-six/shared/broker/embedded-broker";
 import type { Broker } from "@mesh-six/shared/broker/types";
 import { loadConfig } from "@mesh-six/shared/config/env";
+import { llmConfig } from "@mesh-six/shared/config/llm";
+import { readConfig } from "@mesh-six/shared/config/read";
 import { connectDb } from "@mesh-six/shared/db/connect";
 import { withoutVector } from "@mesh-six/shared/db/missing-vector";
 import { startEmbeddedHost } from "@mesh-six/shared/host/embedded";
@@ -48,10 +50,10 @@ const logger = createLogger({ level: config.LOG_LEVEL });
 const db = await connectDb(config);
 const host = await startEmbeddedHost({
   functions: [...fleet, crashCounter, crashEcho, crashHolder, crashRunner, crashAgent],
-  config,
+  environment: process.env,
   logger,
   db,
-  llm: crashingLlm(createLlm({ config, db, logger })),
+  llm: crashingLlm(createLlm({ config: readConfig(llmConfig), db, logger })),
   // The suite's PostgreSQL server has no pgvector; these functions use no memory.
   migrations: withoutVector(loadMigrations()),
   // Finds what another host stored within 0.2 s; a killed host's claims run out within the 5 s lease.

@@ -4,7 +4,6 @@ import { gateway } from "@mesh-six/function-gateway";
 import { orchestrator } from "@mesh-six/function-orchestrator";
 import { createEmbeddedBroker, type EmbeddedBroker } from "@mesh-six/shared/broker/embedded-broker";
 import { createSteppingClock, type SteppingClock } from "@mesh-six/shared/broker/stepping-clock";
-import { loadConfig } from "@mesh-six/shared/config/env";
 import { createPgliteDb } from "@mesh-six/shared/db/pglite";
 import type { FunctionDefinition } from "@mesh-six/shared/function/define";
 import {
@@ -98,7 +97,7 @@ export async function createTestMesh(settings: TestMeshSettings): Promise<TestMe
   const configured = Boolean(env.DATABASE_URL || env.MESH_DATA_DIR);
   const host = await startEmbeddedHost({
     functions,
-    config: loadConfig(env),
+    environment: env,
     clock,
     ...(configured ? {} : { db: await createPgliteDb() }),
     kv: createMemoryKv({ clock }),

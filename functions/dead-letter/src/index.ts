@@ -1,4 +1,5 @@
 import { storeDeadLetter } from "@mesh-six/shared/broker/dead-letters";
+import { platformConfig } from "@mesh-six/shared/config/platform";
 import { defineFunction } from "@mesh-six/shared/function/define";
 
 /**
@@ -10,6 +11,8 @@ export const deadLetter = defineFunction({
   name: "dead-letter",
   description: "Stores every dead-lettered event in Postgres for listing and replay.",
   scaling: { minScale: 0, maxScale: 2, concurrency: 50, timeoutSeconds: 30 },
+  // each dead letter records the broker it came through
+  config: platformConfig.pick({ MESH_NAMESPACE: true, MESH_BROKER_NAME: true }),
   async handler(event, ctx) {
     await ctx.commit(async (tx) => {
       await storeDeadLetter(tx, {

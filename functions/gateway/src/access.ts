@@ -1,6 +1,6 @@
 import type { Scope } from "@mesh-six/shared/auth/api-keys";
 import { authorize, type Caller, createAuthenticator } from "@mesh-six/shared/auth/authenticate";
-import type { MeshConfig } from "@mesh-six/shared/config/env";
+import type { ApiKeysConfig } from "@mesh-six/shared/config/access";
 import type { Context, Hono, MiddlewareHandler } from "hono";
 import { routePath } from "hono/route";
 
@@ -39,7 +39,7 @@ export function needs(scope: Scope, options: { readonly perUser?: boolean } = {}
 }
 
 /** Authenticates every request of `app` against MESH_API_KEYS (401 without a valid key when there are keys). */
-export function authenticateRequests(app: Hono, config: MeshConfig): void {
+export function authenticateRequests(app: Hono, config: ApiKeysConfig): void {
   const authenticate = createAuthenticator(config.MESH_API_KEYS);
   app.use("*", async (context, next) => {
     const authentication = authenticate(context.req.raw);

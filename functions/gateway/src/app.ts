@@ -1,6 +1,6 @@
-import type { HttpContext } from "@mesh-six/shared/function/define";
 import { Hono } from "hono";
 import { authenticateRequests, declaredRoutes } from "./access.ts";
+import type { GatewayContext } from "./config.ts";
 import { answerOutsideRoutes } from "./fallback.ts";
 import type { RouteModule } from "./route-module.ts";
 import { agentRoutes } from "./routes/agents.ts";
@@ -29,7 +29,7 @@ const modules: readonly RouteModule[] = [
 /** The path prefixes the gateway serves (its `http.paths`): its modules' prefixes. */
 export const gatewayPaths: readonly string[] = prefixesOf(modules);
 
-export function createGatewayApp(ctx: HttpContext): Hono {
+export function createGatewayApp(ctx: GatewayContext): Hono {
   const app = new Hono();
   authenticateRequests(app, ctx.config);
   for (const module of modules) app.route(module.prefix, module.create(ctx));

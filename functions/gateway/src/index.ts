@@ -1,6 +1,7 @@
 import { ApprovalDecided, RunContinued, TaskRequested } from "@mesh-six/events";
 import { defineFunction } from "@mesh-six/shared/function/define";
 import { createGatewayApp, gatewayPaths } from "./app.ts";
+import { gatewayConfig } from "./config.ts";
 import { gatewayName } from "./name.ts";
 
 export const gateway = defineFunction({
@@ -13,6 +14,7 @@ export const gateway = defineFunction({
   // POST /tasks; a dead letter replayed from /dead-letters goes out as the event its own emitter declares
   emits: [TaskRequested, RunContinued, ApprovalDecided],
   scaling: { minScale: 0, maxScale: 5, concurrency: 100, timeoutSeconds: 300 },
+  config: gatewayConfig,
   // the API keys of every route (name:key:scope[+scope][:user=<id>], comma-separated)
   secrets: [{ env: "MESH_API_KEYS", secret: "mesh-six-api-keys", key: "keys" }],
   http: {

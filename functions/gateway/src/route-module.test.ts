@@ -1,4 +1,5 @@
-import { loadConfig } from "@mesh-six/shared/config/env";
+import { apiKeysConfig } from "@mesh-six/shared/config/access";
+import { readConfig } from "@mesh-six/shared/config/read";
 import { Hono } from "hono";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { authenticateRequests, declaredRoutes, needs } from "./access.ts";
@@ -54,7 +55,7 @@ describe("route modules own their prefix", () => {
 
   it("names a route by its full path when refusing a key without the scope it needs", async () => {
     const app = new Hono();
-    authenticateRequests(app, loadConfig({ MESH_API_KEYS: `viewer:${viewerKey}:read` }));
+    authenticateRequests(app, readConfig(apiKeysConfig, { MESH_API_KEYS: `viewer:${viewerKey}:read` }));
     app.route(reports.prefix, reports.create(ctx));
     const refused = await app.request("/reports/r1/publish", {
       method: "POST",

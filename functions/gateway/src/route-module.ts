@@ -1,5 +1,5 @@
-import type { HttpContext } from "@mesh-six/shared/function/define";
 import { Hono } from "hono";
+import type { GatewayContext } from "./config.ts";
 
 /**
  * One area of the gateway: the path prefix it owns and its routes, registered relative to
@@ -10,7 +10,7 @@ export interface RouteModule {
   /** Where the module is mounted, e.g. "/runs": its routes serve "/runs", "/runs/:id", … */
   readonly prefix: string;
   /** The module's routes for one gateway, as a Hono sub-app. */
-  readonly create: (ctx: HttpContext) => Hono;
+  readonly create: (ctx: GatewayContext) => Hono;
 }
 
 /**
@@ -19,7 +19,7 @@ export interface RouteModule {
  * `app.get("/:id", needs("read"), handler)` serves GET /runs/:id and `app.get("/", …)` GET /runs.
  * A module sets no `onError`: the gateway's answers every failure.
  */
-export function routeModule(prefix: string, register: (app: Hono, ctx: HttpContext) => void): RouteModule {
+export function routeModule(prefix: string, register: (app: Hono, ctx: GatewayContext) => void): RouteModule {
   if (!/^(\/[a-z0-9][a-z0-9-]*)+$/.test(prefix)) {
     throw new Error(
       `route module prefix '${prefix}' must be a fixed path like "/runs" or "/v1/models": lowercase segments, no parameters, no trailing slash`,

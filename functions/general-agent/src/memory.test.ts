@@ -1,5 +1,6 @@
 import { createManualClock } from "@mesh-six/shared/clock";
-import { loadConfig } from "@mesh-six/shared/config/env";
+import { memoryConfig } from "@mesh-six/shared/config/memory";
+import { readConfig } from "@mesh-six/shared/config/read";
 import { createLlm } from "@mesh-six/shared/llm/create";
 import { createMemory } from "@mesh-six/shared/memory/create";
 import type { Db } from "@mesh-six/shared/ports/db";
@@ -18,7 +19,7 @@ describe("general-agent's memory", () => {
   /** One task through the agent with memory on this database; resolves with its result. */
   async function run(payload: Record<string, unknown>, env: Record<string, string> = {}) {
     const clock = createManualClock();
-    const config = loadConfig(env);
+    const config = readConfig(memoryConfig, env);
     const llm = createLlm({ config, db, clock });
     const memory = createMemory({ db, config, llm, clock });
     const agent = await testFunction(generalAgent, { db, clock, env, llm, memory });

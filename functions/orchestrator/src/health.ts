@@ -12,7 +12,7 @@ const sources = new WeakMap<Kv, DependencyHealthSource>();
 function sourceFor(ctx: FunctionContext): DependencyHealthSource {
   let source = sources.get(ctx.kv);
   if (!source) {
-    source = createDependencyHealth({ kv: ctx.kv, config: ctx.config });
+    source = createDependencyHealth({ kv: ctx.kv, variable: ctx.variable });
     sources.set(ctx.kv, source);
   }
   return source;

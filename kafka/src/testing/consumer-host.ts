@@ -16,15 +16,16 @@ import { crashEffects } from "./crash-effects.ts";
  */
 const topic = process.env.CRASH_TOPIC;
 if (!topic) throw new Error("CRASH_TOPIC is not set");
-const config = loadConfig({
+const environment = {
   ...process.env,
   MESH_BROKER: "kafka",
   DATABASE_DRIVER: "postgres",
   LOG_LEVEL: "error",
-});
+};
+const config = loadConfig(environment);
 const host = await startEmbeddedHost({
   functions: [crashEffects, deadLetter],
-  config,
+  environment,
   kv: createMemoryKv(),
   logger: silentLogger,
   // these flows use no memory, so the server needs no pgvector

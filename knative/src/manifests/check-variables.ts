@@ -1,15 +1,9 @@
 import type { FunctionDefinition, SecretEnv } from "@mesh-six/shared/function/define";
 import { variablesOf } from "@mesh-six/shared/registry/checks";
-import { sharedSecrets } from "./environment.ts";
+import { platformVariables } from "./environment.ts";
 
-/** Variables every function has already: the shared secrets and the mesh-six-config ConfigMap. */
-const everywhere = new Set([
-  ...sharedSecrets.map((secret) => secret.env),
-  "MESH_BROKER",
-  "MESH_NAMESPACE",
-  "MESH_BROKER_NAME",
-  "LOG_LEVEL",
-]);
+/** Variables every function's Service has already: the platform's. */
+const everywhere: ReadonlySet<string> = new Set(platformVariables);
 
 /**
  * What the functions that run the fleet's dependency checks (`runsDependencyChecks`: the

@@ -9,7 +9,7 @@ export const migrateJobName = "mesh-six-migrate";
  * creates it again (a Job's template cannot be changed in place); migrating twice is safe.
  */
 export function migrationJob(settings: DeploymentSettings): Resource {
-  const { env, envFrom } = containerEnvironment([]);
+  const { env } = containerEnvironment(["DATABASE_URL", "LOG_LEVEL"], settings);
   return {
     apiVersion: "batch/v1",
     kind: "Job",
@@ -25,8 +25,7 @@ export function migrationJob(settings: DeploymentSettings): Resource {
             {
               name: "migrate",
               image: imageOf("migrate", settings),
-              env: env.filter((variable) => variable.name === "DATABASE_URL"),
-              envFrom,
+              env,
               resources: { requests: { cpu: "100m", memory: "128Mi" }, limits: { memory: "256Mi" } },
             },
           ],

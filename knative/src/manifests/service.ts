@@ -1,5 +1,5 @@
 import type { FunctionDefinition, SecretEnv } from "@mesh-six/shared/function/define";
-import { containerEnvironment } from "./environment.ts";
+import { containerEnvironment, serviceVariables } from "./environment.ts";
 import { serviceAccountName } from "./rbac.ts";
 import { type DeploymentSettings, functionLabels, imageOf, type Resource } from "./settings.ts";
 
@@ -10,7 +10,8 @@ export const maxScaleAnnotation = "autoscaling.knative.dev/max-scale";
 /**
  * The function's Knative Service: scales to zero (unless the definition says otherwise),
  * cluster-local unless public, the concurrency and timeout of its definition, resource
- * requests, secrets by reference, and a readiness probe on /healthz.
+ * requests, only its own variables (the platform's and its config's, secrets by
+ * reference), and a readiness probe on /healthz.
  */
 export function knativeService(
   definition: FunctionDefinition,
@@ -48,7 +49,11 @@ export function knativeService(
               name: "function",
               image: imageOf(definition.name, settings),
               ports: [{ name: "http1", containerPort: 8080 }],
-              ...containerEnvironment(withoutRepeats([...(definition.secrets ?? []), ...extraSecrets])),
+              ...containerEnvironment(
+                [...new Set([...serviceVariables(definition), ...extraSecrets.map((secret) => secret.env)])],
+                settings,
+                withoutRepeats([...(definition.secrets ?? []), ...extraSecrets]),
+              ),
               resources: {
                 requests: { cpu: resources.cpu ?? defaults.cpu, memory: resources.memory ?? defaults.memory },
                 limits: { memory: resources.memoryLimit ?? defaults.memoryLimit },

@@ -1,26 +1,29 @@
 import type { AddressInfo } from "node:net";
 import { systemClock } from "@mesh-six/shared/clock";
+import { type ApiKeysConfig, apiKeysConfig } from "@mesh-six/shared/config/access";
 import { loadConfig } from "@mesh-six/shared/config/env";
+import { presentIn } from "@mesh-six/shared/config/read";
 import { connectDb } from "@mesh-six/shared/db/connect";
 import { ConfigError, errorMessage } from "@mesh-six/shared/errors";
+import { includesConfig, readFunctionConfig } from "@mesh-six/shared/function/config";
 import type { FunctionDefinition } from "@mesh-six/shared/function/define";
+import { connectFunctionPorts } from "@mesh-six/shared/host/function-ports";
 import { createKnativeHost } from "@mesh-six/shared/host/knative";
 import { readKnativeEnvironment } from "@mesh-six/shared/host/knative-env";
 import { createSinkPublisher } from "@mesh-six/shared/host/knative-sink";
 import { describeAddress, listenAddress } from "@mesh-six/shared/host/listen";
 import { connectKv } from "@mesh-six/shared/kv/connect";
-import { createLlm } from "@mesh-six/shared/llm/create";
 import { createLogger } from "@mesh-six/shared/log/logger";
-import { connectMemory } from "@mesh-six/shared/memory/create";
 import { functionsFrameworkServer } from "./functions-framework.ts";
 
 /** How often a running instance republishes follow-ups a crash left in the outbox. */
 const sweepEveryMs = 60_000;
 
 /**
- * Starts one function as its Knative Service runs it: configuration from the environment
- * (a wrong value stops the process with the variable to fix), Postgres from DATABASE_URL,
- * Upstash or the in-process Kv (checked), the configured LLM and memory, follow-ups POSTed to K_SINK, served by the
+ * Starts one function as its Knative Service runs it: the platform's configuration and the
+ * function's own (its `config`) from the environment (a wrong or missing value stops the
+ * process naming the variable), Postgres from DATABASE_URL, Upstash or the in-process Kv
+ * (checked), the LLM and memory its config asks for, follow-ups POSTed to K_SINK, served by the
  * functions-framework on PORT, on every interface (Knative's queue-proxy reaches the
  * container from outside it) unless HOST says otherwise. Follow-ups are signed with
  * MESH_EVENT_KEY; SIGTERM (Knative scaling down) lets open requests finish.
@@ -80,19 +83,22 @@ async function prepare(definition: FunctionDefinition) {
       "is not set: functions on Knative sign the events they send with it and refuse mesh events without a valid signature; set it from the Secret mesh-six-event-key (key key), the same value in every function (docs/deploy.md).",
     );
   }
+  // the function's own variables, checked before anything is opened
+  const own = readFunctionConfig(definition, process.env);
+  const present = presentIn(process.env);
   // only functions with HTTP routes (the gateway) serve the API that MESH_API_KEYS guards
+  const keys = includesConfig(definition, apiKeysConfig) ? (own as ApiKeysConfig).MESH_API_KEYS : undefined;
   const hostname = definition.http
-    ? listenAddress(config, {
-        fallback: undefined,
-        keysHint: "from the Secret mesh-six-api-keys, key keys (docs/deploy.md)",
-      })
+    ? listenAddress(
+        { HOST: config.HOST, MESH_API_KEYS: keys },
+        { fallback: undefined, keysHint: "from the Secret mesh-six-api-keys, key keys (docs/deploy.md)" },
+      )
     : config.HOST;
   const logger = createLogger({ level: config.LOG_LEVEL, fields: { function: definition.name } });
   const clock = systemClock;
   const db = await connectDb(config);
   const kv = await connectKv(config, { clock });
-  const llm = createLlm({ config, db, clock, logger: logger.child({ component: "llm" }) });
-  const memory = definition.handler ? await connectMemory({ db, config, llm, clock, logger }) : undefined;
+  const ports = await connectFunctionPorts(definition, own, { db, clock, logger });
   const publish = createSinkPublisher({
     sink: knative.sink,
     extensions: knative.extensions,
@@ -104,10 +110,11 @@ async function prepare(definition: FunctionDefinition) {
     kv,
     logger,
     clock,
-    config,
+    config: own,
+    variable: (name) => present[name],
+    eventKey: config.MESH_EVENT_KEY,
     publish,
-    llm,
-    ...(memory ? { memory } : {}),
+    ...ports,
   });
   return { config, db, kv, logger, host, hostname };
 }

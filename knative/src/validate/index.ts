@@ -12,6 +12,7 @@ import { pingSourceProblems } from "./ping-source.ts";
 import { referenceProblems } from "./references.ts";
 import { clusterScoped, schemaProblems } from "./schema.ts";
 import { containerProblems, serviceProblems } from "./service.ts";
+import { variableProblems } from "./variables.ts";
 
 const objectName = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
 
@@ -70,7 +71,8 @@ function metadataProblems(resource: Resource): string[] {
 /**
  * Every problem with a deployment, each as `<file>: <Kind> <name>: <what> (how to fix)`:
  * the definitions (schedules), every resource's JSON schema and webhook rules,
- * references between resources, duplicate names, and emitted event types nobody consumes.
+ * references between resources, duplicate names, emitted event types nobody consumes,
+ * and every variable a function requires provided by its Service.
  */
 export function validateManifests(files: ManifestSet, fleet: readonly FunctionDefinition[]): string[] {
   const problems = fleet.flatMap((definition) => checkSchedules(definition.name, definition.schedules ?? []));
@@ -95,5 +97,6 @@ export function validateManifests(files: ManifestSet, fleet: readonly FunctionDe
   }
   const triggers = all.filter((resource) => resource.kind === "Trigger") as unknown as Trigger[];
   problems.push(...emittedEventProblems(fleet, triggers));
+  problems.push(...variableProblems(files, fleet));
   return problems;
 }

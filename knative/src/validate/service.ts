@@ -13,7 +13,10 @@ interface Container {
   readonly env?: readonly {
     readonly name: string;
     readonly value?: string;
-    readonly valueFrom?: { readonly secretKeyRef?: { readonly name?: string; readonly key?: string } };
+    readonly valueFrom?: {
+      readonly secretKeyRef?: { readonly name?: string; readonly key?: string };
+      readonly configMapKeyRef?: { readonly name?: string; readonly key?: string };
+    };
   }[];
   readonly ports?: readonly unknown[];
 }
@@ -23,7 +26,7 @@ interface Container {
  * name (a DNS-1035 label short enough for its revisions, `<name>-00001`), scale bounds,
  * container concurrency 0–1000, a request timeout within the 600 s Knative allows,
  * the visibility label, one container with at most one port, no reserved environment
- * variables, and secrets only by reference.
+ * variables, and secrets only by reference, from a Secret.
  */
 export function serviceProblems(resource: Resource): string[] {
   const problems: string[] = [];
@@ -100,7 +103,16 @@ export function containerProblems(path: string, container: Container): string[] 
       problems.push(`${at}: holds a literal value; read it from a Secret with valueFrom.secretKeyRef`);
     }
     const secret = variable.valueFrom?.secretKeyRef;
-    if (variable.valueFrom && (!secret?.name || !secret.key)) {
+    const config = variable.valueFrom?.configMapKeyRef;
+    if (config && secretLike.test(variable.name)) {
+      problems.push(
+        `${at}: read from a ConfigMap, whose values anyone who can read the namespace sees; read it from a Secret (list it in the function's secrets, or in secretSources of knative/src/manifests/environment.ts)`,
+      );
+    }
+    if (config && (!config.name || !config.key)) {
+      problems.push(`${at}: valueFrom.configMapKeyRef needs a name and a key`);
+    }
+    if (variable.valueFrom && !config && (!secret?.name || !secret.key)) {
       problems.push(`${at}: valueFrom.secretKeyRef needs a name and a key`);
     }
   }

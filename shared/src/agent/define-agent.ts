@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { memoryConfig } from "../config/memory.ts";
 import { defineFunction } from "../function/define.ts";
 import type { FunctionDefinition } from "../function/types.ts";
 import type { ModelTier } from "../llm/port.ts";
@@ -100,8 +101,17 @@ export function defineAgent<Input extends z.ZodType, Output extends z.ZodType | 
     maxSteps,
     memory: memorySettings(memory),
   });
+  // an agent with memory reads the embedder's variables too; every run gets the LLM's (expandRun)
+  const remembers = memory !== undefined && memory !== false;
+  const own = functionDefinition.config;
+  const config = remembers ? z.object({ ...memoryConfig.shape, ...(own ? own.shape : {}) }) : own;
   return {
-    ...defineFunction({ ...functionDefinition, run, ...(runSettings ? { runSettings } : {}) }),
+    ...defineFunction({
+      ...functionDefinition,
+      ...(config ? { config } : {}),
+      run,
+      ...(runSettings ? { runSettings } : {}),
+    }),
     agent,
   };
 }

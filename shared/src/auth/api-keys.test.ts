@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { loadConfig } from "../config/env.ts";
+import { apiKeysConfig } from "../config/access.ts";
+import { readConfig } from "../config/read.ts";
 import { digestOf, parseApiKeys } from "./api-keys.ts";
 import { anyone, createAuthenticator } from "./authenticate.ts";
 
@@ -7,7 +8,7 @@ const key = "0123456789abcdef0123";
 
 describe("MESH_API_KEYS", () => {
   it("reads name:key:scope[+scope][:user=<id>] entries, keeping only each key's digest", () => {
-    const config = loadConfig({
+    const config = readConfig(apiKeysConfig, {
       MESH_API_KEYS: `ops:${key}:read+write+admin, ada:${key}-ada:read+write:user=github:ada`,
     });
     expect(
@@ -32,7 +33,7 @@ describe("MESH_API_KEYS", () => {
         "'ops' has the same key as another entry; give every entry its own key",
       ],
     });
-    expect(() => loadConfig({ MESH_API_KEYS: "ops:short:read" })).toThrow(
+    expect(() => readConfig(apiKeysConfig, { MESH_API_KEYS: "ops:short:read" })).toThrow(
       /MESH_API_KEYS: entry 1 \(ops\): the key must be at least 16 .*its value is not shown, as it is a secret/,
     );
   });

@@ -1,6 +1,7 @@
 import { loadRecordedResponse } from "@mesh-six/testing-openai";
 import { describe, expect, it } from "vitest";
-import { loadConfig } from "../config/env.ts";
+import { memoryConfig } from "../config/memory.ts";
+import { readConfig } from "../config/read.ts";
 import { ConfigError } from "../errors.ts";
 import { LlmError } from "../llm/errors.ts";
 import { createEmbedder } from "./create.ts";
@@ -32,7 +33,7 @@ function recordingFetch(status = documented.status, body: unknown = documented.b
 
 describe("createEmbedder", () => {
   it("uses the labelled local embedder when no embedding model is configured", async () => {
-    const embedder = createEmbedder({ config: loadConfig({ EMBEDDING_DIMENSIONS: "64" }) });
+    const embedder = createEmbedder({ config: readConfig(memoryConfig, { EMBEDDING_DIMENSIONS: "64" }) });
     expect(embedder).toMatchObject({ local: true, modelId: "mesh-six-local-hash-v1", dimensions: 64 });
     expect(await embedder.embed("concise answers")).toEqual(localEmbedding("concise answers", 64));
     expect(await embedder.embedMany([])).toEqual([]);
@@ -41,7 +42,7 @@ describe("createEmbedder", () => {
   it("asks an OpenAI-compatible endpoint through the AI SDK, with the dimensions text-embedding-3 takes", async () => {
     const { fetch, sent } = recordingFetch();
     const embedder = createEmbedder({
-      config: loadConfig({
+      config: readConfig(memoryConfig, {
         LLM_BASE_URL: "http://llm.test/v1",
         LLM_API_KEY: "sk-llm",
         EMBEDDING_MODEL: "text-embedding-3-small",
@@ -70,7 +71,7 @@ describe("createEmbedder", () => {
   it("prefers EMBEDDING_BASE_URL and EMBEDDING_API_KEY, and sends no dimensions to other models", async () => {
     const { fetch, sent } = recordingFetch();
     const embedder = createEmbedder({
-      config: loadConfig({
+      config: readConfig(memoryConfig, {
         LLM_BASE_URL: "http://llm.test/v1",
         EMBEDDING_BASE_URL: "http://ollama.test/v1",
         EMBEDDING_API_KEY: "sk-embed",
@@ -88,7 +89,10 @@ describe("createEmbedder", () => {
   it("says which setting to change when the model's vectors have another length", async () => {
     const { fetch } = recordingFetch();
     const embedder = createEmbedder({
-      config: loadConfig({ LLM_BASE_URL: "http://llm.test/v1", EMBEDDING_MODEL: "nomic-embed-text" }),
+      config: readConfig(memoryConfig, {
+        LLM_BASE_URL: "http://llm.test/v1",
+        EMBEDDING_MODEL: "nomic-embed-text",
+      }),
       fetch,
     });
     const error = await embedder.embedMany(["a", "b"]).catch((thrown: unknown) => thrown);
@@ -103,7 +107,7 @@ describe("createEmbedder", () => {
       error: { message: "Rate limit reached", type: "requests", param: null, code: "rate_limit_exceeded" },
     });
     const embedder = createEmbedder({
-      config: loadConfig({
+      config: readConfig(memoryConfig, {
         EMBEDDING_BASE_URL: "http://llm.test/v1",
         EMBEDDING_MODEL: "text-embedding-3-small",
         LLM_MAX_RETRIES: "0",
@@ -114,7 +118,7 @@ describe("createEmbedder", () => {
     expect(error).toBeInstanceOf(LlmError);
     expect(error).toMatchObject({ type: "rate_limited", retryable: true });
     expect(() =>
-      createEmbedder({ config: loadConfig({ EMBEDDING_MODEL: "text-embedding-3-small" }) }),
+      createEmbedder({ config: readConfig(memoryConfig, { EMBEDDING_MODEL: "text-embedding-3-small" }) }),
     ).toThrow(/EMBEDDING_BASE_URL: EMBEDDING_MODEL is text-embedding-3-small but no endpoint is set/);
   });
 });

@@ -2,7 +2,7 @@ import { createOpenAI } from "@ai-sdk/openai";
 import type { EmbeddingModelV4 } from "@ai-sdk/provider";
 import { embedMany, wrapEmbeddingModel } from "ai";
 import { systemClock } from "../clock.ts";
-import type { MeshConfig } from "../config/env.ts";
+import type { MemoryConfig } from "../config/memory.ts";
 import { ConfigError } from "../errors.ts";
 import { toLlmError, withCalls } from "../llm/errors.ts";
 import { embeddingRetryGuard, type LlmRetryPolicy, type RetryLog } from "../llm/retry.ts";
@@ -14,7 +14,7 @@ import type { Embedder, EmbedOptions } from "./port.ts";
 import { createEmbeddingUsage } from "./usage.ts";
 
 export type EmbedderConfig = Pick<
-  MeshConfig,
+  MemoryConfig,
   | "LLM_BASE_URL"
   | "LLM_API_KEY"
   | "EMBEDDING_MODEL"
@@ -22,7 +22,7 @@ export type EmbedderConfig = Pick<
   | "EMBEDDING_API_KEY"
   | "EMBEDDING_DIMENSIONS"
 > &
-  Partial<Pick<MeshConfig, "LLM_PRICES" | "LLM_MAX_RETRIES" | "LLM_RETRY_BUDGET_SECONDS">>;
+  Partial<Pick<MemoryConfig, "LLM_PRICES" | "LLM_MAX_RETRIES" | "LLM_RETRY_BUDGET_SECONDS">>;
 
 export interface EmbedderSettings {
   readonly config: EmbedderConfig;

@@ -7,7 +7,8 @@ import {
 } from "@mesh-six/testing-openai";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { createManualClock } from "../clock.ts";
-import { loadConfig } from "../config/env.ts";
+import { memoryConfig } from "../config/memory.ts";
+import { readConfig } from "../config/read.ts";
 import { createPgliteDb } from "../db/pglite.ts";
 import { LlmError } from "../llm/errors.ts";
 import { readMeshEvents } from "../log/event-log.ts";
@@ -38,7 +39,7 @@ describe("embedding usage", () => {
 
   const configured = (extra: Record<string, string> = {}) =>
     createEmbedder({
-      config: loadConfig({
+      config: readConfig(memoryConfig, {
         EMBEDDING_BASE_URL: server.baseURL,
         EMBEDDING_API_KEY: "sk-embed",
         EMBEDDING_MODEL: "text-embedding-3-small",
@@ -116,7 +117,7 @@ describe("embedding usage", () => {
   });
 
   it("records nothing for the local embedder, which makes no call and costs nothing", async () => {
-    const local = createEmbedder({ config: loadConfig({ EMBEDDING_DIMENSIONS: "64" }), db });
+    const local = createEmbedder({ config: readConfig(memoryConfig, { EMBEDDING_DIMENSIONS: "64" }), db });
     expect(local.local).toBe(true);
     await local.embedMany(texts, { context });
     expect(await usageRows()).toEqual([]);

@@ -1,6 +1,6 @@
 import type { EventType, MeshEvent } from "@mesh-six/events";
 import type { z } from "zod";
-import type { MeshConfig } from "../config/env.ts";
+import type { ConfigSchema, Settings } from "../config/read.ts";
 import type { Llm } from "../llm/port.ts";
 import type { TraceContext } from "../log/trace.ts";
 import type { AgentMemory } from "../memory/port.ts";
@@ -73,23 +73,34 @@ export interface Scaling {
   readonly timeoutSeconds?: number;
 }
 
+export type { Settings };
+
+/** The parsed settings of a config schema. */
+export type SettingsOf<Config extends ConfigSchema> = z.output<Config>;
+
+/** Any variable of the function's environment by name, undefined when unset or empty. */
+export type VariableReader = (name: string) => string | undefined;
+
 /** What a function's handler receives besides the event. */
-export interface FunctionContext {
+export interface FunctionContext<Own = Settings> {
   readonly function: string;
   readonly db: Db;
   readonly kv: Kv;
   readonly logger: Logger;
   readonly clock: Clock;
-  readonly config: MeshConfig;
-  readonly trace: TraceContext;
+  /** This function's own variables, parsed and checked at start by its `config` schema. */
+  readonly config: Own;
   /**
-   * The LLM port, when the host provides one; functions fall back to
-   * `createLlm({ config, db, clock, logger })` (see shared/src/llm).
+   * A variable named only at run time (a dependency check's `{VARIABLE}`); declare every
+   * variable known in advance in `config` instead, so it is checked at start and deployed.
    */
+  readonly variable: VariableReader;
+  readonly trace: TraceContext;
+  /** The LLM port, built from the function's settings when its `config` includes `llmConfig`. */
   readonly llm?: Llm;
   /**
-   * This function's long-term memory (recall before answering, learn after), when the host
-   * provides it; see `createMemory` in shared/src/memory.
+   * This function's long-term memory (recall before answering, learn after), when its
+   * `config` includes `memoryConfig`; see `createMemory` in shared/src/memory.
    */
   readonly memory?: AgentMemory;
   /** The event being handled. */
@@ -131,16 +142,27 @@ export interface EmitOptions {
   readonly extensions?: Readonly<Record<string, string>>;
 }
 
-export type Handler = (
-  event: MeshEvent,
-  ctx: FunctionContext,
-) => Promise<readonly MeshEvent[] | void> | readonly MeshEvent[] | void;
+/** A handler; declared as a method so a definition with its own settings fits a list of definitions. */
+export type Handler<Own = Settings> = {
+  handle(
+    event: MeshEvent,
+    ctx: FunctionContext<Own>,
+  ): Promise<readonly MeshEvent[] | void> | readonly MeshEvent[] | void;
+}["handle"];
 
-/** A function: what it is, what it listens to, how it scales, and its handler. */
-export interface FunctionDefinition {
+/** A function: what it is, what it listens to, how it scales, its configuration and its handler. */
+export interface FunctionDefinition<Config extends ConfigSchema = ConfigSchema> {
   /** DNS-1123 label; the Knative Service name. */
   readonly name: string;
   readonly description: string;
+  /**
+   * The environment variables it reads, one zod field each (shared pieces such as
+   * `llmConfig` spread in). Its host checks them when the function starts: a missing or
+   * wrong one stops it, naming the function and the variable. The handler, run and HTTP
+   * routes get the parsed values as `ctx.config`; on Knative its Service is given exactly
+   * these variables (and the platform's). None when omitted.
+   */
+  readonly config?: Config;
   readonly capabilities?: readonly Capability[];
   /** The checks its capabilities' `dependencies` name; see DependencyCheck. */
   readonly dependencyChecks?: readonly DependencyCheck[];
@@ -157,15 +179,15 @@ export interface FunctionDefinition {
   /** Served on a public URL (gateway, webhook receiver); cluster-local otherwise. */
   readonly public?: boolean;
   /** HTTP routes the function serves besides CloudEvents (gateway, webhooks). */
-  readonly http?: HttpRoutes;
+  readonly http?: HttpRoutes<SettingsOf<Config>>;
   /** Handles the events of its subscriptions; functions with none may omit it. */
-  readonly handler?: Handler;
+  readonly handler?: Handler<SettingsOf<Config>>;
   /**
    * A durable run instead of a handler (shared/src/run): each task dispatched to this
    * function runs as a chain of hops, every step memoized in Postgres. `defineFunction`
    * turns it into the handler and the subscriptions it needs.
    */
-  readonly run?: RunFunction;
+  readonly run?: RunFunction<SettingsOf<Config>>;
   /** Limits and pacing of its runs. */
   readonly runSettings?: RunSettings;
   /** Event types its runs wait for with `step.waitFor`; each becomes a Trigger. */
@@ -218,18 +240,21 @@ export interface ResourceRequests {
 export type FetchHandler = (request: Request) => Promise<Response> | Response;
 
 /** What an HTTP-serving function gets to build its routes. */
-export interface HttpContext {
+export interface HttpContext<Own = Settings> {
   readonly db: Db;
   readonly kv: Kv;
   readonly logger: Logger;
   readonly clock: Clock;
-  readonly config: MeshConfig;
+  /** The function's own variables (its `config`), parsed at start. */
+  readonly config: Own;
+  /** A variable named only at run time (a dependency check's `{VARIABLE}`). */
+  readonly variable: VariableReader;
   /** Publishes to the broker (stored before it resolves). */
   readonly publish: (event: MeshEvent) => Promise<void>;
 }
 
-export interface HttpRoutes {
+export interface HttpRoutes<Own = Settings> {
   /** Path prefixes this function serves, e.g. ["/tasks", "/agents"]. */
   readonly paths: readonly string[];
-  readonly create: (ctx: HttpContext) => FetchHandler;
+  create(ctx: HttpContext<Own>): FetchHandler;
 }

@@ -11,16 +11,19 @@ import { createIngress } from "../broker/ingress.ts";
 import { triggersFor } from "../broker/triggers.ts";
 import type { Broker, Subscriber, SubscriberResolver } from "../broker/types.ts";
 import { systemClock } from "../clock.ts";
-import type { MeshConfig } from "../config/env.ts";
+import type { RateLimitConfig } from "../config/access.ts";
+import { type EmbeddedHostConfig, embeddedHostConfig } from "../config/host.ts";
+import type { PlatformConfig } from "../config/platform.ts";
+import { type Environment, presentIn, readConfig } from "../config/read.ts";
 import { connectDb } from "../db/connect.ts";
+import { readFleetConfig } from "../function/config.ts";
 import type { FetchHandler, FunctionDefinition, HttpContext } from "../function/define.ts";
 import type { Trigger } from "../function/knative-types.ts";
 import { guardRequest } from "../http/guard.ts";
 import { connectKv } from "../kv/connect.ts";
-import { createLlm } from "../llm/create.ts";
 import type { Llm } from "../llm/port.ts";
 import { createLogger } from "../log/logger.ts";
-import { connectMemory, type MemoryService } from "../memory/create.ts";
+import type { MemoryService } from "../memory/create.ts";
 import type { Clock } from "../ports/clock.ts";
 import type { Db } from "../ports/db.ts";
 import type { Kv } from "../ports/kv.ts";
@@ -29,6 +32,7 @@ import { registerAgents } from "../registry/agents.ts";
 import { createFunctionRuntime, type FunctionRuntime } from "../runtime/function-runtime.ts";
 import { createScheduler, type Scheduler } from "../runtime/schedules.ts";
 import { sweepOutbox } from "../runtime/sweep.ts";
+import { connectFunctionPorts, type FunctionPorts } from "./function-ports.ts";
 import { publicLimit } from "./public-limit.ts";
 
 export interface BrokerFactorySettings {
@@ -45,18 +49,27 @@ export interface BrokerFactorySettings {
 
 export interface EmbeddedHostSettings {
   readonly functions: readonly FunctionDefinition[];
-  readonly config: MeshConfig;
+  /**
+   * Where the host's variables (`embeddedHostConfig`) and every function's own (its
+   * `config`) are read from: `process.env` for npm start. The host refuses to start when
+   * any function's are wrong, naming the function and the variable.
+   */
+  readonly environment: Environment;
   readonly clock?: Clock;
   readonly logger?: Logger;
   /** Defaults to the configured database (`connectDb`): PGlite in MESH_DATA_DIR when none is set. */
   readonly db?: Db;
   /** Defaults to the configured key-value store (`connectKv`): in-process when none is set. */
   readonly kv?: Kv;
-  /** Defaults to the configured LLM (`createLlm`): the offline model when none is set. */
+  /**
+   * The LLM of every function whose config includes `llmConfig`; by default each gets the
+   * one its own settings describe (`createLlm`): the offline model when none is set.
+   */
   readonly llm?: Llm;
   /**
-   * Long-term memory handed to handlers as `ctx.memory`. Defaults to memory on this host's
-   * database (`connectMemory`); none when the database has no memories table.
+   * Long-term memory handed as `ctx.memory` to every function whose config includes
+   * `memoryConfig`. By default memory on this host's database from each function's own
+   * settings (`connectMemory`); none when the database has no memories table.
    */
   readonly memory?: MemoryService;
   /** Defaults to the embedded broker; the kafka host passes its own. */
@@ -80,10 +93,9 @@ export interface EmbeddedHost {
   readonly fetch: FetchHandler;
   readonly db: Db;
   readonly kv: Kv;
-  readonly llm: Llm;
-  readonly memory: MemoryService | undefined;
   readonly broker: Broker;
-  readonly config: MeshConfig;
+  /** The host's own variables; each function's are its `ctx.config`. */
+  readonly config: EmbeddedHostConfig;
   readonly clock: Clock;
   readonly logger: Logger;
   readonly triggers: readonly Trigger[];
@@ -98,7 +110,12 @@ export interface EmbeddedHost {
 }
 
 export async function startEmbeddedHost(settings: EmbeddedHostSettings): Promise<EmbeddedHost> {
-  const { functions, config } = settings;
+  const { functions, environment } = settings;
+  const config = readConfig(embeddedHostConfig, environment);
+  // every function's own variables, checked before anything is opened
+  const ownSettings = readFleetConfig(functions, environment);
+  const present = presentIn(environment);
+  const variable = (name: string): string | undefined => present[name];
   const clock = settings.clock ?? systemClock;
   const logger = settings.logger ?? createLogger({ level: config.LOG_LEVEL });
   // the key-value store first: it checks in milliseconds, opening PGlite takes seconds
@@ -110,10 +127,20 @@ export async function startEmbeddedHost(settings: EmbeddedHostSettings): Promise
       throw error;
     }));
   await migrate(db, settings.migrations);
-  const llm = settings.llm ?? createLlm({ config, db, clock, logger: logger.child({ component: "llm" }) });
-  const memory =
-    settings.memory ??
-    (await connectMemory({ db, config, llm, clock, logger: logger.child({ component: "memory" }) }));
+  // one after the other: connecting memory may resize the memories table while it is empty
+  const ports = new Map<string, FunctionPorts>();
+  for (const definition of functions) {
+    ports.set(
+      definition.name,
+      await connectFunctionPorts(definition, ownSettings.get(definition.name) ?? {}, {
+        db,
+        clock,
+        logger,
+        ...(settings.llm ? { llm: settings.llm } : {}),
+        ...(settings.memory ? { memory: settings.memory } : {}),
+      }),
+    );
+  }
 
   const namespace = config.MESH_NAMESPACE;
   const brokerName = config.MESH_BROKER_NAME;
@@ -133,11 +160,11 @@ export async function startEmbeddedHost(settings: EmbeddedHostSettings): Promise
         definition,
         db,
         kv,
-        llm,
-        ...(memory ? { memory } : {}),
+        ...ports.get(definition.name),
         logger: functionLogger,
         clock,
-        config,
+        config: ownSettings.get(definition.name) ?? {},
+        variable,
         publish,
       }),
     );
@@ -171,15 +198,18 @@ export async function startEmbeddedHost(settings: EmbeddedHostSettings): Promise
   const app = new Hono();
   app.get("/healthz", (context) => context.json({ status: "ok" }));
   const limited = publicLimit(kv, config, clock, logger);
-  const httpContext: HttpContext = { db, kv, logger, clock, config, publish };
   for (const definition of functions) {
     if (!definition.http) continue;
-    const handler = limited(
-      definition.http.create({
-        ...httpContext,
-        logger: logger.child({ function: definition.name }),
-      }),
-    );
+    const httpContext: HttpContext = {
+      db,
+      kv,
+      logger: logger.child({ function: definition.name }),
+      clock,
+      config: ownSettings.get(definition.name) ?? {},
+      variable,
+      publish,
+    };
+    const handler = limited(definition.http.create(httpContext));
     for (const path of definition.http.paths) {
       app.all(path, (context) => handler(context.req.raw));
       app.all(`${path}/*`, (context) => handler(context.req.raw));
@@ -239,8 +269,6 @@ export async function startEmbeddedHost(settings: EmbeddedHostSettings): Promise
     fetch: guardRequest(app.fetch),
     db,
     kv,
-    llm,
-    memory,
     broker: running,
     config,
     clock,
@@ -289,7 +317,7 @@ export async function startEmbeddedHost(settings: EmbeddedHostSettings): Promise
  * host restarted on the same folder is the same dispatcher, so it takes back at once the
  * deliveries its crashed run had claimed.
  */
-export function dispatcherIdentity(config: MeshConfig): string {
+export function dispatcherIdentity(config: Pick<PlatformConfig, "MESH_DATA_DIR">): string {
   return `${hostname()}:${absolutePath(config.MESH_DATA_DIR)}`;
 }
 

@@ -4,7 +4,7 @@ import { type MeshEvent, PingFired, TaskCompleted, TaskDispatched, TaskRequested
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { encodeBinary, encodeStructured } from "../broker/http-binding.ts";
 import { createManualClock } from "../clock.ts";
-import { loadConfig } from "../config/env.ts";
+import { readFunctionConfig } from "../function/config.ts";
 import { defineFunction } from "../function/define.ts";
 import { createMemoryKv } from "../kv/memory.ts";
 import { silentLogger } from "../log/logger.ts";
@@ -69,7 +69,8 @@ describe("the Knative host tells the mesh's events from forged ones", () => {
       kv: createMemoryKv({ clock }),
       logger: silentLogger,
       clock,
-      config: loadConfig({ MESH_EVENT_KEY: key }),
+      config: readFunctionConfig(agent, {}),
+      eventKey: key,
       publish: async () => {},
     });
   });
@@ -158,7 +159,7 @@ describe("the Knative host tells the mesh's events from forged ones", () => {
       kv: createMemoryKv({ clock }),
       logger: silentLogger,
       clock,
-      config: loadConfig({}),
+      config: readFunctionConfig(agent, {}),
       publish: async () => {},
     });
     const response = await keyless.fetch(request(signMessage(key, encodeBinary(dispatched("keyless")))));

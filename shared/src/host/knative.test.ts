@@ -5,8 +5,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { handlerView } from "../broker/event-data.ts";
 import { decodeHttpMessage, encodeBinary } from "../broker/http-binding.ts";
 import { createManualClock } from "../clock.ts";
-import { loadConfig } from "../config/env.ts";
 import { ConfigError, NonRetryableError } from "../errors.ts";
+import { readFunctionConfig } from "../function/config.ts";
 import { defineFunction } from "../function/define.ts";
 import { createMemoryKv } from "../kv/memory.ts";
 import { silentLogger } from "../log/logger.ts";
@@ -55,7 +55,7 @@ describe("the Knative host", () => {
       kv: createMemoryKv({ clock }),
       logger: silentLogger,
       clock,
-      config: loadConfig({}),
+      config: readFunctionConfig(worker, {}),
       publish: async (event) => {
         if (sinkDown) throw new Error("K_SINK answered 503");
         published.push(event);

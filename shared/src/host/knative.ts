@@ -3,6 +3,7 @@ import type { MeshEvent } from "@mesh-six/events";
 import { outsideTypesOf } from "../broker/event-policy.ts";
 import { decodeHttpMessage, encodeBinary, looksLikeCloudEvent } from "../broker/http-binding.ts";
 import type { SubscriberResponse } from "../broker/types.ts";
+import type { RateLimitConfig } from "../config/access.ts";
 import { errorMessage } from "../errors.ts";
 import type { FetchHandler } from "../function/define.ts";
 import { guardRequest } from "../http/guard.ts";
@@ -15,8 +16,14 @@ import { sweepOutbox } from "../runtime/sweep.ts";
 import { signatureProblem } from "./event-signature.ts";
 import { publicLimit } from "./public-limit.ts";
 
-/** What one function needs to run; `publish` sends to the broker (`createSinkPublisher`) and rejects when it was not accepted. */
+/**
+ * What one function needs to run; `publish` sends to the broker (`createSinkPublisher`)
+ * and rejects when it was not accepted; `config` is the function's own settings
+ * (`readFunctionConfig`).
+ */
 export interface KnativeHostSettings extends FunctionRuntimeSettings {
+  /** MESH_EVENT_KEY: deliveries of mesh events must be signed with it; without it they are refused. */
+  readonly eventKey?: string;
   /**
    * Event types delivered without a mesh signature (sent from outside the mesh); the
    * catalog's `fromOutside` types when omitted. Knative's own (`dev.knative.*`, e.g.
@@ -56,17 +63,22 @@ export function createKnativeHost(settings: KnativeHostSettings): KnativeHost {
   const runtime: FunctionRuntime | undefined = definition.handler
     ? createFunctionRuntime({ ...settings, publish })
     : undefined;
-  const created = definition.http?.create({ ...settings, publish: settings.publish });
+  const created = definition.http?.create({
+    ...settings,
+    variable: settings.variable ?? (() => undefined),
+    publish: settings.publish,
+  });
+  // defineFunction requires rateLimitConfig in the config of a public function
   const routes =
     created && definition.public
-      ? publicLimit(settings.kv, settings.config, settings.clock, logger)(created)
+      ? publicLimit(settings.kv, settings.config as RateLimitConfig, settings.clock, logger)(created)
       : created;
   const paths = definition.http?.paths ?? [];
   const servesPath = (pathname: string) =>
     paths.some((path) => pathname === path || pathname.startsWith(`${path.replace(/\/$/, "")}/`));
 
   const unsigned = new Set(settings.outsideEventTypes ?? outsideTypesOf([definition]));
-  const eventKey = settings.config.MESH_EVENT_KEY;
+  const eventKey = settings.eventKey;
   const receive = async (request: Request): Promise<Response> => {
     if (!runtime) {
       return problem(

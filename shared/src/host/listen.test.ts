@@ -1,28 +1,30 @@
 import { describe, expect, it } from "vitest";
-import { loadConfig } from "../config/env.ts";
+import { embeddedHostConfig } from "../config/host.ts";
+import { readConfig } from "../config/read.ts";
 import { ConfigError } from "../errors.ts";
 import { isLoopback, listenAddress } from "./listen.ts";
 
 const options = { fallback: "127.0.0.1", keysHint: "e.g. …" };
+const hostConfig = (env: Record<string, string>) => readConfig(embeddedHostConfig, env);
 const keys = { MESH_API_KEYS: "ops:0123456789abcdef0123:read" };
 
 describe("listenAddress", () => {
   it("listens on the fallback or on HOST when it is loopback, keys or not", () => {
-    expect(listenAddress(loadConfig({}), options)).toBe("127.0.0.1");
-    expect(listenAddress(loadConfig({ HOST: "::1" }), options)).toBe("::1");
-    expect(listenAddress(loadConfig({ HOST: "localhost" }), options)).toBe("localhost");
+    expect(listenAddress(hostConfig({}), options)).toBe("127.0.0.1");
+    expect(listenAddress(hostConfig({ HOST: "::1" }), options)).toBe("::1");
+    expect(listenAddress(hostConfig({ HOST: "localhost" }), options)).toBe("localhost");
   });
 
   it("refuses any other address, and every interface, without MESH_API_KEYS", () => {
-    expect(() => listenAddress(loadConfig({ HOST: "0.0.0.0" }), options)).toThrow(ConfigError);
-    expect(() => listenAddress(loadConfig({ HOST: "192.0.2.2" }), options)).toThrow(
+    expect(() => listenAddress(hostConfig({ HOST: "0.0.0.0" }), options)).toThrow(ConfigError);
+    expect(() => listenAddress(hostConfig({ HOST: "192.0.2.2" }), options)).toThrow(
       /^HOST: is 192\.0\.2\.2, which is not a loopback address: .*MESH_API_KEYS is not set/,
     );
-    expect(() => listenAddress(loadConfig({}), { ...options, fallback: undefined })).toThrow(
+    expect(() => listenAddress(hostConfig({}), { ...options, fallback: undefined })).toThrow(
       /^HOST: is unset, so this host listens on every interface/,
     );
-    expect(listenAddress(loadConfig({ HOST: "0.0.0.0", ...keys }), options)).toBe("0.0.0.0");
-    expect(listenAddress(loadConfig(keys), { ...options, fallback: undefined })).toBeUndefined();
+    expect(listenAddress(hostConfig({ HOST: "0.0.0.0", ...keys }), options)).toBe("0.0.0.0");
+    expect(listenAddress(hostConfig(keys), { ...options, fallback: undefined })).toBeUndefined();
   });
 
   it("knows loopback addresses", () => {

@@ -1,5 +1,6 @@
 import { isIP } from "node:net";
-import type { MeshConfig } from "../config/env.ts";
+import type { ApiKeysConfig } from "../config/access.ts";
+import type { PlatformConfig } from "../config/platform.ts";
 import { ConfigError } from "../errors.ts";
 
 export interface ListenOptions {
@@ -15,7 +16,10 @@ export interface ListenOptions {
  * loopback without MESH_API_KEYS is refused with a ConfigError naming both variables:
  * anyone who could reach the mesh could otherwise do anything.
  */
-export function listenAddress(config: MeshConfig, options: ListenOptions): string | undefined {
+export function listenAddress(
+  config: Pick<PlatformConfig, "HOST"> & ApiKeysConfig,
+  options: ListenOptions,
+): string | undefined {
   const hostname = config.HOST ?? options.fallback;
   if (isLoopback(hostname) || (config.MESH_API_KEYS ?? []).length > 0) return hostname;
   const where =

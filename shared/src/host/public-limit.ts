@@ -1,4 +1,4 @@
-import type { MeshConfig } from "../config/env.ts";
+import type { RateLimitConfig } from "../config/access.ts";
 import type { FetchHandler } from "../function/define.ts";
 import type { Clock } from "../ports/clock.ts";
 import type { Kv } from "../ports/kv.ts";
@@ -7,7 +7,7 @@ import { createRateLimiter } from "../ratelimit/create.ts";
 import { withRateLimit } from "../ratelimit/http.ts";
 
 /** Rate-limits a public handler per client (RATE_LIMIT_PER_MINUTE; 0 leaves it open). */
-export function publicLimit(kv: Kv, config: MeshConfig, clock: Clock, logger: Logger) {
+export function publicLimit(kv: Kv, config: RateLimitConfig, clock: Clock, logger: Logger) {
   if (config.RATE_LIMIT_PER_MINUTE === 0) return (handler: FetchHandler) => handler;
   const limiter = createRateLimiter(kv, {
     limit: config.RATE_LIMIT_PER_MINUTE,

@@ -3,7 +3,8 @@ import { type ReplayServer, startReplayServer } from "@mesh-six/testing-openai";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { z } from "zod";
 import { createManualClock } from "../clock.ts";
-import { loadConfig } from "../config/env.ts";
+import { llmConfig } from "../config/llm.ts";
+import { readConfig } from "../config/read.ts";
 import { createPgliteDb } from "../db/pglite.ts";
 import { readMeshEvents } from "../log/event-log.ts";
 import type { Db } from "../ports/db.ts";
@@ -31,7 +32,7 @@ describe("the LLM port", () => {
 
   const online = (extra: Record<string, string> = {}) =>
     createLlm({
-      config: loadConfig({
+      config: readConfig(llmConfig, {
         LLM_BASE_URL: server.baseURL,
         LLM_API_KEY: "sk-test",
         LLM_MODEL: "gpt-4o-mini",
@@ -163,7 +164,7 @@ describe("the LLM port", () => {
 
   it("turns an endpoint nobody answers on into a retryable api_error", async () => {
     const llm = createLlm({
-      config: loadConfig({ LLM_BASE_URL: "http://127.0.0.1:9/v1", LLM_RETRY_BUDGET_SECONDS: "1" }),
+      config: readConfig(llmConfig, { LLM_BASE_URL: "http://127.0.0.1:9/v1", LLM_RETRY_BUDGET_SECONDS: "1" }),
       db,
     });
     await expect(llm.generate({ prompt: "What is 2+2?", context })).rejects.toMatchObject({
@@ -191,7 +192,7 @@ describe("the LLM port", () => {
   });
 
   it("answers structured output offline with an object made from the schema, labelled", async () => {
-    const llm = createLlm({ config: loadConfig({}), db });
+    const llm = createLlm({ config: readConfig(llmConfig, {}), db });
     const response = await llm.generateObject({
       prompt: "What is 2+2?",
       schema: z.object({
@@ -223,7 +224,7 @@ describe("the LLM port", () => {
       "gpt-4o-mini",
     ]);
     const mixed = createLlm({
-      config: loadConfig({
+      config: readConfig(llmConfig, {
         LLM_BASE_URL_STRONG: server.baseURL,
         LLM_MODEL_STRONG: "gpt-4o",
         LLM_DEFAULT_TIER: "local",
@@ -236,7 +237,7 @@ describe("the LLM port", () => {
   });
 
   it("answers with the offline model when no endpoint is configured, at no cost", async () => {
-    const llm = createLlm({ config: loadConfig({}), db });
+    const llm = createLlm({ config: readConfig(llmConfig, {}), db });
     expect(llm.offline).toBe(true);
     const response = await llm.generate({ prompt: "What is 2+2?", context });
     expect(response).toMatchObject({ text: "[offline model] 2+2 = 4", offline: true, usage: { costUsd: 0 } });

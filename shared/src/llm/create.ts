@@ -1,7 +1,7 @@
 import type { LanguageModelV4, LanguageModelV4Usage } from "@ai-sdk/provider";
 import { generateText, Output, streamText, wrapLanguageModel } from "ai";
 import { systemClock } from "../clock.ts";
-import type { MeshConfig } from "../config/env.ts";
+import type { LlmConfig } from "../config/llm.ts";
 import type { Clock } from "../ports/clock.ts";
 import type { SqlExecutor } from "../ports/db.ts";
 import type { Logger } from "../ports/logger.ts";
@@ -30,16 +30,8 @@ type TierVariables =
   | `LLM_API_KEY_${Uppercase<ModelTier>}`;
 
 export interface LlmSettings {
-  readonly config: Pick<
-    MeshConfig,
-    | "LLM_BASE_URL"
-    | "LLM_API_KEY"
-    | "LLM_MODEL"
-    | "LLM_PRICES"
-    | "LLM_MAX_RETRIES"
-    | "LLM_RETRY_BUDGET_SECONDS"
-  > &
-    Partial<Pick<MeshConfig, "LLM_DEFAULT_TIER" | TierVariables>>;
+  /** The function's LLM variables (`llmConfig` in shared/src/config/llm.ts). */
+  readonly config: LlmConfig;
   /** Where usage is recorded (`llm_usage` and `mesh_events`). */
   readonly db: SqlExecutor;
   readonly clock?: Clock;

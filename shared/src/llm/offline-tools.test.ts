@@ -1,7 +1,8 @@
 import { migrate } from "@mesh-six/sql";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { z } from "zod";
-import { loadConfig } from "../config/env.ts";
+import { llmConfig } from "../config/llm.ts";
+import { readConfig } from "../config/read.ts";
 import { createPgliteDb } from "../db/pglite.ts";
 import type { Db } from "../ports/db.ts";
 import { createLlm } from "./create.ts";
@@ -28,7 +29,7 @@ describe("the offline model with tools, structured output and streaming", () => 
     await migrate(db);
   });
   afterAll(() => db.close());
-  const llm = () => createLlm({ config: loadConfig({}), db });
+  const llm = () => createLlm({ config: readConfig(llmConfig, {}), db });
 
   it("calls the tools the message names, in order, with inputs read off the message", async () => {
     const response = await llm().generate({

@@ -7,7 +7,8 @@ import {
 } from "@mesh-six/testing-openai";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { createManualClock } from "../clock.ts";
-import { loadConfig } from "../config/env.ts";
+import { memoryConfig } from "../config/memory.ts";
+import { readConfig } from "../config/read.ts";
 import { createPgliteDb } from "../db/pglite.ts";
 import { createLlm } from "../llm/create.ts";
 import type { Db } from "../ports/db.ts";
@@ -50,7 +51,7 @@ describe("an agent's memory (ctx.memory)", () => {
   });
 
   const offline = (env: Record<string, string> = {}) => {
-    const config = loadConfig(env);
+    const config = readConfig(memoryConfig, env);
     return createMemory({ db, config, llm: createLlm({ config, db, clock }), clock });
   };
 
@@ -106,7 +107,7 @@ describe("an agent's memory (ctx.memory)", () => {
   });
 
   it("distils facts with the LLM's structured output and records the call", async () => {
-    const config = loadConfig({ LLM_BASE_URL: server.baseURL, LLM_API_KEY: "sk-test" });
+    const config = readConfig(memoryConfig, { LLM_BASE_URL: server.baseURL, LLM_API_KEY: "sk-test" });
     const memory = createMemory({ db, config, llm: createLlm({ config, db, clock }), clock }).forAgent(
       "general-agent",
     );
@@ -144,7 +145,7 @@ describe("an agent's memory (ctx.memory)", () => {
   });
 
   it("retries a rate-limited extraction within the retry budget, recording each call", async () => {
-    const config = loadConfig({ LLM_BASE_URL: server.baseURL, LLM_API_KEY: "sk-test" });
+    const config = readConfig(memoryConfig, { LLM_BASE_URL: server.baseURL, LLM_API_KEY: "sk-test" });
     const memory = createMemory({ db, config, llm: createLlm({ config, db, clock }), clock }).forAgent(
       "general-agent",
     );
@@ -169,7 +170,7 @@ describe("an agent's memory (ctx.memory)", () => {
   });
 
   it("falls back to the rules when the rate limit outlasts the retry budget", async () => {
-    const config = loadConfig({
+    const config = readConfig(memoryConfig, {
       LLM_BASE_URL: server.baseURL,
       LLM_API_KEY: "sk-test",
       LLM_RETRY_BUDGET_SECONDS: "10",
@@ -191,7 +192,7 @@ describe("an agent's memory (ctx.memory)", () => {
   });
 
   it("records the calls of a configured embedding model per agent, capability, task and user", async () => {
-    const config = loadConfig({
+    const config = readConfig(memoryConfig, {
       LLM_BASE_URL: server.baseURL,
       LLM_API_KEY: "sk-test",
       EMBEDDING_MODEL: "text-embedding-3-small",
@@ -257,7 +258,7 @@ describe("an agent's memory (ctx.memory)", () => {
   });
 
   it("falls back to the rules when the LLM cannot extract", async () => {
-    const config = loadConfig({ LLM_BASE_URL: server.baseURL });
+    const config = readConfig(memoryConfig, { LLM_BASE_URL: server.baseURL });
     const memory = createMemory({ db, config, llm: createLlm({ config, db, clock }), clock }).forAgent(
       "general-agent",
     );

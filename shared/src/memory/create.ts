@@ -1,4 +1,4 @@
-import type { MeshConfig } from "../config/env.ts";
+import type { MemoryConfig } from "../config/memory.ts";
 import { createEmbedder } from "../embeddings/create.ts";
 import type { Embedder } from "../embeddings/port.ts";
 import type { Llm } from "../llm/port.ts";
@@ -12,7 +12,8 @@ import { createMemoryStore, type MemoryStore } from "./store.ts";
 
 export interface MemorySettings {
   readonly db: Db;
-  readonly config: MeshConfig;
+  /** The function's memory variables (`memoryConfig` in shared/src/config/memory.ts). */
+  readonly config: MemoryConfig;
   /**
    * Defaults to the configured embedder (`createEmbedder`, its calls recorded on `db`):
    * the local one when EMBEDDING_MODEL is unset.

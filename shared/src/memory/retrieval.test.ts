@@ -1,6 +1,7 @@
 import { migrate } from "@mesh-six/sql";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { loadConfig } from "../config/env.ts";
+import { memoryConfig } from "../config/memory.ts";
+import { readConfig } from "../config/read.ts";
 import { createPgliteDb } from "../db/pglite.ts";
 import { createEmbedder } from "../embeddings/create.ts";
 import type { Db } from "../ports/db.ts";
@@ -30,7 +31,7 @@ describe("retrieval quality on the memory test set", () => {
   });
 
   it("finds the relevant memory in the top 5 for most queries, with the configured embedder", async () => {
-    const embedder = createEmbedder({ config: loadConfig(process.env) });
+    const embedder = createEmbedder({ config: readConfig(memoryConfig, process.env) });
     const figures = await evaluateRetrieval(createMemoryStore({ db, embedder }));
     process.stdout.write(
       `memory retrieval (${figures.embedder}${figures.local ? ", local" : ""}): ${figures.queries} queries over ${figures.memories} memories, recall@5 ${figures.recallAt5.toFixed(3)}, MRR@10 ${figures.mrr.toFixed(3)}, hit@1 ${figures.hitAt1.toFixed(3)}\n  missed: ${figures.misses.join(" | ") || "none"}\n`,

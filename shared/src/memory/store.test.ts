@@ -1,7 +1,8 @@
 import { migrate } from "@mesh-six/sql";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { createManualClock } from "../clock.ts";
-import { loadConfig } from "../config/env.ts";
+import { memoryConfig } from "../config/memory.ts";
+import { readConfig } from "../config/read.ts";
 import { createPgliteDb } from "../db/pglite.ts";
 import { createEmbedder } from "../embeddings/create.ts";
 import { createLocalEmbeddingModel } from "../embeddings/local-model.ts";
@@ -11,7 +12,7 @@ import { memoryColumnDimensions } from "./schema.ts";
 import { createMemoryStore, type MemoryStore } from "./store.ts";
 
 const clock = createManualClock(Date.parse("2025-06-01T12:00:00Z"));
-const embedder = createEmbedder({ config: loadConfig({}) });
+const embedder = createEmbedder({ config: readConfig(memoryConfig, {}) });
 
 describe("the memory store", () => {
   let db: Db;
@@ -180,7 +181,7 @@ describe("the memory store", () => {
       db,
       clock,
       embedder: createEmbedder({
-        config: loadConfig({}),
+        config: readConfig(memoryConfig, {}),
         model: { ...createLocalEmbeddingModel({ dimensions: 512 }), modelId: "another-model" },
       }),
     });
@@ -214,7 +215,7 @@ describe("the embedding column and EMBEDDING_DIMENSIONS", () => {
       expect(await memoryColumnDimensions(db)).toBe(512);
       const small = createMemoryStore({
         db,
-        embedder: createEmbedder({ config: loadConfig({ EMBEDDING_DIMENSIONS: "64" }) }),
+        embedder: createEmbedder({ config: readConfig(memoryConfig, { EMBEDDING_DIMENSIONS: "64" }) }),
       });
       await small.remember({ agent: "general-agent", content: "The fleet runs on k3s." });
       expect(await memoryColumnDimensions(db)).toBe(64);
@@ -226,7 +227,10 @@ describe("the embedding column and EMBEDDING_DIMENSIONS", () => {
         "The fleet runs on k3s.",
       ]);
 
-      const large = createMemoryStore({ db, embedder: createEmbedder({ config: loadConfig({}) }) });
+      const large = createMemoryStore({
+        db,
+        embedder: createEmbedder({ config: readConfig(memoryConfig, {}) }),
+      });
       const error = await large.ready().catch((thrown: unknown) => thrown);
       expect(error).toBeInstanceOf(ConfigError);
       expect((error as Error).message).toBe(

@@ -2,7 +2,6 @@ import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createManualClock } from "../clock.ts";
-import { loadConfig } from "../config/env.ts";
 import type { DependencyCheck } from "../function/define.ts";
 import { createMemoryKv } from "../kv/memory.ts";
 import type { Logger } from "../ports/logger.ts";
@@ -66,7 +65,7 @@ describe("dependency health", () => {
     const clock = createManualClock();
     const health = createDependencyHealth({
       kv: createMemoryKv({ clock }),
-      config: loadConfig({ ARGOCD_SERVER_URL: base }),
+      variable: (name) => ({ ARGOCD_SERVER_URL: base })[name],
       ttlMs: 10_000,
     });
     const agents = [candidate("argocd-deployer", [check("argocd", "{ARGOCD_SERVER_URL}/api/version")])];
@@ -84,7 +83,10 @@ describe("dependency health", () => {
 
   it("asks once when several decisions need the same check at the same moment", async () => {
     status = 200;
-    const health = createDependencyHealth({ kv: createMemoryKv(), config: loadConfig({ DEP: base }) });
+    const health = createDependencyHealth({
+      kv: createMemoryKv(),
+      variable: (name) => (name === "DEP" ? base : undefined),
+    });
     const agents = [candidate("once-agent", [check("api", "{DEP}/healthz")])];
     const before = requests.length;
     const results = await Promise.all([health.of(agents), health.of(agents), health.of(agents)]);
@@ -94,7 +96,7 @@ describe("dependency health", () => {
 
   it("passes the statuses a check expects, one code or a range", async () => {
     status = 401;
-    const health = createDependencyHealth({ kv: createMemoryKv(), config: loadConfig({}) });
+    const health = createDependencyHealth({ kv: createMemoryKv(), variable: () => undefined });
     const result = await health.of([
       candidate("exact", [check("session", `${base}/api/v1/session`, { expectStatus: 401 })]),
       candidate("range", [check("any-4xx", `${base}/x`, { expectStatus: [400, 499] })]),
@@ -107,7 +109,7 @@ describe("dependency health", () => {
     status = 500;
     const lines: { msg: string; fields: Record<string, unknown> }[] = [];
     const logger = recordingLogger(lines);
-    const health = createDependencyHealth({ kv: createMemoryKv(), config: loadConfig({}) });
+    const health = createDependencyHealth({ kv: createMemoryKv(), variable: () => undefined });
     const refused = `http://127.0.0.1:${await closedPort()}`;
     const result = await health.of(
       [

@@ -1,4 +1,3 @@
-import type { MeshConfig } from "../config/env.ts";
 import { errorMessage } from "../errors.ts";
 import type { Kv } from "../ports/kv.ts";
 import type { Logger } from "../ports/logger.ts";
@@ -14,8 +13,8 @@ export interface DependencyHealth {
 
 export interface DependencyHealthSettings {
   readonly kv: Kv;
-  /** Where the variables in the checks' URLs come from: this function's environment. */
-  readonly config: Pick<MeshConfig, "variable">;
+  /** Where the variables in the checks' URLs come from: this function's environment (`ctx.variable`). */
+  readonly variable: (name: string) => string | undefined;
   readonly fetch?: typeof fetch;
   /** How long a result is reused. */
   readonly ttlMs?: number;
@@ -58,7 +57,7 @@ export function createDependencyHealth(settings: DependencyHealthSettings): Depe
   const inFlight = new Map<string, Promise<boolean>>();
 
   const probe = async (check: RegisteredCheck): Promise<string | undefined> => {
-    const target = resolveCheckUrl(check.url, settings.config.variable);
+    const target = resolveCheckUrl(check.url, settings.variable);
     if ("problem" in target) return target.problem;
     const { min, max } = check.expectStatus;
     try {

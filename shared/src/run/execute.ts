@@ -9,7 +9,7 @@ import {
   TaskFailed,
   TaskProgress,
 } from "@mesh-six/events";
-import type { MeshConfig } from "../config/env.ts";
+import type { Settings } from "../config/read.ts";
 import { MeshError } from "../errors.ts";
 import type { Llm } from "../llm/port.ts";
 import { recordMeshEvent } from "../log/event-log.ts";
@@ -67,7 +67,8 @@ export interface HopEnvironment {
   readonly db: Db;
   readonly kv: Kv;
   readonly clock: Clock;
-  readonly config: MeshConfig;
+  /** The function's own settings (`ctx.config`). */
+  readonly config: Settings;
   readonly logger: Logger;
   readonly llm: Llm;
   readonly memory?: AgentMemory;

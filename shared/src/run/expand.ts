@@ -10,6 +10,9 @@ import {
   TaskProgress,
   TaskRequested,
 } from "@mesh-six/events";
+import { z } from "zod";
+import { type LlmConfig, llmConfig } from "../config/llm.ts";
+import type { ConfigSchema } from "../config/read.ts";
 import { NonRetryableError } from "../errors.ts";
 import type { FunctionDefinition, Handler, Subscription } from "../function/types.ts";
 import { createLlm } from "../llm/create.ts";
@@ -28,9 +31,12 @@ export const runSubscriptionNames = ["tasks", "runs", "children", "decisions"] a
  * A definition with a `run`, as an ordinary one: its handler runs hops, and it subscribes
  * to what its runs need — tasks dispatched to it (when it offers capabilities), its own
  * run.continued, task.finished of its child tasks, approval decisions, and every type in
- * `waitsFor` — and declares the events its runs emit.
+ * `waitsFor` — and declares the events its runs emit. Its config gains the LLM's
+ * variables (`llmConfig`, its own fields first), as every run may call `step.llm`.
  */
-export function expandRun<Definition extends FunctionDefinition>(definition: Definition): Definition {
+export function expandRun<Config extends ConfigSchema>(
+  definition: FunctionDefinition<Config>,
+): FunctionDefinition<Config> {
   const run = definition.run;
   if (!run) return definition;
   if (definition.handler) {
@@ -74,8 +80,11 @@ export function expandRun<Definition extends FunctionDefinition>(definition: Def
     settings: resolveRunSettings(definition.runSettings, definition.scaling?.timeoutSeconds ?? 300),
     leaseMs,
   };
+  const ownVariables = definition.config?.shape ?? {};
   return {
     ...definition,
+    // a superset of Config: the run's own variables, and the LLM's its steps call
+    config: z.object({ ...llmConfig.shape, ...ownVariables }) as unknown as Config,
     subscriptions,
     emits,
     handler: runHandler(runnable, new Set(waitsFor.map((type) => type.type))),
@@ -115,7 +124,10 @@ function runHandler(definition: RunnableDefinition, waited: ReadonlySet<string>)
       clock: ctx.clock,
       config: ctx.config,
       logger: ctx.logger,
-      llm: ctx.llm ?? createLlm({ config: ctx.config, db: ctx.db, clock: ctx.clock, logger: ctx.logger }),
+      // hosts build ctx.llm from these settings; a runtime made by hand may leave it out
+      llm:
+        ctx.llm ??
+        createLlm({ config: ctx.config as LlmConfig, db: ctx.db, clock: ctx.clock, logger: ctx.logger }),
       ...(ctx.memory ? { memory: ctx.memory } : {}),
       trace: ctx.trace,
       signal: ctx.signal ?? new AbortController().signal,

@@ -1,6 +1,6 @@
 import type { ApprovalContext, ApprovalDecision, EventType, MeshEvent } from "@mesh-six/events";
 import type { z } from "zod";
-import type { MeshConfig } from "../config/env.ts";
+import type { Settings } from "../config/read.ts";
 import type { Llm, LlmMessage, LlmToolCall, LlmToolSpec, LlmUsage, ModelTier } from "../llm/port.ts";
 import type { TraceContext } from "../log/trace.ts";
 import type { AgentMemory } from "../memory/port.ts";
@@ -153,7 +153,7 @@ export interface RunTask {
 }
 
 /** What a run gets besides its input and steps. Anything done with it outside a step happens on every replay. */
-export interface RunContext {
+export interface RunContext<Own = Settings> {
   readonly function: string;
   readonly runId: string;
   readonly task?: RunTask;
@@ -161,8 +161,10 @@ export interface RunContext {
   readonly userId?: string;
   readonly logger: Logger;
   readonly clock: Clock;
-  readonly config: MeshConfig;
+  /** The function's own variables (its `config`), parsed at start. */
+  readonly config: Own;
   readonly trace: TraceContext;
+  /** Built from the LLM variables every function with a run reads (`llmConfig`). */
   readonly llm: Llm;
   readonly memory?: AgentMemory;
   readonly db: Db;
@@ -170,11 +172,10 @@ export interface RunContext {
   readonly signal: AbortSignal;
 }
 
-export type RunFunction = (
-  input: Record<string, unknown>,
-  step: Step,
-  ctx: RunContext,
-) => Promise<unknown> | unknown;
+/** A run; declared as a method so a definition with its own settings fits a list of definitions. */
+export type RunFunction<Own = Settings> = {
+  run(input: Record<string, unknown>, step: Step, ctx: RunContext<Own>): Promise<unknown> | unknown;
+}["run"];
 
 /** Limits and pacing of a function's runs. */
 export interface RunSettings {

@@ -1,6 +1,6 @@
 import type { MeshEvent } from "@mesh-six/events";
-import type { MeshConfig } from "../config/env.ts";
-import type { FunctionDefinition } from "../function/define.ts";
+import type { Settings } from "../config/read.ts";
+import type { FunctionDefinition, VariableReader } from "../function/define.ts";
 import type { Llm } from "../llm/port.ts";
 import type { MemoryService } from "../memory/create.ts";
 import type { Clock } from "../ports/clock.ts";
@@ -15,7 +15,10 @@ export interface FunctionRuntimeSettings {
   readonly kv: Kv;
   readonly logger: Logger;
   readonly clock: Clock;
-  readonly config: MeshConfig;
+  /** The function's own settings, read by its config schema (`readFleetConfig`): `ctx.config`. */
+  readonly config: Settings;
+  /** Variables named at run time (dependency checks' URLs): `ctx.variable`; none when omitted. */
+  readonly variable?: VariableReader;
   /** Hands a follow-up event to the broker; resolves once it is stored there. */
   readonly publish: (event: MeshEvent) => Promise<void>;
   /** The LLM port handed to handlers as `ctx.llm`. */

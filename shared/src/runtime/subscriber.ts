@@ -101,6 +101,7 @@ export function createHandlerSubscriber(settings: HandlerSubscriberSettings): Su
         logger,
         clock,
         config,
+        variable: settings.variable ?? (() => undefined),
         trace,
         event: view,
         signal: controller.signal,

@@ -1,8 +1,8 @@
 import type { MeshEvent } from "@mesh-six/events";
 import { migrate } from "@mesh-six/sql";
 import { createManualClock, type ManualClock } from "../clock.ts";
-import { loadConfig } from "../config/env.ts";
 import { createPgliteDb } from "../db/pglite.ts";
+import { readFunctionConfig } from "../function/config.ts";
 import type { FunctionDefinition } from "../function/define.ts";
 import { createMemoryKv } from "../kv/memory.ts";
 import type { Llm } from "../llm/port.ts";
@@ -55,7 +55,7 @@ export function runtimeUnderTest(
     db,
     kv: createMemoryKv({ clock }),
     clock,
-    config: loadConfig(options.env ?? {}),
+    config: readFunctionConfig(definition, options.env ?? {}),
     ...(options.llm ? { llm: options.llm } : {}),
     ...(options.memory ? { memory: options.memory } : {}),
     logger: createLogger({

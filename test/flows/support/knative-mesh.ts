@@ -7,8 +7,8 @@ import { createIngress } from "@mesh-six/shared/broker/ingress";
 import { createSteppingClock, type SteppingClock } from "@mesh-six/shared/broker/stepping-clock";
 import { triggersFor } from "@mesh-six/shared/broker/triggers";
 import type { SubscriberResolver } from "@mesh-six/shared/broker/types";
-import { loadConfig } from "@mesh-six/shared/config/env";
 import { createPgliteDb } from "@mesh-six/shared/db/pglite";
+import { readFunctionConfig } from "@mesh-six/shared/function/config";
 import type { FunctionDefinition } from "@mesh-six/shared/function/define";
 import { createKnativeHost } from "@mesh-six/shared/host/knative";
 import { createSinkPublisher } from "@mesh-six/shared/host/knative-sink";
@@ -81,7 +81,9 @@ export async function startKnativeMesh(functions: readonly KnativeFunction[]): P
       kv,
       logger: silentLogger,
       clock,
-      config: loadConfig({ ...env, MESH_BROKER: "knative", MESH_EVENT_KEY: eventKey }),
+      config: readFunctionConfig(definition, { ...env, MESH_BROKER: "knative" }),
+      variable: (name) => env?.[name],
+      eventKey,
       publish: createSinkPublisher({ sink, signingKey: eventKey }),
     });
     const seen: string[] = [];

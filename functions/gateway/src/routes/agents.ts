@@ -16,7 +16,7 @@ import { routeModule } from "../route-module.ts";
  *   without a capability, 400 naming those on offer.
  */
 export const agentRoutes = routeModule("/agents", (app, ctx) => {
-  const health = createDependencyHealth({ kv: ctx.kv, config: ctx.config });
+  const health = createDependencyHealth({ kv: ctx.kv, variable: ctx.variable });
 
   app.get("/", needs("read", { perUser: true }), async (context) =>
     context.json({ agents: await listAgents(ctx.db) }),

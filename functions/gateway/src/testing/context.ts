@@ -1,13 +1,13 @@
 import type { MeshEvent } from "@mesh-six/events";
 import { createManualClock, type ManualClock } from "@mesh-six/shared/clock";
-import { loadConfig } from "@mesh-six/shared/config/env";
+import { readConfig } from "@mesh-six/shared/config/read";
 import { createPgliteDb } from "@mesh-six/shared/db/pglite";
-import type { HttpContext } from "@mesh-six/shared/function/define";
 import { createMemoryKv } from "@mesh-six/shared/kv/memory";
 import { silentLogger } from "@mesh-six/shared/log/logger";
 import { migrate } from "@mesh-six/sql";
+import { type GatewayContext, gatewayConfig } from "../config.ts";
 
-export interface GatewayTestContext extends HttpContext {
+export interface GatewayTestContext extends GatewayContext {
   readonly clock: ManualClock;
   /** Every event handed to `publish`, in order. */
   readonly published: MeshEvent[];
@@ -15,8 +15,13 @@ export interface GatewayTestContext extends HttpContext {
   failPublishing(reason: string | undefined): void;
 }
 
-/** A gateway context on a migrated in-memory PGlite and a manual clock; close `db` when done. */
-export async function createGatewayTestContext(): Promise<GatewayTestContext> {
+/**
+ * A gateway context on a migrated in-memory PGlite and a manual clock, its settings read
+ * from `env` (nothing set: the defaults); close `db` when done.
+ */
+export async function createGatewayTestContext(
+  env: Readonly<Record<string, string>> = {},
+): Promise<GatewayTestContext> {
   const db = await createPgliteDb();
   await migrate(db);
   const clock = createManualClock();
@@ -27,7 +32,8 @@ export async function createGatewayTestContext(): Promise<GatewayTestContext> {
     kv: createMemoryKv({ clock }),
     logger: silentLogger,
     clock,
-    config: loadConfig({}),
+    config: readConfig(gatewayConfig, env),
+    variable: (name) => env[name],
     published,
     failPublishing(reason) {
       failure = reason;
