@@ -2,6 +2,7 @@ import { mkdirSync, statSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { build, type Plugin } from "esbuild";
+import { frameworkBuildDirectory } from "../serve/framework-server.ts";
 
 export const repositoryRoot = fileURLToPath(new URL("../../../", import.meta.url));
 const here = dirname(fileURLToPath(import.meta.url));
@@ -28,6 +29,31 @@ const withoutPglite: Plugin = {
   },
 };
 
+/**
+ * The functions-framework's server and option parser are files of its CLI that the package
+ * does not export (framework-server.ts requires them from node_modules); a bundle imports
+ * the same files, so it carries them.
+ */
+const frameworkServerPlugin: Plugin = {
+  name: "mesh-six-framework-server",
+  setup(builder) {
+    const module = join(here, "../serve/framework-server.ts");
+    builder.onLoad({ filter: /[\\/]serve[\\/]framework-server\.ts$/ }, (args) => {
+      if (args.path !== module) return undefined;
+      const file = (name: string) => JSON.stringify(join(frameworkBuildDirectory, name));
+      return {
+        loader: "js",
+        resolveDir: here,
+        contents: [
+          `import { getServer } from ${file("server.js")};`,
+          `import { parseOptions } from ${file("options.js")};`,
+          "export const frameworkServer = { getServer, parseOptions };",
+        ].join("\n"),
+      };
+    });
+  },
+};
+
 export interface BundleResult {
   readonly file: string;
   readonly bytes: number;
@@ -50,7 +76,7 @@ export async function bundleEntry(source: string, outDir: string): Promise<Bundl
     outfile: file,
     banner: { js: banner },
     external: optionalNative,
-    plugins: [withoutPglite],
+    plugins: [withoutPglite, frameworkServerPlugin],
     minifySyntax: true,
     minifyWhitespace: true,
     legalComments: "none",

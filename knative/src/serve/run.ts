@@ -1,6 +1,6 @@
 import type { FunctionDefinition } from "@mesh-six/shared/function/define";
 import { packageNameOf } from "../bundle/locate.ts";
-import { startKnativeFunction } from "./start.ts";
+import { loadKnativeFunction } from "./start.ts";
 
 /**
  * Starts one function from its TypeScript source, unbundled (Node strips the types):
@@ -21,4 +21,4 @@ if (!definition) {
   process.stderr.write(`${packageNameOf(name)} exports no definition named ${name}\n`);
   process.exit(2);
 }
-await startKnativeFunction(definition);
+await loadKnativeFunction(definition, { serve: true });

@@ -1,4 +1,5 @@
 import type { AddressInfo } from "node:net";
+import type { HttpFunction } from "@google-cloud/functions-framework";
 import { systemClock } from "@mesh-six/shared/clock";
 import { loadConfig } from "@mesh-six/shared/config/env";
 import { connectDb } from "@mesh-six/shared/db/connect";
@@ -11,18 +12,35 @@ import { connectKv } from "@mesh-six/shared/kv/connect";
 import { createLlm } from "@mesh-six/shared/llm/create";
 import { createLogger } from "@mesh-six/shared/log/logger";
 import { connectMemory } from "@mesh-six/shared/memory/create";
-import { functionsFrameworkServer } from "./functions-framework.ts";
+import { frameworkServer } from "./framework-server.ts";
+import { frameworkFunction } from "./functions-framework.ts";
 
 /** How often a running instance republishes follow-ups a crash left in the outbox. */
 const sweepEveryMs = 60_000;
 
+export interface LoadSettings {
+  /**
+   * Serve the function on PORT with the functions-framework's server, as `node index.mjs`
+   * does (the Dockerfile's command). False when the framework's CLI loaded the module
+   * (`functions-framework --target=<name> --source=index.mjs`, as buildpacks and
+   * `kn func` run it): the CLI serves the returned function itself.
+   */
+  readonly serve: boolean;
+}
+
 /**
- * Starts one function as its Knative Service runs it: configuration from the environment
+ * Loads one function as its Knative Service runs it: configuration from the environment
  * (a wrong value stops the process with the variable to fix), Postgres from DATABASE_URL,
- * Upstash or the in-process Kv (checked), the configured LLM and memory, follow-ups POSTed to K_SINK, served by the
- * functions-framework on PORT. SIGTERM (Knative scaling down) lets open requests finish.
+ * Upstash or the in-process Kv (checked), the configured LLM and memory, follow-ups POSTed
+ * to K_SINK. Returns the HTTP function the functions-framework calls; a bundle exports it
+ * under the function's name, which is how the framework's loader finds `--target`.
+ * With `serve`, the framework's own server (`getServer`, what its CLI listens with) serves
+ * it on PORT, and SIGTERM (Knative scaling down) lets open requests finish.
  */
-export async function startKnativeFunction(definition: FunctionDefinition): Promise<void> {
+export async function loadKnativeFunction(
+  definition: FunctionDefinition,
+  settings: LoadSettings,
+): Promise<HttpFunction> {
   let ready: Awaited<ReturnType<typeof prepare>>;
   try {
     ready = await prepare(definition);
@@ -31,25 +49,38 @@ export async function startKnativeFunction(definition: FunctionDefinition): Prom
     process.stderr.write(`${definition.name}: cannot start: ${reason}\n`);
     process.exit(error instanceof ConfigError ? 2 : 1);
   }
-  const { config, db, kv, logger, host } = ready;
-  const server = functionsFrameworkServer(definition.name, host.fetch);
+  const { logger, host } = ready;
+  const httpFunction = frameworkFunction(host.fetch);
+  const sweep = () =>
+    host.sweepOutbox().catch((error) => logger.warn("outbox sweep failed", { error: errorMessage(error) }));
+  void sweep();
+  setInterval(sweep, sweepEveryMs).unref();
+  if (settings.serve) await serve(definition, httpFunction, ready);
+  else logger.info(`${definition.name} is loaded; the functions-framework serves it`);
+  return httpFunction;
+}
+
+async function serve(
+  definition: FunctionDefinition,
+  httpFunction: HttpFunction,
+  { config, db, kv, logger }: Awaited<ReturnType<typeof prepare>>,
+): Promise<void> {
+  const options = {
+    ...frameworkServer.parseOptions([], process.env),
+    target: definition.name,
+    signatureType: "http" as const,
+  };
+  const server = frameworkServer.getServer(httpFunction, options);
   server.setTimeout(0);
   await new Promise<void>((resolve) => server.listen(config.PORT, resolve));
   const port = (server.address() as AddressInfo).port;
   logger.info(`${definition.name} is serving on port ${port}`, { port });
-
-  const sweep = () =>
-    host.sweepOutbox().catch((error) => logger.warn("outbox sweep failed", { error: errorMessage(error) }));
-  void sweep();
-  const timer = setInterval(sweep, sweepEveryMs);
-  timer.unref();
 
   let stopping = false;
   const stop = async (signal: string) => {
     if (stopping) return;
     stopping = true;
     logger.info(`received ${signal}; finishing open requests`);
-    clearInterval(timer);
     await new Promise<void>((resolve) => {
       server.close(() => resolve());
       server.closeIdleConnections();
