@@ -11,7 +11,7 @@ import { triggersFor } from "@mesh-six/shared/broker/triggers";
 import type { FunctionDefinition } from "@mesh-six/shared/function/define";
 import type { SubscriptionsApiFilter } from "@mesh-six/shared/function/knative-types";
 
-const question = { question: "What does Knative Eventing add to Kubernetes?" };
+const question = { query: "What does Knative Eventing add to Kubernetes?" };
 
 /** Valid data for each event type a function may subscribe to. */
 const samples: Readonly<Record<string, () => unknown>> = {
