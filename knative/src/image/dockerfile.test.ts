@@ -26,9 +26,9 @@ describe("reading a Dockerfile", () => {
   });
 
   it("substitutes build arguments and reads ENV assignments", () => {
-    expect(substitute("/src/knative/dist/${FUNCTION}/index.mjs $FUNCTION", { FUNCTION: "gateway" })).toBe(
-      "/src/knative/dist/gateway/index.mjs gateway",
-    );
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: Docker's substitution syntax
+    const text = "/src/knative/dist/${FUNCTION}/index.mjs $FUNCTION";
+    expect(substitute(text, { FUNCTION: "gateway" })).toBe("/src/knative/dist/gateway/index.mjs gateway");
     expect(assignments('NODE_ENV=production A="b c"')).toEqual([
       ["NODE_ENV", "production"],
       ["A", "b c"],
@@ -44,6 +44,7 @@ describe("reading a Dockerfile", () => {
     expect(runs[0]).toBe("npm ci --no-audit --no-fund");
     expect(runs.at(-1)).toBe('node knative/src/build.ts "$FUNCTION"');
     expect(image!.instructions.filter((each) => each.keyword === "COPY").map((each) => each.text)).toEqual([
+      // biome-ignore lint/suspicious/noTemplateCurlyInString: the Dockerfile's own text
       "--from=build /src/knative/dist/${FUNCTION}/index.mjs ./index.mjs",
     ]);
   });

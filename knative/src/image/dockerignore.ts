@@ -64,12 +64,12 @@ function toRegExp(pattern: string): RegExp {
       at = end;
     } else if (character === "\\" && at + 1 < pattern.length) {
       at += 1;
-      source += escape(pattern[at]!);
-    } else source += escape(character);
+      source += literal(pattern[at]!);
+    } else source += literal(character);
   }
   return new RegExp(`^${source}$`);
 }
 
-function escape(character: string): string {
+function literal(character: string): string {
   return character.replace(/[.*+?^${}()|[\]\\/]/g, "\\$&");
 }
