@@ -1,4 +1,3 @@
-import { kafkaBrokerFactory } from "@mesh-six/kafka";
 import { loadConfig } from "@mesh-six/shared/config/env";
 import { ConfigError, errorMessage } from "@mesh-six/shared/errors";
 import { startEmbeddedHost } from "@mesh-six/shared/host/embedded";
@@ -16,7 +15,9 @@ async function main(): Promise<void> {
     );
   }
   const logger = createLogger({ level: config.LOG_LEVEL });
-  const createBroker = kafkaBrokerFactory(config);
+  // kafkajs is loaded only for the kafka broker
+  const createBroker =
+    config.MESH_BROKER === "kafka" ? (await import("@mesh-six/kafka")).kafkaBrokerFactory(config) : undefined;
   const host = await startEmbeddedHost({
     functions: fleet,
     config,

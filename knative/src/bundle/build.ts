@@ -19,13 +19,22 @@ const banner = [
 /** Optional native add-ons that pg and ws load inside try/catch; never needed. */
 const optionalNative = ["pg-native", "bufferutil", "utf-8-validate"];
 
-/** PGlite is replaced by a stub that says to set DATABASE_URL (see pglite-stub.ts). */
-const withoutPglite: Plugin = {
-  name: "mesh-six-without-pglite",
+/**
+ * What a deployed function never uses is replaced, each replacement saying why in its file:
+ * PGlite by a stub that says to set DATABASE_URL (pglite-stub.ts), the Vercel AI Gateway
+ * by one that says to pass a model (ai-gateway-stub.ts), zod's translations by English
+ * alone (zod-locales-stub.ts), iconv-lite's tables by Node's TextDecoder (iconv-lite.ts).
+ */
+const replacements: Plugin = {
+  name: "mesh-six-replacements",
   setup(builder) {
-    builder.onResolve({ filter: /^@electric-sql\/pglite(-pgvector)?$/ }, () => ({
-      path: join(here, "pglite-stub.ts"),
-    }));
+    const to = (file: string) => () => ({ path: join(here, file) });
+    builder.onResolve({ filter: /^@electric-sql\/pglite(-pgvector)?$/ }, to("pglite-stub.ts"));
+    builder.onResolve({ filter: /^@ai-sdk\/gateway$/ }, to("ai-gateway-stub.ts"));
+    builder.onResolve({ filter: /^iconv-lite$/ }, to("iconv-lite.ts"));
+    builder.onResolve({ filter: /^\.\.\/locales\/index\.js$/ }, (args) =>
+      /[\\/]node_modules[\\/]zod[\\/]/.test(args.importer) ? to("zod-locales-stub.ts")() : undefined,
+    );
   },
 };
 
@@ -76,9 +85,8 @@ export async function bundleEntry(source: string, outDir: string): Promise<Bundl
     outfile: file,
     banner: { js: banner },
     external: optionalNative,
-    plugins: [withoutPglite, frameworkServerPlugin],
-    minifySyntax: true,
-    minifyWhitespace: true,
+    plugins: [replacements, frameworkServerPlugin],
+    minify: true,
     legalComments: "none",
     logLevel: "silent",
     metafile: false,
