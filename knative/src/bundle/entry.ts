@@ -8,12 +8,18 @@ import type { LocatedFunction } from "./locate.ts";
  * and the HTTP function exported under the function's name, which is where the
  * functions-framework's loader looks for `--target=<name>` (buildpacks, `kn func`).
  * `node index.mjs` (the Dockerfile's command) serves it with the framework's server too.
+ * An agent (a function offering capabilities) also gets the LLM and memory.
  */
-export function functionEntry(located: LocatedFunction): string {
+export function functionEntry(located: LocatedFunction, agent: boolean): string {
   return [
     `import { ${located.exportName} as definition } from ${JSON.stringify(located.packageName)};`,
     'import { loadKnativeFunction } from "../serve/start.ts";',
-    "const httpFunction = await loadKnativeFunction(definition, { serve: import.meta.main });",
+    ...(agent
+      ? [
+          'import { agentServices } from "../serve/agent-services.ts";',
+          "const httpFunction = await loadKnativeFunction(definition, { serve: import.meta.main, services: agentServices });",
+        ]
+      : ["const httpFunction = await loadKnativeFunction(definition, { serve: import.meta.main });"]),
     `export { httpFunction as ${JSON.stringify(located.name)} };`,
     "",
   ].join("\n");

@@ -14,7 +14,8 @@ export interface BuiltBundle extends BundleResult {
 /** Bundles one function of the fleet into `<outDir>/<name>/index.mjs`. */
 export async function bundleFunction(definition: FunctionDefinition, outDir: string): Promise<BuiltBundle> {
   const located = await locateFunction(definition);
-  const result = await bundleEntry(functionEntry(located), `${outDir}/${definition.name}`);
+  const agent = (definition.capabilities ?? []).length > 0;
+  const result = await bundleEntry(functionEntry(located, agent), `${outDir}/${definition.name}`);
   return { name: definition.name, ...result };
 }
 

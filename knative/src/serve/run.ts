@@ -1,5 +1,6 @@
 import type { FunctionDefinition } from "@mesh-six/shared/function/define";
 import { packageNameOf } from "../bundle/locate.ts";
+import { agentServices } from "./agent-services.ts";
 import { loadKnativeFunction } from "./start.ts";
 
 /**
@@ -21,4 +22,5 @@ if (!definition) {
   process.stderr.write(`${packageNameOf(name)} exports no definition named ${name}\n`);
   process.exit(2);
 }
-await loadKnativeFunction(definition, { serve: true });
+const agent = (definition.capabilities ?? []).length > 0;
+await loadKnativeFunction(definition, { serve: true, ...(agent ? { services: agentServices } : {}) });

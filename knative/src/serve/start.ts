@@ -9,9 +9,8 @@ import { createKnativeHost } from "@mesh-six/shared/host/knative";
 import { readKnativeEnvironment } from "@mesh-six/shared/host/knative-env";
 import { createSinkPublisher } from "@mesh-six/shared/host/knative-sink";
 import { connectKv } from "@mesh-six/shared/kv/connect";
-import { createLlm } from "@mesh-six/shared/llm/create";
 import { createLogger } from "@mesh-six/shared/log/logger";
-import { connectMemory } from "@mesh-six/shared/memory/create";
+import type { AgentServicesFactory } from "./agent-services.ts";
 import { frameworkServer } from "./framework-server.ts";
 import { frameworkFunction } from "./functions-framework.ts";
 
@@ -26,13 +25,19 @@ export interface LoadSettings {
    * `kn func` run it): the CLI serves the returned function itself.
    */
   readonly serve: boolean;
+  /**
+   * `ctx.llm` and `ctx.memory` for an agent's handlers (`agentServices`); the other
+   * functions get neither, as a host may (FunctionContext), and their bundles carry
+   * neither the AI SDK nor the memory code.
+   */
+  readonly services?: AgentServicesFactory;
 }
 
 /**
  * Loads one function as its Knative Service runs it: configuration from the environment
  * (a wrong value stops the process with the variable to fix), Postgres from DATABASE_URL,
- * Upstash or the in-process Kv (checked), the configured LLM and memory, follow-ups POSTed
- * to K_SINK. Returns the HTTP function the functions-framework calls; a bundle exports it
+ * Upstash or the in-process Kv (checked), for an agent the configured LLM and memory,
+ * follow-ups POSTed to K_SINK. Returns the HTTP function the functions-framework calls; a bundle exports it
  * under the function's name, which is how the framework's loader finds `--target`.
  * With `serve`, the framework's own server (`getServer`, what its CLI listens with) serves
  * it on PORT, and SIGTERM (Knative scaling down) lets open requests finish.
@@ -43,7 +48,7 @@ export async function loadKnativeFunction(
 ): Promise<HttpFunction> {
   let ready: Awaited<ReturnType<typeof prepare>>;
   try {
-    ready = await prepare(definition);
+    ready = await prepare(definition, settings.services);
   } catch (error) {
     const reason = error instanceof ConfigError ? error.message : errorMessage(error);
     process.stderr.write(`${definition.name}: cannot start: ${reason}\n`);
@@ -93,7 +98,7 @@ async function serve(
   process.on("SIGINT", () => void stop("SIGINT"));
 }
 
-async function prepare(definition: FunctionDefinition) {
+async function prepare(definition: FunctionDefinition, services: AgentServicesFactory | undefined) {
   const config = loadConfig();
   if (!config.DATABASE_URL) {
     throw new ConfigError(
@@ -106,8 +111,7 @@ async function prepare(definition: FunctionDefinition) {
   const clock = systemClock;
   const db = await connectDb(config);
   const kv = await connectKv(config, { clock });
-  const llm = createLlm({ config, db, clock, logger: logger.child({ component: "llm" }) });
-  const memory = definition.handler ? await connectMemory({ db, config, llm, clock, logger }) : undefined;
+  const agent = services ? await services({ db, config, clock, logger }) : undefined;
   const publish = createSinkPublisher({ sink: knative.sink, extensions: knative.extensions });
   const host = createKnativeHost({
     definition,
@@ -117,8 +121,7 @@ async function prepare(definition: FunctionDefinition) {
     clock,
     config,
     publish,
-    llm,
-    ...(memory ? { memory } : {}),
+    ...(agent ?? {}),
   });
   return { config, db, kv, logger, host };
 }
