@@ -1,5 +1,4 @@
 import type { LanguageModelV4, LanguageModelV4Usage } from "@ai-sdk/provider";
-import { generateText, Output, wrapLanguageModel } from "ai";
 import { systemClock } from "../clock.ts";
 import type { MeshConfig } from "../config/env.ts";
 import type { Clock } from "../ports/clock.ts";
@@ -110,6 +109,7 @@ export function createLlm(settings: LlmSettings): Llm {
       }
     };
     try {
+      const { wrapLanguageModel } = await sdk();
       const wrapped = wrapLanguageModel({ model, middleware: retryGuard({ policy, clock, log, onCall }) });
       const result = await ask(wrapped, policy.maxRetries);
       return {
@@ -151,6 +151,7 @@ export function createLlm(settings: LlmSettings): Llm {
     offline,
     model,
     async generate(request: LlmRequest): Promise<LlmResponse> {
+      const { generateText } = await sdk();
       const { result, ...response } = await run(request, (wrapped, maxRetries) =>
         generateText({ model: wrapped, ...common(request), maxRetries }),
       );
@@ -164,6 +165,7 @@ export function createLlm(settings: LlmSettings): Llm {
           { retryable: false },
         );
       }
+      const { generateText, Output } = await sdk();
       const output = Output.object<OBJECT>({
         schema: request.schema,
         ...(request.schemaName ? { name: request.schemaName } : {}),
@@ -178,3 +180,6 @@ export function createLlm(settings: LlmSettings): Llm {
 }
 
 const noUsage: LlmUsage = { promptTokens: 0, completionTokens: 0, costUsd: 0 };
+
+/** The AI SDK, imported by the first call: a host whose LLM is never asked never loads it. */
+const sdk = () => import("ai");
