@@ -1,9 +1,6 @@
 import { loadConfig } from "@mesh-six/shared/config/env";
+import { connectDb } from "@mesh-six/shared/db/connect";
 import { ConfigError, errorMessage } from "@mesh-six/shared/errors";
-import { startEmbeddedHost } from "@mesh-six/shared/host/embedded";
-import { serveHost } from "@mesh-six/shared/host/serve";
-import { createLogger } from "@mesh-six/shared/log/logger";
-import { fleet } from "./fleet.ts";
 
 /** `npm start`: the whole mesh in one process, on the embedded broker or on Kafka. */
 async function main(): Promise<void> {
@@ -14,6 +11,16 @@ async function main(): Promise<void> {
       "knative is how functions run on a cluster (docs/deploy.md); npm start runs the whole mesh with embedded (the default) or kafka",
     );
   }
+  // Opening the database takes longest (PGlite: its WebAssembly and Postgres's start):
+  // it starts first, and the fleet's code loads meanwhile.
+  const opening = connectDb(config);
+  opening.catch(() => {}); // awaited below; a failure before then is not unhandled
+  const [{ fleet }, { startEmbeddedHost }, { serveHost }, { createLogger }] = await Promise.all([
+    import("./fleet.ts"),
+    import("@mesh-six/shared/host/embedded"),
+    import("@mesh-six/shared/host/serve"),
+    import("@mesh-six/shared/log/logger"),
+  ]);
   const logger = createLogger({ level: config.LOG_LEVEL });
   // kafkajs is loaded only for the kafka broker
   const createBroker =
@@ -22,6 +29,7 @@ async function main(): Promise<void> {
     functions: fleet,
     config,
     logger,
+    db: await opening,
     ...(createBroker ? { createBroker } : {}),
   });
   const server = await serveHost(host, config.PORT);
