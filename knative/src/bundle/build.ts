@@ -1,4 +1,4 @@
-import { mkdirSync, statSync } from "node:fs";
+import { mkdirSync, statSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { build, type Plugin } from "esbuild";
@@ -66,6 +66,8 @@ const frameworkServerPlugin: Plugin = {
 export interface BundleResult {
   readonly file: string;
   readonly bytes: number;
+  /** esbuild's metafile of the bundle (`<outDir>/meta.json`): every input and its bytes in the output. */
+  readonly metafile: string;
 }
 
 /**
@@ -89,10 +91,12 @@ export async function bundleEntry(source: string, outDir: string): Promise<Bundl
     minify: true,
     legalComments: "none",
     logLevel: "silent",
-    metafile: false,
+    metafile: true,
   });
   if (result.errors.length > 0) {
     throw new Error(`bundling failed: ${result.errors.map((error) => error.text).join("; ")}`);
   }
-  return { file, bytes: statSync(file).size };
+  // what is in the bundle, by input file: `npm run bench -- cold-start` lists the largest packages
+  writeFileSync(join(outDir, "meta.json"), JSON.stringify(result.metafile));
+  return { file, bytes: statSync(file).size, metafile: join(outDir, "meta.json") };
 }

@@ -81,7 +81,7 @@ export function createEmbedder(settings: EmbedderSettings): Embedder {
     let embeddings: number[][];
     try {
       // the AI SDK is imported by the first embedding, not at start
-      const { embedMany, wrapEmbeddingModel } = await import("ai");
+      const { embedMany, wrapEmbeddingModel } = await import("./sdk.ts");
       const result = await embedMany({
         model: local
           ? model

@@ -182,4 +182,4 @@ export function createLlm(settings: LlmSettings): Llm {
 const noUsage: LlmUsage = { promptTokens: 0, completionTokens: 0, costUsd: 0 };
 
 /** The AI SDK, imported by the first call: a host whose LLM is never asked never loads it. */
-const sdk = () => import("ai");
+const sdk = () => import("./sdk.ts");
