@@ -1,6 +1,5 @@
 import type { FunctionDefinition } from "@mesh-six/shared/function/define";
 import { packageNameOf } from "../bundle/locate.ts";
-import { agentServices } from "./agent-services.ts";
 import { loadKnativeFunction } from "./start.ts";
 
 /**
@@ -22,5 +21,7 @@ if (!definition) {
   process.stderr.write(`${packageNameOf(name)} exports no definition named ${name}\n`);
   process.exit(2);
 }
+// as in the bundles: only an agent gets the LLM and memory (and loads their code)
 const agent = (definition.capabilities ?? []).length > 0;
-await loadKnativeFunction(definition, { serve: true, ...(agent ? { services: agentServices } : {}) });
+const services = agent ? (await import("./agent-services.ts")).agentServices : undefined;
+await loadKnativeFunction(definition, { serve: true, ...(services ? { services } : {}) });
