@@ -113,7 +113,7 @@ describe("each function's bundle, alone in an empty directory", () => {
     await bundle.stop();
   });
 
-  it("stops at start-up with the variable to fix when DATABASE_URL or K_SINK is missing", async () => {
+  it("stops at start-up with the variable to fix when DATABASE_URL or K_SINK is missing, or the framework's timeout is not a number", async () => {
     const [definition] = fleet;
     const directory = isolate(bundles.get(definition!.name)!.file);
     const withoutDatabase = runBundle(directory, { PORT: String(await freePort()), K_SINK: sink.url });
@@ -124,5 +124,13 @@ describe("each function's bundle, alone in an empty directory", () => {
     const withoutSink = runBundle(directory, { PORT: String(await freePort()), DATABASE_URL: database.url });
     expect(await withoutSink.exited).toBe(2);
     expect(withoutSink.output()).toMatch(/K_SINK: is not set: the function's SinkBinding injects it/);
+    const badTimeout = runBundle(directory, {
+      PORT: String(await freePort()),
+      DATABASE_URL: database.url,
+      K_SINK: sink.url,
+      CLOUD_RUN_TIMEOUT_SECONDS: "soon",
+    });
+    expect(await badTimeout.exited).toBe(2);
+    expect(badTimeout.output()).toMatch(/CLOUD_RUN_TIMEOUT_SECONDS: Timeout must be a positive integer/);
   });
 });

@@ -11,7 +11,7 @@ import { createSinkPublisher } from "@mesh-six/shared/host/knative-sink";
 import { connectKv } from "@mesh-six/shared/kv/connect";
 import { createLogger } from "@mesh-six/shared/log/logger";
 import type { AgentServicesFactory } from "./agent-services.ts";
-import { frameworkServer } from "./framework-server.ts";
+import { type FrameworkOptions, frameworkServer } from "./framework-server.ts";
 import { frameworkFunction } from "./functions-framework.ts";
 
 /** How often a running instance republishes follow-ups a crash left in the outbox. */
@@ -47,7 +47,9 @@ export async function loadKnativeFunction(
   settings: LoadSettings,
 ): Promise<HttpFunction> {
   let ready: Awaited<ReturnType<typeof prepare>>;
+  let options: FrameworkOptions | undefined;
   try {
+    if (settings.serve) options = frameworkOptions(definition.name);
     ready = await prepare(definition, settings.services);
   } catch (error) {
     const reason = error instanceof ConfigError ? error.message : errorMessage(error);
@@ -60,21 +62,32 @@ export async function loadKnativeFunction(
     host.sweepOutbox().catch((error) => logger.warn("outbox sweep failed", { error: errorMessage(error) }));
   void sweep();
   setInterval(sweep, sweepEveryMs).unref();
-  if (settings.serve) await serve(definition, httpFunction, ready);
+  if (options) await serve(definition, httpFunction, options, ready);
   else logger.info(`${definition.name} is loaded; the functions-framework serves it`);
   return httpFunction;
+}
+
+/**
+ * The functions-framework's own settings from the environment (CLOUD_RUN_TIMEOUT_SECONDS,
+ * IGNORED_ROUTES, …), read and refused as its CLI reads them; the target and the HTTP
+ * signature are this function's.
+ */
+function frameworkOptions(target: string): FrameworkOptions {
+  try {
+    return { ...frameworkServer.parseOptions([], process.env), target, signatureType: "http" };
+  } catch (error) {
+    const reason = errorMessage(error);
+    const variable = /timeout/i.test(reason) ? "CLOUD_RUN_TIMEOUT_SECONDS" : "FUNCTION_SIGNATURE_TYPE";
+    throw new ConfigError(variable, `${reason} (read by the functions-framework); fix or unset it.`);
+  }
 }
 
 async function serve(
   definition: FunctionDefinition,
   httpFunction: HttpFunction,
+  options: FrameworkOptions,
   { config, db, kv, logger }: Awaited<ReturnType<typeof prepare>>,
 ): Promise<void> {
-  const options = {
-    ...frameworkServer.parseOptions([], process.env),
-    target: definition.name,
-    signatureType: "http" as const,
-  };
   const server = frameworkServer.getServer(httpFunction, options);
   server.setTimeout(0);
   await new Promise<void>((resolve) => server.listen(config.PORT, resolve));
