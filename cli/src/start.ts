@@ -1,12 +1,8 @@
-import { fleet } from "@mesh-six/fleet";
-import { kafkaBrokerFactory } from "@mesh-six/kafka";
 import { embeddedHostConfig } from "@mesh-six/shared/config/host";
 import { readConfig } from "@mesh-six/shared/config/read";
+import { connectDb } from "@mesh-six/shared/db/connect";
 import { ConfigError, errorMessage } from "@mesh-six/shared/errors";
-import { startEmbeddedHost } from "@mesh-six/shared/host/embedded";
 import { listenAddress } from "@mesh-six/shared/host/listen";
-import { serveHost } from "@mesh-six/shared/host/serve";
-import { createLogger } from "@mesh-six/shared/log/logger";
 
 /** `npm start`: the whole mesh in one process, on the embedded broker or on Kafka. */
 async function main(): Promise<void> {
@@ -22,13 +18,31 @@ async function main(): Promise<void> {
     keysHint:
       "comma-separated name:key:scope[+scope], e.g. MESH_API_KEYS=ops:$(openssl rand -hex 24):read+write+admin",
   });
+  // Opening the database takes longest (PGlite: its WebAssembly and Postgres's start):
+  // it starts first, and the fleet's code loads meanwhile.
+  const opening = connectDb(config);
+  opening.catch(() => {}); // awaited below; a failure before then is not unhandled
+  const [{ fleet }, { startEmbeddedHost }, { serveHost }, { createLogger }] = await Promise.all([
+    import("@mesh-six/fleet"),
+    import("@mesh-six/shared/host/embedded"),
+    import("@mesh-six/shared/host/serve"),
+    import("@mesh-six/shared/log/logger"),
+  ]);
   const logger = createLogger({ level: config.LOG_LEVEL });
-  const createBroker = kafkaBrokerFactory(config);
+  // kafkajs is loaded only for the kafka broker
+  const createBroker =
+    config.MESH_BROKER === "kafka" ? (await import("@mesh-six/kafka")).kafkaBrokerFactory(config) : undefined;
+  const db = await opening;
   const host = await startEmbeddedHost({
     functions: fleet,
     environment: process.env,
     logger,
+    db,
     ...(createBroker ? { createBroker } : {}),
+  }).catch(async (error: unknown) => {
+    // a function's configuration refused: nothing ran on the database
+    await db.close().catch(() => {});
+    throw error;
   });
   const server = await serveHost(host, config.PORT, hostname);
   const url = `http://localhost:${server.port}`;

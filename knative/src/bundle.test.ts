@@ -1,22 +1,20 @@
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import type { MeshEvent } from "@mesh-six/events";
 import { fleet } from "@mesh-six/fleet";
 import { encodeBinary } from "@mesh-six/shared/broker/http-binding";
 import type { FunctionDefinition } from "@mesh-six/shared/function/define";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type BuiltBundle, bundleFleet, migrateBundleName } from "./bundle/fleet.ts";
-import { startWireDatabase, type WireDatabase } from "./testing/database.ts";
+import type { BuiltBundle } from "./bundle/fleet.ts";
+import type { WireDatabase } from "./testing/database.ts";
+import { type BundleEnvironment, startBundleEnvironment } from "./testing/environment.ts";
 import { freePort, isolate, type RunningBundle, runBundle, waitForOutput } from "./testing/processes.ts";
 import { deliver, sampleEventFor, testSecrets } from "./testing/samples.ts";
-import { startTestSink, type TestSink } from "./testing/sink.ts";
+import type { TestSink } from "./testing/sink.ts";
 
 const overrides = '{"extensions":{"meshbundle":"test"}}';
 
 describe("each function's bundle, alone in an empty directory", () => {
-  let outDir: string;
-  let bundles: Map<string, BuiltBundle>;
+  let environment: BundleEnvironment;
+  let bundles: ReadonlyMap<string, BuiltBundle>;
   let database: WireDatabase;
   let sink: TestSink;
   const running: RunningBundle[] = [];
@@ -24,23 +22,13 @@ describe("each function's bundle, alone in an empty directory", () => {
   const emitting: FunctionDefinition[] = [];
 
   beforeAll(async () => {
-    const major = Number(process.versions.node.split(".")[0]);
-    if (major < 24)
-      throw new Error(`run the tests with Node 24 (npx vitest); this is Node ${process.version}`);
-    outDir = mkdtempSync(join(tmpdir(), "mesh-six-dist-"));
-    bundles = new Map((await bundleFleet(fleet, outDir)).map((bundle) => [bundle.name, bundle]));
-    database = await startWireDatabase();
-    sink = await startTestSink();
-    const job = runBundle(isolate(bundles.get(migrateBundleName)!.file), { DATABASE_URL: database.url });
-    const code = await job.exited;
-    if (code !== 0) throw new Error(`the migration Job's bundle exited with ${code}:\n${job.output()}`);
+    environment = await startBundleEnvironment(fleet);
+    ({ bundles, database, sink } = environment);
   }, 120_000);
 
   afterAll(async () => {
     await Promise.all(running.map((bundle) => bundle.stop()));
-    await sink?.close();
-    await database?.stop();
-    if (outDir) rmSync(outDir, { recursive: true, force: true });
+    await environment?.stop();
   });
 
   async function start(definition: FunctionDefinition, env: Record<string, string> = {}) {
@@ -58,13 +46,8 @@ describe("each function's bundle, alone in an empty directory", () => {
     return { bundle, url: `http://127.0.0.1:${port}` };
   }
 
-  async function followUpIds(definition: FunctionDefinition, cause: MeshEvent): Promise<string[]> {
-    const { rows } = await database.pglite.query<{ event_id: string }>(
-      "SELECT event_id FROM outbox WHERE function_name = $1 AND cause_source = $2 AND cause_id = $3 ORDER BY id",
-      [definition.name, cause.source, cause.id],
-    );
-    return rows.map((row) => row.event_id);
-  }
+  const followUpIds = (definition: FunctionDefinition, cause: MeshEvent) =>
+    environment.followUpIds(definition, cause);
 
   it("the migration Job's bundle migrated the database and registered the agents", async () => {
     const applied = await database.pglite.query<{ version: number }>("SELECT version FROM schema_migrations");
@@ -104,6 +87,14 @@ describe("each function's bundle, alone in an empty directory", () => {
 
   it("some function of the fleet emitted follow-ups (so the tests above saw events arrive)", () => {
     expect(emitting.map((definition) => definition.name)).not.toEqual([]);
+  });
+
+  it("node index.mjs serves through the functions-framework's server: /favicon.ico is the framework's empty 404", async () => {
+    const { bundle, url } = await start(fleet[0]!);
+    const response = await fetch(`${url}/favicon.ico`);
+    expect(response.status).toBe(404);
+    expect(await response.text()).toBe("");
+    await bundle.stop();
   });
 
   it("answers 503 while K_SINK refuses follow-ups; the redelivery publishes the same ones", async () => {
@@ -165,7 +156,7 @@ describe("each function's bundle, alone in an empty directory", () => {
     expect(withoutEventKey.output()).toMatch(/MESH_EVENT_KEY: is not set: functions on Knative sign/);
   });
 
-  it("stops at start-up with the variable to fix when DATABASE_URL or K_SINK is missing", async () => {
+  it("stops at start-up with the variable to fix when DATABASE_URL or K_SINK is missing, or the framework's timeout is not a number", async () => {
     const [definition] = fleet;
     const directory = isolate(bundles.get(definition!.name)!.file);
     const withoutDatabase = runBundle(directory, { PORT: String(await freePort()), K_SINK: sink.url });
@@ -176,6 +167,14 @@ describe("each function's bundle, alone in an empty directory", () => {
     const withoutSink = runBundle(directory, { PORT: String(await freePort()), DATABASE_URL: database.url });
     expect(await withoutSink.exited).toBe(2);
     expect(withoutSink.output()).toMatch(/K_SINK: is not set: the function's SinkBinding injects it/);
+    const badTimeout = runBundle(directory, {
+      PORT: String(await freePort()),
+      DATABASE_URL: database.url,
+      K_SINK: sink.url,
+      CLOUD_RUN_TIMEOUT_SECONDS: "soon",
+    });
+    expect(await badTimeout.exited).toBe(2);
+    expect(badTimeout.output()).toMatch(/CLOUD_RUN_TIMEOUT_SECONDS: Timeout must be a positive integer/);
   });
 });
 

@@ -1,5 +1,5 @@
 import { TaskRequested } from "@mesh-six/events";
-import { startKnativeFunction } from "@mesh-six/knative/serve/start";
+import { loadKnativeFunction } from "@mesh-six/knative/serve/start";
 import { defineFunction } from "@mesh-six/shared/function/define";
 import { z } from "zod";
 
@@ -7,7 +7,7 @@ import { z } from "zod";
  * A function that needs GREETING, started as its Knative Service starts it (the
  * functions-framework entry of every bundle), for test/flows/knative-start-config.test.ts.
  */
-await startKnativeFunction(
+await loadKnativeFunction(
   defineFunction({
     name: "greeter",
     description: "test function with a variable of its own",
@@ -15,4 +15,5 @@ await startKnativeFunction(
     subscriptions: [{ name: "requests", attributes: { type: TaskRequested.type } }],
     handler: () => [],
   }),
+  { serve: true },
 );

@@ -1,6 +1,7 @@
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { freshClusterDump } from "@mesh-six/shared/db/pglite";
+import { pgliteTemplate } from "@mesh-six/shared/db/pglite-template";
 import type { TestProject } from "vitest/node";
 
 declare module "vitest" {
@@ -32,4 +33,6 @@ export default async function setup(project: TestProject): Promise<void> {
     renameSync(partial, file);
   }
   project.provide("pgliteTemplate", file);
+  // what a new MESH_DATA_DIR starts as (createDb): made here once, not by the files racing
+  await pgliteTemplate();
 }

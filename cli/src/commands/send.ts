@@ -19,8 +19,9 @@ const sendCommand: Command = {
     "objects. Prints the id of the accepted event.",
     "",
     `--to names a broker of the mesh at --url, sent to <url>/<namespace>/<name> (namespace from`,
-    `--namespace, default ${defaultNamespace}); --to-url (or --to with a URL) sends anywhere. kn's`,
-    "references to other kinds (ksvc:, Service, channel:) need the cluster's API and are refused.",
+    `--namespace, default ${defaultNamespace}), or a URL to send to, as kn 1.16 and later take it`,
+    "(older kn releases had --to-url for a URL; it is still accepted). kn's references to other",
+    "kinds (ksvc:, Service, channel:) need the cluster's API and are refused.",
   ].join("\n"),
   options: {
     to: {
@@ -34,7 +35,7 @@ const sendCommand: Command = {
       type: "string",
       short: "u",
       placeholder: "url",
-      description: "an http(s) URL to send to instead of a broker",
+      description: "an http(s) URL, as older kn releases took it (kn 1.16 and later: --to <url>)",
     },
     namespace: {
       type: "string",
@@ -70,9 +71,9 @@ const sendCommand: Command = {
     },
   },
   examples: [
-    "mesh send --type dev.meshsix.task.requested --field capability=general-query --field payload.question=hi",
+    "mesh send --type dev.meshsix.task.requested --field capability=general-query --field payload.query='What is 2+2?'",
     "mesh send --to Broker:eventing.knative.dev/v1:default -n mesh-six --field person.age=18 --raw-field person.id=0042",
-    "mesh send --to-url http://localhost:8080/mesh-six/default --field ping=1",
+    "mesh send --to http://localhost:8080/mesh-six/default --field ping=1",
   ],
   async run(input, io) {
     const target = resolveTarget(
@@ -110,7 +111,7 @@ const sendCommand: Command = {
   },
 };
 
-/** Where `mesh send` sends: kn's `--to` (a broker) or `--to-url`, and `--namespace`. */
+/** Where `mesh send` sends: kn's `--to` (a broker or a URL) or older kn's `--to-url`, and `--namespace`. */
 export interface TargetFlags {
   readonly to?: string | undefined;
   readonly toUrl?: string | undefined;
@@ -128,7 +129,7 @@ const brokerHint =
  * The target as kn reads its flags, for what a CLI outside the cluster can reach: a broker of the
  * mesh at --url (`broker:<name>`, kn's reference `Broker:eventing.knative.dev/v1:<name>`, or none
  * for `default`) in --namespace (default mesh-six) at `<mesh url>/<namespace>/<name>`, or an
- * absolute http(s) URL (`--to-url`, or `--to` as earlier kn releases took it). kn's other
+ * absolute http(s) URL (`--to`, as kn 1.16 and later take it, or older kn's `--to-url`). kn's other
  * references (ksvc:, Service, channel:) need the cluster's API, which only kn has.
  */
 export function resolveTarget(flags: TargetFlags, meshUrl: URL): URL {

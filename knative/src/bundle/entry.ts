@@ -3,12 +3,24 @@ import type { Migration } from "@mesh-six/sql";
 import type { AgentRegistration } from "../serve/migrate.ts";
 import type { LocatedFunction } from "./locate.ts";
 
-/** The entry of a function's bundle: its definition, started as a Knative Service. */
-export function functionEntry(located: LocatedFunction): string {
+/**
+ * The entry of a function's bundle: its definition, loaded as a Knative Service runs it,
+ * and the HTTP function exported under the function's name, which is where the
+ * functions-framework's loader looks for `--target=<name>` (buildpacks, `kn func`).
+ * `node index.mjs` (the Dockerfile's command) serves it with the framework's server too.
+ * A function whose config includes the LLM's or memory's variables also gets those ports.
+ */
+export function functionEntry(located: LocatedFunction, withServices: boolean): string {
   return [
     `import { ${located.exportName} as definition } from ${JSON.stringify(located.packageName)};`,
-    'import { startKnativeFunction } from "../serve/start.ts";',
-    "await startKnativeFunction(definition);",
+    'import { loadKnativeFunction } from "../serve/start.ts";',
+    ...(withServices
+      ? [
+          'import { functionServices } from "../serve/agent-services.ts";',
+          "const httpFunction = await loadKnativeFunction(definition, { serve: import.meta.main, services: functionServices });",
+        ]
+      : ["const httpFunction = await loadKnativeFunction(definition, { serve: import.meta.main });"]),
+    `export { httpFunction as ${JSON.stringify(located.name)} };`,
     "",
   ].join("\n");
 }

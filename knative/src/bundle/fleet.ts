@@ -1,3 +1,6 @@
+import { llmConfig } from "@mesh-six/shared/config/llm";
+import { memoryConfig } from "@mesh-six/shared/config/memory";
+import { includesConfig } from "@mesh-six/shared/function/config";
 import type { FunctionDefinition } from "@mesh-six/shared/function/define";
 import { loadMigrations } from "@mesh-six/sql";
 import { type BundleResult, bundleEntry } from "./build.ts";
@@ -14,7 +17,9 @@ export interface BuiltBundle extends BundleResult {
 /** Bundles one function of the fleet into `<outDir>/<name>/index.mjs`. */
 export async function bundleFunction(definition: FunctionDefinition, outDir: string): Promise<BuiltBundle> {
   const located = await locateFunction(definition);
-  const result = await bundleEntry(functionEntry(located), `${outDir}/${definition.name}`);
+  // the LLM and memory code only in the bundles of functions that use them
+  const withServices = includesConfig(definition, llmConfig) || includesConfig(definition, memoryConfig);
+  const result = await bundleEntry(functionEntry(located, withServices), `${outDir}/${definition.name}`);
   return { name: definition.name, ...result };
 }
 

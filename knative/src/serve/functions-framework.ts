@@ -1,12 +1,11 @@
-import type { Server } from "node:http";
-import * as functions from "@google-cloud/functions-framework";
-import { getTestServer } from "@google-cloud/functions-framework/testing";
+import type { Request as FrameworkRequest, HttpFunction } from "@google-cloud/functions-framework";
 import type { FetchHandler } from "@mesh-six/shared/function/define";
 import { rememberClientAddress } from "@mesh-six/shared/ratelimit/http";
 
 /**
- * Registers `handler` with the functions-framework under `name`, with the HTTP signature,
- * and returns the framework's server for it (not yet listening).
+ * `handler` as a functions-framework HTTP function: what the framework's loader finds
+ * under `--target` (the module's export of that name) and what its server calls with
+ * Express's request and response.
  *
  * Why the HTTP signature and not `functions.cloudEvent`: a CloudEvent function can only
  * answer 2xx (returned) or 500 (thrown). The broker needs more: 422 sends a delivery that
@@ -14,13 +13,9 @@ import { rememberClientAddress } from "@mesh-six/shared/ratelimit/http";
  * is wrong with an invalid event, error bodies become `knativeerrordata`, and the gateway
  * serves GET routes and `/healthz` (the CloudEvent signature only routes POST). The event is
  * decoded by the same CloudEvents HTTP binding the broker ingress uses.
- *
- * `getTestServer` builds the same Express server the `functions-framework` binary builds
- * (`getServer`), without its loader, which wants a package.json and a source directory
- * beside the code; a bundle is one file.
  */
-export function functionsFrameworkServer(name: string, handler: FetchHandler): Server {
-  functions.http(name, async (request, response) => {
+export function frameworkFunction(handler: FetchHandler): HttpFunction {
+  return async (request, response) => {
     const abort = new AbortController();
     response.on("close", () => {
       if (!response.writableFinished) abort.abort(new Error("the client closed the connection"));
@@ -56,15 +51,14 @@ export function functionsFrameworkServer(name: string, handler: FetchHandler): S
       response.write(chunk);
     }
     response.end();
-  });
-  return getTestServer(name);
+  };
 }
 
 /**
  * The request body as bytes: the framework's body parsers keep the raw bytes in `rawBody`
  * when a parser ran; a body no parser took (no Content-Type) is still in the stream.
  */
-async function bodyOf(request: functions.Request): Promise<Uint8Array> {
+async function bodyOf(request: FrameworkRequest): Promise<Uint8Array> {
   if (request.rawBody) return new Uint8Array(request.rawBody);
   if (request.readableEnded || !request.readable) return new Uint8Array();
   const chunks: Buffer[] = [];

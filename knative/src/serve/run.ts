@@ -1,6 +1,9 @@
+import { llmConfig } from "@mesh-six/shared/config/llm";
+import { memoryConfig } from "@mesh-six/shared/config/memory";
+import { includesConfig } from "@mesh-six/shared/function/config";
 import type { FunctionDefinition } from "@mesh-six/shared/function/define";
 import { packageNameOf } from "../bundle/locate.ts";
-import { startKnativeFunction } from "./start.ts";
+import { loadKnativeFunction } from "./start.ts";
 
 /**
  * Starts one function from its TypeScript source, unbundled (Node strips the types):
@@ -21,4 +24,7 @@ if (!definition) {
   process.stderr.write(`${packageNameOf(name)} exports no definition named ${name}\n`);
   process.exit(2);
 }
-await startKnativeFunction(definition);
+// as in the bundles: only a function whose config asks for the LLM or memory loads their code
+const withServices = includesConfig(definition, llmConfig) || includesConfig(definition, memoryConfig);
+const services = withServices ? (await import("./agent-services.ts")).functionServices : undefined;
+await loadKnativeFunction(definition, { serve: true, ...(services ? { services } : {}) });

@@ -1,4 +1,5 @@
 import type { AddressInfo } from "node:net";
+import type { HttpFunction } from "@google-cloud/functions-framework";
 import { systemClock } from "@mesh-six/shared/clock";
 import { type ApiKeysConfig, apiKeysConfig } from "@mesh-six/shared/config/access";
 import { loadConfig } from "@mesh-six/shared/config/env";
@@ -7,55 +8,104 @@ import { connectDb } from "@mesh-six/shared/db/connect";
 import { ConfigError, errorMessage } from "@mesh-six/shared/errors";
 import { includesConfig, readFunctionConfig } from "@mesh-six/shared/function/config";
 import type { FunctionDefinition } from "@mesh-six/shared/function/define";
-import { connectFunctionPorts } from "@mesh-six/shared/host/function-ports";
 import { createKnativeHost } from "@mesh-six/shared/host/knative";
 import { readKnativeEnvironment } from "@mesh-six/shared/host/knative-env";
 import { createSinkPublisher } from "@mesh-six/shared/host/knative-sink";
 import { describeAddress, listenAddress } from "@mesh-six/shared/host/listen";
 import { connectKv } from "@mesh-six/shared/kv/connect";
 import { createLogger } from "@mesh-six/shared/log/logger";
-import { functionsFrameworkServer } from "./functions-framework.ts";
+import type { FunctionServicesFactory } from "./agent-services.ts";
+import { type FrameworkOptions, frameworkServer } from "./framework-server.ts";
+import { frameworkFunction } from "./functions-framework.ts";
 
 /** How often a running instance republishes follow-ups a crash left in the outbox. */
 const sweepEveryMs = 60_000;
 
+export interface LoadSettings {
+  /**
+   * Serve the function on PORT with the functions-framework's server, as `node index.mjs`
+   * does (the Dockerfile's command). False when the framework's CLI loaded the module
+   * (`functions-framework --target=<name> --source=index.mjs`, as buildpacks and
+   * `kn func` run it): the CLI serves the returned function itself.
+   */
+  readonly serve: boolean;
+  /**
+   * `ctx.llm` and `ctx.memory`, for a function whose config includes `llmConfig` or
+   * `memoryConfig` (agent-services.ts); the bundles of the others carry neither the AI SDK
+   * nor the memory code.
+   */
+  readonly services?: FunctionServicesFactory;
+}
+
 /**
- * Starts one function as its Knative Service runs it: the platform's configuration and the
+ * Loads one function as its Knative Service runs it: the platform's configuration and the
  * function's own (its `config`) from the environment (a wrong or missing value stops the
  * process naming the variable), Postgres from DATABASE_URL, Upstash or the in-process Kv
- * (checked), the LLM and memory its config asks for, follow-ups POSTed to K_SINK, served by the
- * functions-framework on PORT, on every interface (Knative's queue-proxy reaches the
- * container from outside it) unless HOST says otherwise. Follow-ups are signed with
- * MESH_EVENT_KEY; SIGTERM (Knative scaling down) lets open requests finish.
+ * (checked), the LLM and memory its config asks for, follow-ups signed with MESH_EVENT_KEY
+ * and POSTed to K_SINK. Returns the HTTP function the functions-framework calls; a bundle
+ * exports it under the function's name, which is how the framework's loader finds
+ * `--target`. With `serve`, the framework's own server (`getServer`, what its CLI listens
+ * with) serves it on PORT, on every interface (Knative's queue-proxy reaches the container
+ * from outside it) unless HOST says otherwise, and SIGTERM (Knative scaling down) lets open
+ * requests finish.
  */
-export async function startKnativeFunction(definition: FunctionDefinition): Promise<void> {
+export async function loadKnativeFunction(
+  definition: FunctionDefinition,
+  settings: LoadSettings,
+): Promise<HttpFunction> {
   let ready: Awaited<ReturnType<typeof prepare>>;
+  let options: FrameworkOptions | undefined;
   try {
-    ready = await prepare(definition);
+    if (settings.serve) options = frameworkOptions(definition.name);
+    ready = await prepare(definition, settings.services);
   } catch (error) {
     const reason = error instanceof ConfigError ? error.message : errorMessage(error);
     process.stderr.write(`${definition.name}: cannot start: ${reason}\n`);
     process.exit(error instanceof ConfigError ? 2 : 1);
   }
-  const { config, db, kv, logger, host, hostname } = ready;
-  const server = functionsFrameworkServer(definition.name, host.fetch);
+  const { logger, host } = ready;
+  const httpFunction = frameworkFunction(host.fetch);
+  const sweep = () =>
+    host.sweepOutbox().catch((error) => logger.warn("outbox sweep failed", { error: errorMessage(error) }));
+  void sweep();
+  setInterval(sweep, sweepEveryMs).unref();
+  if (options) await serve(definition, httpFunction, options, ready);
+  else logger.info(`${definition.name} is loaded; the functions-framework serves it`);
+  return httpFunction;
+}
+
+/**
+ * The functions-framework's own settings from the environment (CLOUD_RUN_TIMEOUT_SECONDS,
+ * IGNORED_ROUTES, …), read and refused as its CLI reads them; the target and the HTTP
+ * signature are this function's.
+ */
+function frameworkOptions(target: string): FrameworkOptions {
+  try {
+    return { ...frameworkServer.parseOptions([], process.env), target, signatureType: "http" };
+  } catch (error) {
+    const reason = errorMessage(error);
+    const variable = /timeout/i.test(reason) ? "CLOUD_RUN_TIMEOUT_SECONDS" : "FUNCTION_SIGNATURE_TYPE";
+    throw new ConfigError(variable, `${reason} (read by the functions-framework); fix or unset it.`);
+  }
+}
+
+async function serve(
+  definition: FunctionDefinition,
+  httpFunction: HttpFunction,
+  options: FrameworkOptions,
+  { config, db, kv, logger, hostname }: Awaited<ReturnType<typeof prepare>>,
+): Promise<void> {
+  const server = frameworkServer.getServer(httpFunction, options);
   server.setTimeout(0);
   await new Promise<void>((resolve) => server.listen(config.PORT, hostname, resolve));
   const port = (server.address() as AddressInfo).port;
   logger.info(`${definition.name} is serving on port ${port}`, { port, listen: describeAddress(hostname) });
-
-  const sweep = () =>
-    host.sweepOutbox().catch((error) => logger.warn("outbox sweep failed", { error: errorMessage(error) }));
-  void sweep();
-  const timer = setInterval(sweep, sweepEveryMs);
-  timer.unref();
 
   let stopping = false;
   const stop = async (signal: string) => {
     if (stopping) return;
     stopping = true;
     logger.info(`received ${signal}; finishing open requests`);
-    clearInterval(timer);
     await new Promise<void>((resolve) => {
       server.close(() => resolve());
       server.closeIdleConnections();
@@ -68,7 +118,7 @@ export async function startKnativeFunction(definition: FunctionDefinition): Prom
   process.on("SIGINT", () => void stop("SIGINT"));
 }
 
-async function prepare(definition: FunctionDefinition) {
+async function prepare(definition: FunctionDefinition, services: FunctionServicesFactory | undefined) {
   const config = loadConfig();
   if (!config.DATABASE_URL) {
     throw new ConfigError(
@@ -98,7 +148,7 @@ async function prepare(definition: FunctionDefinition) {
   const clock = systemClock;
   const db = await connectDb(config);
   const kv = await connectKv(config, { clock });
-  const ports = await connectFunctionPorts(definition, own, { db, clock, logger });
+  const ports = services ? await services(definition, own, { db, clock, logger }) : {};
   const publish = createSinkPublisher({
     sink: knative.sink,
     extensions: knative.extensions,

@@ -12,7 +12,7 @@ import type { FunctionDefinition } from "@mesh-six/shared/function/define";
 import type { SubscriptionsApiFilter } from "@mesh-six/shared/function/knative-types";
 import { signMessage } from "@mesh-six/shared/host/event-signature";
 
-const question = { question: "What does Knative Eventing add to Kubernetes?" };
+const question = { query: "What does Knative Eventing add to Kubernetes?" };
 
 /** Valid data for each event type a function may subscribe to. */
 const samples: Readonly<Record<string, () => unknown>> = {

@@ -60,6 +60,21 @@ describe("createDb", () => {
       await rm(directory, { recursive: true, force: true });
     }
   });
+
+  it("starts a new MESH_DATA_DIR migrated (from the template), with a 32 MB buffer pool", async () => {
+    const directory = await mkdtemp(join(tmpdir(), "mesh-db-"));
+    try {
+      const db = await createDb({ MESH_DATA_DIR: directory });
+      expect((await db.query("SHOW shared_buffers")).rows).toEqual([{ shared_buffers: "32MB" }]);
+      const { rows } = await db.query<{ count: number }>(
+        "SELECT count(*)::int AS count FROM schema_migrations",
+      );
+      expect(rows[0]!.count).toBeGreaterThan(0);
+      await db.close();
+    } finally {
+      await rm(directory, { recursive: true, force: true });
+    }
+  });
 });
 
 describe("connectDb", () => {

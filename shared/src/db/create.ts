@@ -2,9 +2,7 @@ import { join } from "node:path";
 import { ConfigError, errorMessage } from "../errors.ts";
 import type { Db } from "../ports/db.ts";
 import { lockDataDir } from "./data-dir-lock.ts";
-import { createNeonDb, type NeonSettings } from "./neon.ts";
-import { createPgliteDb } from "./pglite.ts";
-import { createPostgresDb } from "./postgres.ts";
+import type { NeonSettings } from "./neon.ts";
 
 /** The settings that choose a Db; `loadConfig()`'s result fits. */
 export interface DbConfig {
@@ -20,12 +18,20 @@ export interface DbConfig {
 }
 
 const drivers = ["postgres", "neon", "pglite"] as const;
+
+/**
+ * PGlite's buffer pool in MESH_DATA_DIR: 32 MB instead of Postgres's 128 MB, all of
+ * which PGlite touches at start. The embedded host's tables are small, and pages beyond
+ * it are a read from the operating system's file cache away.
+ */
+const embeddedSharedBuffers = "32MB";
 export type DbDriver = (typeof drivers)[number];
 
 /**
  * The Db the configuration asks for: DATABASE_DRIVER when set, else Neon for a
  * `*.neon.tech` DATABASE_URL, Postgres for any other DATABASE_URL, and PGlite in
- * MESH_DATA_DIR when there is none. Opens nothing over the network; `connectDb` checks.
+ * MESH_DATA_DIR when there is none (a new one copied from a migrated template,
+ * `startFromTemplate`). Opens nothing over the network; `connectDb` checks.
  */
 export async function createDb(config: DbConfig): Promise<Db> {
   const driver = chooseDriver(config);
@@ -39,7 +45,12 @@ export async function createDb(config: DbConfig): Promise<Db> {
     }
     const release = lockDataDir(config.MESH_DATA_DIR);
     try {
-      const db = await createPgliteDb({ dataDir: join(config.MESH_DATA_DIR, "pglite") });
+      const dataDir = join(config.MESH_DATA_DIR, "pglite");
+      // each driver is loaded when chosen: the others' packages are never read
+      const { createPgliteDb } = await import("./pglite.ts");
+      const { startFromTemplate } = await import("./pglite-template.ts");
+      await startFromTemplate(dataDir);
+      const db = await createPgliteDb({ dataDir, sharedBuffers: embeddedSharedBuffers });
       return {
         ...db,
         close: async () => {
@@ -65,9 +76,12 @@ export async function createDb(config: DbConfig): Promise<Db> {
     );
   }
   const parsed = parseUrl(url);
-  return driver === "neon"
-    ? createNeonDb(neonSettings(parsed.href, config))
-    : createPostgresDb({ url: parsed.href });
+  if (driver === "neon") {
+    const { createNeonDb } = await import("./neon.ts");
+    return createNeonDb(neonSettings(parsed.href, config));
+  }
+  const { createPostgresDb } = await import("./postgres.ts");
+  return createPostgresDb({ url: parsed.href });
 }
 
 /**

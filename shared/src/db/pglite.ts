@@ -16,6 +16,12 @@ export interface PgliteSettings {
    * `startNewDatabasesFrom`.
    */
   readonly template?: Blob;
+  /**
+   * Postgres's `shared_buffers`, e.g. "32MB". PGlite's default, 128MB, is touched at
+   * start and so held in memory from the first query; pages outside the buffers come from
+   * the operating system's file cache. The embedded host uses less (see `createDb`).
+   */
+  readonly sharedBuffers?: string;
 }
 
 let defaultTemplate: Blob | undefined;
@@ -33,6 +39,9 @@ export async function createPgliteDb(settings: PgliteSettings = {}): Promise<Db>
   const pglite = await PGlite.create({
     ...(dataDir ? { dataDir } : {}),
     ...(template && isNew ? { loadDataDir: template } : {}),
+    ...(settings.sharedBuffers
+      ? { startParams: [...PGlite.defaultStartParams, "-c", `shared_buffers=${settings.sharedBuffers}`] }
+      : {}),
     extensions: { vector },
   });
   return wrap(pglite);

@@ -1,10 +1,9 @@
-import { createOpenAI } from "@ai-sdk/openai";
 import type { EmbeddingModelV4 } from "@ai-sdk/provider";
-import { embedMany, wrapEmbeddingModel } from "ai";
 import { systemClock } from "../clock.ts";
 import type { MemoryConfig } from "../config/memory.ts";
 import { ConfigError } from "../errors.ts";
 import { toLlmError, withCalls } from "../llm/errors.ts";
+import { lazyEmbeddingModel } from "../llm/lazy-model.ts";
 import { embeddingRetryGuard, type LlmRetryPolicy, type RetryLog } from "../llm/retry.ts";
 import type { Clock } from "../ports/clock.ts";
 import type { SqlExecutor } from "../ports/db.ts";
@@ -81,6 +80,8 @@ export function createEmbedder(settings: EmbedderSettings): Embedder {
     const started = clock.now();
     let embeddings: number[][];
     try {
+      // the AI SDK is imported by the first embedding, not at start
+      const { embedMany, wrapEmbeddingModel } = await import("./sdk.ts");
       const result = await embedMany({
         model: local
           ? model
@@ -139,11 +140,15 @@ function configuredModel(settings: EmbedderSettings): EmbeddingModelV4 {
     );
   }
   const apiKey = config.EMBEDDING_API_KEY ?? config.LLM_API_KEY;
-  const provider = createOpenAI({
-    baseURL,
-    // Local servers (Ollama, LiteLLM without auth) take any key; the SDK insists on one.
-    apiKey: apiKey ?? "not-needed",
-    ...(settings.fetch ? { fetch: settings.fetch } : {}),
+  const modelId = config.EMBEDDING_MODEL;
+  return lazyEmbeddingModel({ provider: "openai.embedding", modelId }, async () => {
+    const { createOpenAI } = await import("@ai-sdk/openai");
+    const provider = createOpenAI({
+      baseURL,
+      // Local servers (Ollama, LiteLLM without auth) take any key; the SDK insists on one.
+      apiKey: apiKey ?? "not-needed",
+      ...(settings.fetch ? { fetch: settings.fetch } : {}),
+    });
+    return provider.embeddingModel(modelId);
   });
-  return provider.embeddingModel(config.EMBEDDING_MODEL);
 }

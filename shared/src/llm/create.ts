@@ -1,5 +1,4 @@
 import type { LanguageModelV4, LanguageModelV4Usage } from "@ai-sdk/provider";
-import { generateText, Output, streamText, wrapLanguageModel } from "ai";
 import { systemClock } from "../clock.ts";
 import type { LlmConfig } from "../config/llm.ts";
 import type { Clock } from "../ports/clock.ts";
@@ -117,6 +116,7 @@ export function createLlm(settings: LlmSettings): Llm {
       }
     };
     try {
+      const { generateText, jsonSchema, Output, streamText, wrapLanguageModel } = await sdk();
       const wrapped = wrapLanguageModel({ model, middleware: retryGuard({ policy, clock, log, onCall }) });
       const options = {
         model: wrapped,
@@ -125,7 +125,7 @@ export function createLlm(settings: LlmSettings): Llm {
           ? { messages: toModelMessages(request.messages) }
           : { prompt: request.prompt ?? "" }),
         ...(request.instructions ? { instructions: request.instructions } : {}),
-        ...(request.tools ? { tools: toToolSet(request.tools) } : {}),
+        ...(request.tools ? { tools: toToolSet(request.tools, jsonSchema) } : {}),
         ...(request.toolChoice ? { toolChoice: request.toolChoice } : {}),
         ...(request.output
           ? {
@@ -140,7 +140,9 @@ export function createLlm(settings: LlmSettings): Llm {
         ...(request.temperature === undefined ? {} : { temperature: request.temperature }),
         ...(request.signal ? { abortSignal: request.signal } : {}),
       };
-      const result = request.onText ? await streamed(options, request.onText) : await generateText(options);
+      const result = request.onText
+        ? await streamed(streamText, options, request.onText)
+        : await generateText(options);
       const toolCalls = result.toolCalls.map((call) => ({
         id: call.toolCallId,
         name: call.toolName,
@@ -206,7 +208,11 @@ export function createLlm(settings: LlmSettings): Llm {
 }
 
 /** `streamText`, handing each text delta to `onText`, resolved to what `generateText` gives. */
-async function streamed(options: Parameters<typeof streamText>[0], onText: (delta: string) => void) {
+async function streamed(
+  streamText: typeof import("./sdk.ts").streamText,
+  options: Parameters<typeof import("./sdk.ts").streamText>[0],
+  onText: (delta: string) => void,
+) {
   let failure: unknown;
   const result = streamText({
     ...options,
@@ -252,3 +258,6 @@ function tierOf(settings: LlmSettings, tier: ModelTier): Tier {
 }
 
 const noUsage: LlmUsage = { promptTokens: 0, completionTokens: 0, costUsd: 0 };
+
+/** The AI SDK, imported by the first call: a host whose LLM is never asked never loads it. */
+const sdk = () => import("./sdk.ts");

@@ -1,5 +1,5 @@
 import { APICallError } from "@ai-sdk/provider";
-import { NoObjectGeneratedError, RetryError } from "ai";
+import type { NoObjectGeneratedError, RetryError } from "ai";
 import { MeshError } from "../errors.ts";
 import type { LlmErrorType } from "./port.ts";
 
@@ -61,7 +61,7 @@ export function withCalls(error: LlmError, log: { calls: number; stopped: string
 export function toLlmError(error: unknown, signal?: AbortSignal): LlmError {
   if (error instanceof LlmError) return error;
   // the SDK's retries ended: the last call's error says what went wrong
-  if (RetryError.isInstance(error) && error.lastError !== undefined)
+  if (isSdkError<RetryError>(error, "AI_RetryError") && error.lastError !== undefined)
     return toLlmError(error.lastError, signal);
   if (signal?.aborted || (error instanceof Error && error.name === "AbortError")) {
     return new LlmError("timeout", "the LLM call was aborted before it answered", {
@@ -69,7 +69,7 @@ export function toLlmError(error: unknown, signal?: AbortSignal): LlmError {
       cause: error,
     });
   }
-  if (NoObjectGeneratedError.isInstance(error)) {
+  if (isSdkError<NoObjectGeneratedError>(error, "AI_NoObjectGeneratedError")) {
     // The call succeeded (and was recorded); the answer was not the object asked for.
     const answer =
       error.text === undefined ? "" : `; it answered ${JSON.stringify(error.text.slice(0, 200))}`;
@@ -117,6 +117,15 @@ export function toLlmError(error: unknown, signal?: AbortSignal): LlmError {
   }
   const message = error instanceof Error ? error.message : String(error);
   return new LlmError("api_error", `the LLM call failed: ${message}`, { retryable: true, cause: error });
+}
+
+/**
+ * An error the `ai` package threw, by the name it gives each of its error classes. Its
+ * `isInstance` would need `ai` loaded to ask, and `ai` is loaded only when a model is
+ * called (llm/create.ts).
+ */
+function isSdkError<T extends Error>(error: unknown, name: string): error is T {
+  return error instanceof Error && error.name === name;
 }
 
 function retryAfter(headers: Record<string, string> | undefined): number | undefined {

@@ -1,4 +1,4 @@
-import { jsonSchema, type ModelMessage, type ToolSet } from "ai";
+import type { jsonSchema as JsonSchema, ModelMessage, ToolSet } from "ai";
 import type { LlmMessage, LlmToolSpec } from "./port.ts";
 
 /** The port's messages as the AI SDK's: tool calls as parts, tool results as JSON (or error text). */
@@ -41,7 +41,10 @@ export function toModelMessages(messages: readonly LlmMessage[]): ModelMessage[]
 }
 
 /** Tools the model may ask for, with no `execute`: the SDK hands the calls back and the caller runs them. */
-export function toToolSet(tools: Readonly<Record<string, LlmToolSpec>>): ToolSet {
+export function toToolSet(
+  tools: Readonly<Record<string, LlmToolSpec>>,
+  jsonSchema: typeof JsonSchema,
+): ToolSet {
   return Object.fromEntries(
     Object.entries(tools).map(([name, spec]) => [
       name,

@@ -1,5 +1,5 @@
-import { createOpenAI } from "@ai-sdk/openai";
 import type { LanguageModelV4 } from "@ai-sdk/provider";
+import { lazyLanguageModel } from "./lazy-model.ts";
 
 export interface OpenAiModelSettings {
   /** An OpenAI-compatible API root, e.g. http://localhost:4000/v1 (LiteLLM) or http://localhost:11434/v1 (Ollama). */
@@ -14,11 +14,15 @@ export interface OpenAiModelSettings {
  * OpenAI-compatible server implements.
  */
 export function createOpenAiModel(settings: OpenAiModelSettings): LanguageModelV4 {
-  const provider = createOpenAI({
-    baseURL: settings.baseURL,
-    // Local servers (Ollama, LiteLLM without auth) take any key; the SDK insists on one.
-    apiKey: settings.apiKey ?? "not-needed",
-    ...(settings.fetch ? { fetch: settings.fetch } : {}),
+  // @ai-sdk/openai is imported at the first call
+  return lazyLanguageModel({ provider: "openai.chat", modelId: settings.modelId }, async () => {
+    const { createOpenAI } = await import("@ai-sdk/openai");
+    const provider = createOpenAI({
+      baseURL: settings.baseURL,
+      // Local servers (Ollama, LiteLLM without auth) take any key; the SDK insists on one.
+      apiKey: settings.apiKey ?? "not-needed",
+      ...(settings.fetch ? { fetch: settings.fetch } : {}),
+    });
+    return provider.chat(settings.modelId);
   });
-  return provider.chat(settings.modelId);
 }
