@@ -4,7 +4,7 @@ import type { FunctionDefinition } from "@mesh-six/shared/function/define";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type BundleEnvironment, startBundleEnvironment } from "./testing/environment.ts";
 import { freePort, isolate, type RunningBundle, runBundle, waitForOutput } from "./testing/processes.ts";
-import { deliver, sampleEventFor } from "./testing/samples.ts";
+import { deliver, sampleEventFor, testSecrets } from "./testing/samples.ts";
 
 /** The `functions-framework` binary npm installed, as buildpacks and `kn func` run it. */
 const cli = fileURLToPath(new URL("../../node_modules/.bin/functions-framework", import.meta.url));
@@ -21,7 +21,7 @@ describe("a bundle started by the real functions-framework CLI, alone in an empt
     const port = await freePort();
     running = runBundle(
       isolate(environment.bundles.get(definition.name)!.file),
-      { PORT: String(port), DATABASE_URL: environment.database.url, K_SINK: environment.sink.url },
+      { ...testSecrets, PORT: String(port), DATABASE_URL: environment.database.url, K_SINK: environment.sink.url },
       [cli, `--target=${definition.name}`, "--signature-type=http", "--source=index.mjs"],
     );
     // the framework's own line, printed once its server listens

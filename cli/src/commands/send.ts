@@ -72,8 +72,8 @@ const sendCommand: Command = {
   },
   examples: [
     "mesh send --type dev.meshsix.task.requested --field capability=general-query --field payload.query='What is 2+2?'",
-    "mesh send --to Broker:eventing.knative.dev/v1:default -n mesh-six --field person.age=18 --raw-field person.id=0042",
-    "mesh send --to http://localhost:8080/mesh-six/default --field ping=1",
+    "mesh send --to Broker:eventing.knative.dev/v1:default -n mesh-six --type dev.meshsix.task.requested --field capability=general-query --field payload.query='Is 7 prime?' --raw-field payload.ticket=0042",
+    "mesh send --to http://localhost:8080/mesh-six/default --type dev.meshsix.task.requested --field capability=general-query --field payload.prompt='Say hello'",
   ],
   async run(input, io) {
     const target = resolveTarget(
