@@ -80,13 +80,15 @@ async function prepare(definition: FunctionDefinition) {
       "is not set: functions on Knative sign the events they send with it and refuse mesh events without a valid signature; set it from the Secret mesh-six-event-key (key key), the same value in every function (docs/deploy.md).",
     );
   }
-  // only functions with HTTP routes (the gateway) serve the API that MESH_API_KEYS guards
-  const hostname = definition.http
-    ? listenAddress(config, {
-        fallback: undefined,
-        keysHint: "from the Secret mesh-six-api-keys, key keys (docs/deploy.md)",
-      })
-    : config.HOST;
+  // only functions whose HTTP routes take API keys (the gateway) serve the API that MESH_API_KEYS
+  // guards; the webhook receiver's routes take only signed deliveries
+  const hostname =
+    definition.http && definition.http.authentication !== "signatures"
+      ? listenAddress(config, {
+          fallback: undefined,
+          keysHint: "from the Secret mesh-six-api-keys, key keys (docs/deploy.md)",
+        })
+      : config.HOST;
   const logger = createLogger({ level: config.LOG_LEVEL, fields: { function: definition.name } });
   const clock = systemClock;
   const db = await connectDb(config);

@@ -99,9 +99,21 @@ export const configSchema = z.object({
   LLM_BASE_URL_LOCAL: z.url().optional().describe("the local tier's endpoint (LLM_BASE_URL when unset)"),
   LLM_BASE_URL_MID: z.url().optional().describe("the mid tier's endpoint (LLM_BASE_URL when unset)"),
   LLM_BASE_URL_STRONG: z.url().optional().describe("the strong tier's endpoint (LLM_BASE_URL when unset)"),
-  LLM_API_KEY_LOCAL: z.string().min(1).optional().describe("API key of LLM_BASE_URL_LOCAL (LLM_API_KEY when unset)"),
-  LLM_API_KEY_MID: z.string().min(1).optional().describe("API key of LLM_BASE_URL_MID (LLM_API_KEY when unset)"),
-  LLM_API_KEY_STRONG: z.string().min(1).optional().describe("API key of LLM_BASE_URL_STRONG (LLM_API_KEY when unset)"),
+  LLM_API_KEY_LOCAL: z
+    .string()
+    .min(1)
+    .optional()
+    .describe("API key of LLM_BASE_URL_LOCAL (LLM_API_KEY when unset)"),
+  LLM_API_KEY_MID: z
+    .string()
+    .min(1)
+    .optional()
+    .describe("API key of LLM_BASE_URL_MID (LLM_API_KEY when unset)"),
+  LLM_API_KEY_STRONG: z
+    .string()
+    .min(1)
+    .optional()
+    .describe("API key of LLM_BASE_URL_STRONG (LLM_API_KEY when unset)"),
   LLM_PRICES: z
     .string()
     .transform((text, context) => {

@@ -15,7 +15,7 @@ import type { MeshConfig } from "../config/env.ts";
 import { connectDb } from "../db/connect.ts";
 import type { FetchHandler, FunctionDefinition, HttpContext } from "../function/define.ts";
 import type { Trigger } from "../function/knative-types.ts";
-import { guardRequest } from "../http/guard.ts";
+import { bodyLimitOf, guardRequest } from "../http/guard.ts";
 import { connectKv } from "../kv/connect.ts";
 import { createLlm } from "../llm/create.ts";
 import type { Llm } from "../llm/port.ts";
@@ -237,7 +237,7 @@ export async function startEmbeddedHost(settings: EmbeddedHostSettings): Promise
 
   const host: EmbeddedHost = {
     // every request passes the edge checks first: path and query text, the body limit
-    fetch: guardRequest(app.fetch),
+    fetch: guardRequest(app.fetch, { maxBodyBytes: bodyLimitOf(functions) }),
     db,
     kv,
     llm,
