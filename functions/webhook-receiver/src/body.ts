@@ -114,5 +114,9 @@ export function parsePayload(bytes: Uint8Array): ParsedPayload {
   const record = value as Record<string, unknown>;
   if (scan.ok) return { ok: true, value: record };
   const where = scan.path === "" ? "" : ` at ${scan.path}`;
-  return { ok: true, value: record, notCarried: `its JSON${where} ${scan.error}` };
+  return {
+    ok: true,
+    value: record,
+    notCarried: `the broker carries no such JSON as event data (${where.trim() || "at the top"}: ${scan.error})`,
+  };
 }
