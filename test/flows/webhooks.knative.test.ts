@@ -46,6 +46,16 @@ describe("webhooks on the Knative host", () => {
     await mesh.settle();
     return { status: response.status, json: (await response.json()) as Record<string, unknown> };
   };
+  /** A signed GitHub issues delivery to the receiver's Service. */
+  const deliverIssue = (body: string, id: string) =>
+    deliver(
+      githubDelivery("issues", {
+        body,
+        secret: testSecrets.GITHUB_WEBHOOK_SECRET,
+        id,
+        baseUrl: mesh.url("webhook-receiver"),
+      }),
+    );
   const brokerEvent = async (id: string) => {
     const { rows } = await mesh.db.query<{ event: unknown; data: unknown }>(
       "SELECT event, data FROM broker_events WHERE event->>'id' = $1",
@@ -57,14 +67,7 @@ describe("webhooks on the Knative host", () => {
   it("publishes a signed GitHub delivery through K_SINK, signed, and the watcher's Service takes it", async () => {
     const id = randomUUID();
     const body = JSON.stringify(githubExample("issues", (payload) => payload.action === "opened"));
-    const answer = await deliver(
-      githubDelivery("issues", {
-        body,
-        secret: testSecrets.GITHUB_WEBHOOK_SECRET,
-        id,
-        baseUrl: mesh.url("webhook-receiver"),
-      }),
-    );
+    const answer = await deliverIssue(body, id);
     expect(answer.status, JSON.stringify(answer.json)).toBe(202);
     const [event] = await brokerEvent(id);
     expect(event).toMatchObject({
@@ -97,14 +100,7 @@ describe("webhooks on the Knative host", () => {
     const payload = structuredClone(githubExample("issues", (each) => each.action === "opened"));
     (payload.issue as Record<string, unknown>).body = "y".repeat(3 * 1024 * 1024);
     const body = JSON.stringify(payload);
-    const answer = await deliver(
-      githubDelivery("issues", {
-        body,
-        secret: testSecrets.GITHUB_WEBHOOK_SECRET,
-        id,
-        baseUrl: mesh.url("webhook-receiver"),
-      }),
-    );
+    const answer = await deliverIssue(body, id);
     expect(answer.status, JSON.stringify(answer.json)).toBe(202);
     expect(received.find((entry) => entry.event.id === id)?.payload).toBe(body);
   });

@@ -1,26 +1,18 @@
 import { randomUUID } from "node:crypto";
 import { webhookPayloadExtension } from "@mesh-six/events";
 import { loadConfig } from "@mesh-six/shared/config/env";
-import type { EmbeddedHost } from "@mesh-six/shared/host/embedded";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { readWebhookPayload } from "./payload.ts";
 import { createWebhookRoutes, inlinePayloadLimit, webhookBodyLimit } from "./route.ts";
 import { githubDelivery } from "./testing/deliveries.ts";
 import { githubExample } from "./testing/github-examples.ts";
-import { acceptedEvents, answerOf, startReceiverHost, testSecrets } from "./testing/receiver-host.ts";
+import { answerOf, receiverUnderTest, testSecrets } from "./testing/receiver-host.ts";
 
 const secret = testSecrets.GITHUB_WEBHOOK_SECRET;
 const issue = () => structuredClone(githubExample("issues", (payload) => payload.action === "opened"));
 
 describe("the webhook receiver at its edges", () => {
-  let host: EmbeddedHost;
-  beforeAll(async () => {
-    host = await startReceiverHost();
-  });
-  afterAll(() => host.stop());
-
-  const deliver = async (request: Request) => answerOf(await host.fetch(request));
-  const published = () => acceptedEvents(host.db, "dev.meshsix.github.");
+  const { host, deliver, published } = receiverUnderTest("dev.meshsix.github.");
 
   it("stores a payload over 512 KiB in Postgres and publishes a small event pointing to it, read back byte for byte", async () => {
     const payload = issue();
@@ -35,7 +27,7 @@ describe("the webhook receiver at its edges", () => {
     expect(event[webhookPayloadExtension]).toBe("stored");
     expect(event).toMatchObject({ subject: "issues/1", meshaction: "opened" });
     expect((event.data as Uint8Array).byteLength).toBeLessThan(1024);
-    const read = await readWebhookPayload(host.db, event);
+    const read = await readWebhookPayload(host().db, event);
     expect(read.stored).toBe(true);
     expect(Buffer.from(read.bytes).equals(Buffer.from(body))).toBe(true);
     expect(read.json().action).toBe("opened");
@@ -46,7 +38,7 @@ describe("the webhook receiver at its edges", () => {
     const id = randomUUID();
     await deliver(githubDelivery("issues", { body, secret, id }));
     const event = (await published()).find((each) => each.id === id)!;
-    const read = await readWebhookPayload(host.db, event);
+    const read = await readWebhookPayload(host().db, event);
     expect(read.stored).toBe(false);
     expect(new TextDecoder().decode(read.bytes)).toBe(body);
   });
@@ -62,7 +54,7 @@ describe("the webhook receiver at its edges", () => {
     expect(event[webhookPayloadExtension]).toBe("stored");
     const reference = JSON.parse(new TextDecoder().decode(event.data as Uint8Array));
     expect(reference.stored.reason).toMatch(/at issue\.title: the text contains \\u0000/);
-    expect(new TextDecoder().decode((await readWebhookPayload(host.db, event)).bytes)).toBe(body);
+    expect(new TextDecoder().decode((await readWebhookPayload(host().db, event)).bytes)).toBe(body);
   });
 
   it(`refuses a body over ${webhookBodyLimit} bytes with 413, read no further than the limit, and publishes nothing`, async () => {
@@ -156,11 +148,11 @@ describe("the webhook receiver at its edges", () => {
   );
 
   it("answers other methods with 405 and other paths with 404, naming the routes", async () => {
-    const get = await host.fetch(new Request("http://mesh.test/webhooks/github"));
+    const get = await host().fetch(new Request("http://mesh.test/webhooks/github"));
     expect(get.status).toBe(405);
     expect(get.headers.get("allow")).toBe("POST");
     const other = await answerOf(
-      await host.fetch(new Request("http://mesh.test/webhooks/gitlab", { method: "POST", body: "{}" })),
+      await host().fetch(new Request("http://mesh.test/webhooks/gitlab", { method: "POST", body: "{}" })),
     );
     expect(other.status).toBe(404);
     expect(other.json.error).toContain("POST /webhooks/github");
@@ -168,11 +160,11 @@ describe("the webhook receiver at its edges", () => {
 
   it("refuses every delivery on a route whose secret is not configured, naming the variable", async () => {
     const routes = createWebhookRoutes({
-      db: host.db,
-      kv: host.kv,
-      logger: host.logger,
-      clock: host.clock,
-      publish: host.publish,
+      db: host().db,
+      kv: host().kv,
+      logger: host().logger,
+      clock: host().clock,
+      publish: host().publish,
       config: loadConfig({ GITEA_WEBHOOK_SECRET: testSecrets.GITEA_WEBHOOK_SECRET }),
     });
     const body = JSON.stringify(issue());

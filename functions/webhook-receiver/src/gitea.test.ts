@@ -1,6 +1,5 @@
 import { randomUUID } from "node:crypto";
-import type { EmbeddedHost } from "@mesh-six/shared/host/embedded";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { giteaDelivery, githubDelivery } from "./testing/deliveries.ts";
 import {
   giteaIssueOpened,
@@ -10,19 +9,12 @@ import {
   giteaPush,
 } from "./testing/gitea-payloads.ts";
 import { githubExample } from "./testing/github-examples.ts";
-import { acceptedEvents, answerOf, startReceiverHost, testSecrets } from "./testing/receiver-host.ts";
+import { receiverUnderTest, testSecrets } from "./testing/receiver-host.ts";
 
 const secret = testSecrets.GITEA_WEBHOOK_SECRET;
 
 describe("Gitea deliveries (payloads from Gitea's documentation and source), signed, on the embedded host", () => {
-  let host: EmbeddedHost;
-  beforeAll(async () => {
-    host = await startReceiverHost();
-  });
-  afterAll(() => host.stop());
-
-  const deliver = async (request: Request) => answerOf(await host.fetch(request));
-  const published = () => acceptedEvents(host.db, "dev.meshsix.gitea.");
+  const { host, deliver, published } = receiverUnderTest("dev.meshsix.gitea.");
 
   it.each([
     {
@@ -127,7 +119,7 @@ describe("Gitea deliveries (payloads from Gitea's documentation and source), sig
       id,
     });
     expect((await deliver(fromGitHub)).status).toBe(202);
-    const rows = await host.db.query<{ provider: string }>(
+    const rows = await host().db.query<{ provider: string }>(
       "SELECT provider FROM webhook_deliveries WHERE delivery_id = $1 ORDER BY provider",
       [id],
     );

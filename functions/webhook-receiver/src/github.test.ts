@@ -1,25 +1,17 @@
 import { randomUUID } from "node:crypto";
-import type { EmbeddedHost } from "@mesh-six/shared/host/embedded";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { githubDelivery } from "./testing/deliveries.ts";
 import { githubExample } from "./testing/github-examples.ts";
-import { acceptedEvents, answerOf, startReceiverHost, testSecrets } from "./testing/receiver-host.ts";
+import { receiverUnderTest, testSecrets } from "./testing/receiver-host.ts";
 
 const secret = testSecrets.GITHUB_WEBHOOK_SECRET;
 const bytes = (text: string) => new TextEncoder().encode(text);
 
 describe("GitHub deliveries (recorded payloads from @octokit/webhooks-examples), signed, on the embedded host", () => {
-  let host: EmbeddedHost;
-  beforeAll(async () => {
-    host = await startReceiverHost();
-  });
-  afterAll(() => host.stop());
-
-  const deliver = async (request: Request) => answerOf(await host.fetch(request));
-  const published = () => acceptedEvents(host.db, "dev.meshsix.github.");
+  const { host, deliver, published } = receiverUnderTest("dev.meshsix.github.");
   const recorded = async () =>
-    (await host.db.query<{ count: number }>("SELECT count(*)::int AS count FROM webhook_deliveries")).rows[0]!
-      .count;
+    (await host().db.query<{ count: number }>("SELECT count(*)::int AS count FROM webhook_deliveries"))
+      .rows[0]!.count;
 
   it.each([
     {
@@ -215,7 +207,7 @@ describe("GitHub deliveries (recorded payloads from @octokit/webhooks-examples),
     const id = randomUUID();
     const body = JSON.stringify(githubExample("star"));
     await deliver(githubDelivery("star", { body, secret, id }));
-    const { rows } = await host.db.query<Record<string, unknown>>(
+    const { rows } = await host().db.query<Record<string, unknown>>(
       "SELECT provider, event_name, event_type, byte_length, sha256, payload FROM webhook_deliveries WHERE delivery_id = $1",
       [id],
     );

@@ -8,6 +8,7 @@ import { type EmbeddedHost, startEmbeddedHost } from "@mesh-six/shared/host/embe
 import { createMemoryKv } from "@mesh-six/shared/kv/memory";
 import { silentLogger } from "@mesh-six/shared/log/logger";
 import type { SqlExecutor } from "@mesh-six/shared/ports/db";
+import { afterAll, beforeAll } from "vitest";
 import { webhookReceiver } from "../index.ts";
 
 /** The webhooks' secrets in tests. */
@@ -47,4 +48,26 @@ export async function answerOf(
 ): Promise<{ status: number; json: Record<string, unknown> }> {
   const text = await response.text();
   return { status: response.status, json: text.startsWith("{") ? JSON.parse(text) : { text } };
+}
+
+/**
+ * For a test file: the receiver host started before its tests and stopped after them,
+ * `deliver` (the answer to a request through `host.fetch`) and `published` (the accepted
+ * events whose type starts with `prefix`).
+ */
+export function receiverUnderTest(prefix: string) {
+  let started: EmbeddedHost | undefined;
+  beforeAll(async () => {
+    started = await startReceiverHost();
+  });
+  afterAll(() => started?.stop());
+  const host = () => {
+    if (!started) throw new Error("the receiver host has not started; use it inside a test");
+    return started;
+  };
+  return {
+    host,
+    deliver: async (request: Request) => answerOf(await host().fetch(request)),
+    published: () => acceptedEvents(host().db, prefix),
+  };
 }
