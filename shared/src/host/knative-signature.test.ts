@@ -150,6 +150,46 @@ describe("the Knative host tells the mesh's events from forged ones", () => {
     expect(handled).toBe(before + 2);
   });
 
+  it("takes a signed event of a type outside the catalog that its Triggers take, and answers 400 to one they do not", async () => {
+    const clock = createManualClock();
+    let custom = 0;
+    const subscriber = defineFunction({
+      name: "custom",
+      description: "subscribes to a type of its own",
+      subscriptions: [{ name: "mine", attributes: { type: "dev.meshsix.test.custom" } }],
+      handler: () => {
+        custom += 1;
+      },
+    });
+    const own = createKnativeHost({
+      definition: subscriber,
+      db,
+      kv: createMemoryKv({ clock }),
+      logger: silentLogger,
+      clock,
+      config: loadConfig({ MESH_EVENT_KEY: key }),
+      publish: async () => {},
+    });
+    const event = (type: string): MeshEvent => ({
+      specversion: "1.0",
+      id: `c-${type}`,
+      source: "/mesh-six/x",
+      type,
+    });
+    const signed = (type: string) => request(signMessage(key, encodeBinary(event(type))));
+    expect((await own.fetch(signed("dev.meshsix.test.custom"))).status).toBe(200);
+    expect(custom).toBe(1);
+    expect((await own.fetch(request(encodeBinary(event("dev.meshsix.test.custom"))))).status).toBe(403);
+    const other = await own.fetch(signed("dev.meshsix.test.other"));
+    expect(other.status).toBe(400);
+    expect(await other.json()).toMatchObject({
+      error:
+        "dev.meshsix.test.other is not an event type of the mesh (events/src/catalog.ts), and none of function custom's Triggers takes it",
+      function: "custom",
+    });
+    expect(custom).toBe(1);
+  });
+
   it("refuses every mesh event when the function has no MESH_EVENT_KEY to check with", async () => {
     const clock = createManualClock();
     const keyless = createKnativeHost({

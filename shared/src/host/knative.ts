@@ -16,7 +16,7 @@ import {
 import { sweepOutbox } from "../runtime/sweep.ts";
 import { describeFunction } from "./describe.ts";
 import { publicLimit } from "./embedded.ts";
-import { signatureProblem } from "./event-signature.ts";
+import { signatureExtension, signatureProblem } from "./event-signature.ts";
 
 /** What one function needs to run; `publish` sends to the broker (`createSinkPublisher`) and rejects when it was not accepted. */
 export interface KnativeHostSettings extends FunctionRuntimeSettings {
@@ -98,15 +98,18 @@ export function createKnativeHost(settings: KnativeHostSettings): KnativeHost {
     }
     const { type } = decoded.event;
     const knative = type.startsWith("dev.knative.");
-    if (!unsigned.has(type) && !knative && !findEventType(type)) {
-      return cannotTake(
-        `${type} is not an event type of the mesh (events/src/catalog.ts), so function ${definition.name} takes none`,
-      );
-    }
+    const known = unsigned.has(type) || knative || findEventType(type) !== undefined;
+    const unknownType = `${type} is not an event type of the mesh (events/src/catalog.ts)`;
     if (filters.length > 0 && !filters.some((matches) => matches(decoded.event))) {
       return cannotTake(
-        `function ${definition.name} takes no ${type} event like this one: none of its Triggers lets it through`,
+        known
+          ? `function ${definition.name} takes no ${type} event like this one: none of its Triggers lets it through`
+          : `${unknownType}, and none of function ${definition.name}'s Triggers takes it`,
       );
+    }
+    // a function without Triggers (the dead-letter sink) takes what the mesh sends, signed
+    if (filters.length === 0 && !known && !request.headers.has(`ce-${signatureExtension}`)) {
+      return cannotTake(`${unknownType}, so function ${definition.name} takes none`);
     }
     if (!unsigned.has(type) && !knative) {
       const why = eventKey
