@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { encodeBinary, encodeStructured } from "../broker/http-binding.ts";
 import { createManualClock } from "../clock.ts";
 import { loadConfig } from "../config/env.ts";
-import { defineFunction } from "../function/define.ts";
+import { defineFunction, type FunctionDefinition } from "../function/define.ts";
 import { createMemoryKv } from "../kv/memory.ts";
 import { silentLogger } from "../log/logger.ts";
 import type { Db } from "../ports/db.ts";
@@ -60,18 +60,22 @@ function request(message: { headers: Record<string, string>; body?: Uint8Array }
 describe("the Knative host tells the mesh's events from forged ones", () => {
   let db: Db;
   let host: ReturnType<typeof createKnativeHost>;
-  beforeAll(async () => {
-    db = await createTestDb();
+  /** `definition` on the Knative host, over this suite's database, publishing nowhere. */
+  const hostFor = (definition: FunctionDefinition, env: Record<string, string> = { MESH_EVENT_KEY: key }) => {
     const clock = createManualClock();
-    host = createKnativeHost({
-      definition: agent,
+    return createKnativeHost({
+      definition,
       db,
       kv: createMemoryKv({ clock }),
       logger: silentLogger,
       clock,
-      config: loadConfig({ MESH_EVENT_KEY: key }),
+      config: loadConfig(env),
       publish: async () => {},
     });
+  };
+  beforeAll(async () => {
+    db = await createTestDb();
+    host = hostFor(agent);
   });
   afterAll(() => db.close());
 
@@ -151,7 +155,6 @@ describe("the Knative host tells the mesh's events from forged ones", () => {
   });
 
   it("takes a signed event of a type outside the catalog that its Triggers take, and answers 400 to one they do not", async () => {
-    const clock = createManualClock();
     let custom = 0;
     const subscriber = defineFunction({
       name: "custom",
@@ -161,15 +164,7 @@ describe("the Knative host tells the mesh's events from forged ones", () => {
         custom += 1;
       },
     });
-    const own = createKnativeHost({
-      definition: subscriber,
-      db,
-      kv: createMemoryKv({ clock }),
-      logger: silentLogger,
-      clock,
-      config: loadConfig({ MESH_EVENT_KEY: key }),
-      publish: async () => {},
-    });
+    const own = hostFor(subscriber);
     const event = (type: string): MeshEvent => ({
       specversion: "1.0",
       id: `c-${type}`,
@@ -191,16 +186,7 @@ describe("the Knative host tells the mesh's events from forged ones", () => {
   });
 
   it("refuses every mesh event when the function has no MESH_EVENT_KEY to check with", async () => {
-    const clock = createManualClock();
-    const keyless = createKnativeHost({
-      definition: agent,
-      db,
-      kv: createMemoryKv({ clock }),
-      logger: silentLogger,
-      clock,
-      config: loadConfig({}),
-      publish: async () => {},
-    });
+    const keyless = hostFor(agent, {});
     const response = await keyless.fetch(request(signMessage(key, encodeBinary(dispatched("keyless")))));
     expect(response.status).toBe(403);
     expect(await response.text()).toContain("this function has no MESH_EVENT_KEY");
