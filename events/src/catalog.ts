@@ -10,6 +10,7 @@ import {
   TaskProgress,
   TaskRequested,
 } from "./task.ts";
+import { GiteaWebhook, GitHubWebhook } from "./webhook.ts";
 
 /** Every event type mesh-six produces or consumes, once. */
 export const catalog: readonly EventType[] = [
@@ -23,10 +24,16 @@ export const catalog: readonly EventType[] = [
   ApprovalRequested,
   ApprovalDecided,
   PingFired,
+  GitHubWebhook,
+  GiteaWebhook,
 ];
 
+/** The catalog's definition of `type`: its own, or the family (`defineEventFamily`) it belongs to. */
 export function findEventType(type: string): EventType | undefined {
-  return catalog.find((definition) => definition.type === type);
+  return (
+    catalog.find((definition) => definition.type === type) ??
+    catalog.find((definition) => definition.includes(type))
+  );
 }
 
 /**

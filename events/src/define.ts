@@ -9,6 +9,8 @@ export type ParseResult<T> =
   | { readonly ok: false; readonly error: string };
 
 export interface EventInit<Data> {
+  /** A family member's full type (`defineEventFamily`); a single type takes none but its own. */
+  readonly type?: string;
   readonly source: string;
   readonly data: Data;
   readonly id?: string;
@@ -33,6 +35,8 @@ export interface EventType<Type extends string = string, Schema extends z.ZodTyp
   /** Validates `event.data`; never throws. */
   parse(event: MeshEvent): ParseResult<z.output<Schema>>;
   is(event: MeshEvent): boolean;
+  /** True for its own type; for a family (`defineEventFamily`), for every type under its prefix. */
+  includes(type: string): boolean;
   jsonSchema(): Record<string, unknown>;
 }
 
@@ -56,6 +60,9 @@ export function defineEvent<const Type extends string, Schema extends z.ZodType>
     terminal,
     fromOutside,
     create(init) {
+      if (init.type !== undefined && init.type !== type) {
+        throw new Error(`${type}.create was given the type ${init.type}; leave type out`);
+      }
       const data = schema.parse(init.data);
       return {
         specversion: "1.0",
@@ -79,6 +86,9 @@ export function defineEvent<const Type extends string, Schema extends z.ZodType>
     },
     is(event) {
       return event.type === type;
+    },
+    includes(candidate) {
+      return candidate === type;
     },
     jsonSchema() {
       return z.toJSONSchema(schema, { io: "input" }) as Record<string, unknown>;

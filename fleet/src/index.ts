@@ -3,7 +3,15 @@ import { gateway } from "@mesh-six/function-gateway";
 import { generalAgent } from "@mesh-six/function-general-agent";
 import { humans } from "@mesh-six/function-humans";
 import { orchestrator } from "@mesh-six/function-orchestrator";
+import { webhookReceiver } from "@mesh-six/function-webhook-receiver";
 import type { FunctionDefinition } from "@mesh-six/shared/function/define";
 
 /** Every function of mesh-six: what `npm start` runs and what `knative/` deploys. */
-export const fleet: readonly FunctionDefinition[] = [gateway, orchestrator, generalAgent, humans, deadLetter];
+export const fleet: readonly FunctionDefinition[] = [
+  gateway,
+  orchestrator,
+  generalAgent,
+  humans,
+  deadLetter,
+  webhookReceiver,
+];

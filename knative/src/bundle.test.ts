@@ -1,3 +1,4 @@
+import { createHmac } from "node:crypto";
 import type { MeshEvent } from "@mesh-six/events";
 import { fleet } from "@mesh-six/fleet";
 import { encodeBinary } from "@mesh-six/shared/broker/http-binding";
@@ -6,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { BuiltBundle } from "./bundle/fleet.ts";
 import type { WireDatabase } from "./testing/database.ts";
 import { type BundleEnvironment, startBundleEnvironment } from "./testing/environment.ts";
+import { knInvokeCloudEvent, knInvokeHttp } from "./testing/invoke.ts";
 import { freePort, isolate, type RunningBundle, runBundle, waitForOutput } from "./testing/processes.ts";
 import { deliver, sampleEventFor, testSecrets } from "./testing/samples.ts";
 import type { TestSink } from "./testing/sink.ts";
@@ -66,6 +68,12 @@ describe("each function's bundle, alone in an empty directory", () => {
       expect(await health.json()).toEqual({ status: "ok", function: definition.name });
       const [path] = definition.http?.paths ?? [];
       if (path) expect((await fetch(`${url}${path}`)).status, bundle.output()).toBeLessThan(500);
+      // kn func invoke's default HTTP and CloudEvent (boson.fn) forms: a 400 describing the function
+      for (const invoke of [knInvokeHttp(`${url}/`), knInvokeCloudEvent(`${url}/`)]) {
+        const answer = await fetch(invoke);
+        expect(answer.status, bundle.output()).toBe(400);
+        expect(await answer.json()).toMatchObject({ function: definition.name });
+      }
 
       const event = sampleEventFor(definition);
       if (event) {
@@ -154,6 +162,46 @@ describe("each function's bundle, alone in an empty directory", () => {
     const withoutEventKey = runBundle(directory, { ...env, MESH_EVENT_KEY: "" });
     expect(await withoutEventKey.exited).toBe(2);
     expect(withoutEventKey.output()).toMatch(/MESH_EVENT_KEY: is not set: functions on Knative sign/);
+  });
+
+  it("serves the webhook receiver on every interface without MESH_API_KEYS: it takes only signed deliveries", async () => {
+    const receiver = fleet.find((definition) => definition.name === "webhook-receiver")!;
+    const port = await freePort();
+    const secret = "bundle-test-github-webhook-secret";
+    const bundle = runBundle(isolate(bundles.get(receiver.name)!.file), {
+      PORT: String(port),
+      DATABASE_URL: database.url,
+      K_SINK: sink.url,
+      MESH_EVENT_KEY: testSecrets.MESH_EVENT_KEY,
+      GITHUB_WEBHOOK_SECRET: secret,
+    });
+    running.push(bundle);
+    await waitForOutput(bundle, `${receiver.name} is serving on port ${port}`);
+    const url = `http://127.0.0.1:${port}/webhooks/github`;
+    const body = '{"action":"opened","issue":{"number":1},"repository":{"full_name":"o/r"}}';
+    const id = `bundle-${crypto.randomUUID()}`;
+    const headers = {
+      "content-type": "application/json",
+      "x-github-event": "issues",
+      "x-github-delivery": id,
+    };
+    const unsigned = await fetch(url, { method: "POST", headers, body });
+    expect(unsigned.status).toBe(401);
+    const signature = `sha256=${createHmac("sha256", secret).update(body).digest("hex")}`;
+    const signed = await fetch(url, {
+      method: "POST",
+      headers: { ...headers, "x-hub-signature-256": signature },
+      body,
+    });
+    expect(signed.status, bundle.output()).toBe(202);
+    const published = sink.events.find((event) => event.id === id);
+    expect(published).toMatchObject({
+      type: "dev.meshsix.github.issues",
+      source: "/github/o/r",
+      subject: "issues/1",
+    });
+    expect(published?.meshsignature).toMatch(/^v1=[\w-]{43}$/);
+    expect(await bundle.stop()).toBe(0);
   });
 
   it("stops at start-up with the variable to fix when DATABASE_URL or K_SINK is missing, or the framework's timeout is not a number", async () => {

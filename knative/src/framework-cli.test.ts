@@ -21,7 +21,12 @@ describe("a bundle started by the real functions-framework CLI, alone in an empt
     const port = await freePort();
     running = runBundle(
       isolate(environment.bundles.get(definition.name)!.file),
-      { ...testSecrets, PORT: String(port), DATABASE_URL: environment.database.url, K_SINK: environment.sink.url },
+      {
+        ...testSecrets,
+        PORT: String(port),
+        DATABASE_URL: environment.database.url,
+        K_SINK: environment.sink.url,
+      },
       [cli, `--target=${definition.name}`, "--signature-type=http", "--source=index.mjs"],
     );
     // the framework's own line, printed once its server listens

@@ -176,7 +176,7 @@ describe("a host killed mid-handler (SIGKILL) on the PostgreSQL server", () => {
       { id: expect.any(String), status: "succeeded", unpublished: false },
     ]);
     const requests = await db.query(
-      "SELECT 1 FROM broker_events WHERE event->>'type' = 'dev.meshsix.task.requested' AND event->'data'->>'requestedBy' = 'e-1'",
+      "SELECT 1 FROM broker_events WHERE event->>'type' = 'dev.meshsix.task.requested' AND convert_from(data, 'UTF8')::jsonb->>'requestedBy' = 'e-1'",
     );
     expect(requests.rows).toHaveLength(1);
     const total = await db.query<{ n: number }>("SELECT n FROM crash_total");

@@ -136,14 +136,16 @@ async function prepare(definition: FunctionDefinition, services: FunctionService
   // the function's own variables, checked before anything is opened
   const own = readFunctionConfig(definition, process.env);
   const present = presentIn(process.env);
-  // only functions with HTTP routes (the gateway) serve the API that MESH_API_KEYS guards
+  // only functions whose HTTP routes take API keys (the gateway) serve the API that
+  // MESH_API_KEYS guards; the webhook receiver's routes take only signed deliveries
   const keys = includesConfig(definition, apiKeysConfig) ? (own as ApiKeysConfig).MESH_API_KEYS : undefined;
-  const hostname = definition.http
-    ? listenAddress(
-        { HOST: config.HOST, MESH_API_KEYS: keys },
-        { fallback: undefined, keysHint: "from the Secret mesh-six-api-keys, key keys (docs/deploy.md)" },
-      )
-    : config.HOST;
+  const hostname =
+    definition.http && definition.http.authentication !== "signatures"
+      ? listenAddress(
+          { HOST: config.HOST, MESH_API_KEYS: keys },
+          { fallback: undefined, keysHint: "from the Secret mesh-six-api-keys, key keys (docs/deploy.md)" },
+        )
+      : config.HOST;
   const logger = createLogger({ level: config.LOG_LEVEL, fields: { function: definition.name } });
   const clock = systemClock;
   const db = await connectDb(config);
@@ -163,6 +165,7 @@ async function prepare(definition: FunctionDefinition, services: FunctionService
     config: own,
     variable: (name) => present[name],
     eventKey: config.MESH_EVENT_KEY,
+    placement: { namespace: config.MESH_NAMESPACE, broker: config.MESH_BROKER_NAME },
     publish,
     ...ports,
   });

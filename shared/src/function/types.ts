@@ -257,4 +257,16 @@ export interface HttpRoutes<Own = Settings> {
   /** Path prefixes this function serves, e.g. ["/tasks", "/agents"]. */
   readonly paths: readonly string[];
   create(ctx: HttpContext<Own>): FetchHandler;
+  /**
+   * The largest request body its paths take, in bytes; `maxBodyBytes` (1 MiB) when omitted.
+   * Every host refuses a larger one with 413 before the route sees it.
+   */
+  readonly maxBodyBytes?: number;
+  /**
+   * How its routes tell who may call them: `api-keys` (the default; MESH_API_KEYS, so on
+   * Knative it refuses to listen on every interface without them) or `signatures` (every
+   * request carries a signature the route checks and unsigned ones are refused, as webhook
+   * deliveries do; it listens without API keys).
+   */
+  readonly authentication?: "api-keys" | "signatures";
 }

@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { encodeBinary, encodeStructured } from "../broker/http-binding.ts";
 import { createManualClock } from "../clock.ts";
 import { readFunctionConfig } from "../function/config.ts";
-import { defineFunction } from "../function/define.ts";
+import { defineFunction, type FunctionDefinition } from "../function/define.ts";
 import { createMemoryKv } from "../kv/memory.ts";
 import { silentLogger } from "../log/logger.ts";
 import type { Db } from "../ports/db.ts";
@@ -60,19 +60,23 @@ function request(message: { headers: Record<string, string>; body?: Uint8Array }
 describe("the Knative host tells the mesh's events from forged ones", () => {
   let db: Db;
   let host: ReturnType<typeof createKnativeHost>;
-  beforeAll(async () => {
-    db = await createTestDb();
+  /** `definition` on the Knative host, over this suite's database, publishing nowhere. */
+  const hostFor = (definition: FunctionDefinition, eventKey: string | null = key) => {
     const clock = createManualClock();
-    host = createKnativeHost({
-      definition: agent,
+    return createKnativeHost({
+      definition,
       db,
       kv: createMemoryKv({ clock }),
       logger: silentLogger,
       clock,
-      config: readFunctionConfig(agent, {}),
-      eventKey: key,
+      config: readFunctionConfig(definition, {}),
+      ...(eventKey ? { eventKey } : {}),
       publish: async () => {},
     });
+  };
+  beforeAll(async () => {
+    db = await createTestDb();
+    host = hostFor(agent);
   });
   afterAll(() => db.close());
 
@@ -151,17 +155,39 @@ describe("the Knative host tells the mesh's events from forged ones", () => {
     expect(handled).toBe(before + 2);
   });
 
-  it("refuses every mesh event when the function has no MESH_EVENT_KEY to check with", async () => {
-    const clock = createManualClock();
-    const keyless = createKnativeHost({
-      definition: agent,
-      db,
-      kv: createMemoryKv({ clock }),
-      logger: silentLogger,
-      clock,
-      config: readFunctionConfig(agent, {}),
-      publish: async () => {},
+  it("takes a signed event of a type outside the catalog that its Triggers take, and answers 400 to one they do not", async () => {
+    let custom = 0;
+    const subscriber = defineFunction({
+      name: "custom",
+      description: "subscribes to a type of its own",
+      subscriptions: [{ name: "mine", attributes: { type: "dev.meshsix.test.custom" } }],
+      handler: () => {
+        custom += 1;
+      },
     });
+    const own = hostFor(subscriber);
+    const event = (type: string): MeshEvent => ({
+      specversion: "1.0",
+      id: `c-${type}`,
+      source: "/mesh-six/x",
+      type,
+    });
+    const signed = (type: string) => request(signMessage(key, encodeBinary(event(type))));
+    expect((await own.fetch(signed("dev.meshsix.test.custom"))).status).toBe(200);
+    expect(custom).toBe(1);
+    expect((await own.fetch(request(encodeBinary(event("dev.meshsix.test.custom"))))).status).toBe(403);
+    const other = await own.fetch(signed("dev.meshsix.test.other"));
+    expect(other.status).toBe(400);
+    expect(await other.json()).toMatchObject({
+      error:
+        "dev.meshsix.test.other is not an event type of the mesh (events/src/catalog.ts), and none of function custom's Triggers takes it",
+      function: "custom",
+    });
+    expect(custom).toBe(1);
+  });
+
+  it("refuses every mesh event when the function has no MESH_EVENT_KEY to check with", async () => {
+    const keyless = hostFor(agent, null);
     const response = await keyless.fetch(request(signMessage(key, encodeBinary(dispatched("keyless")))));
     expect(response.status).toBe(403);
     expect(await response.text()).toContain("this function has no MESH_EVENT_KEY");

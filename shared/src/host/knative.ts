@@ -1,19 +1,22 @@
 import { AsyncLocalStorage } from "node:async_hooks";
-import type { MeshEvent } from "@mesh-six/events";
+import { findEventType, type MeshEvent } from "@mesh-six/events";
 import { outsideTypesOf } from "../broker/event-policy.ts";
+import { compileTriggerFilter } from "../broker/filters.ts";
 import { decodeHttpMessage, encodeBinary, looksLikeCloudEvent } from "../broker/http-binding.ts";
+import { triggersFor } from "../broker/triggers.ts";
 import type { SubscriberResponse } from "../broker/types.ts";
 import type { RateLimitConfig } from "../config/access.ts";
 import { errorMessage } from "../errors.ts";
 import type { FetchHandler } from "../function/define.ts";
-import { guardRequest } from "../http/guard.ts";
+import { bodyLimitOf, guardRequest } from "../http/guard.ts";
 import {
   createFunctionRuntime,
   type FunctionRuntime,
   type FunctionRuntimeSettings,
 } from "../runtime/function-runtime.ts";
 import { sweepOutbox } from "../runtime/sweep.ts";
-import { signatureProblem } from "./event-signature.ts";
+import { type BrokerPlacement, describeFunction } from "./describe.ts";
+import { signatureExtension, signatureProblem } from "./event-signature.ts";
 import { publicLimit } from "./public-limit.ts";
 
 /**
@@ -30,6 +33,8 @@ export interface KnativeHostSettings extends FunctionRuntimeSettings {
    * PingSource) are always accepted unsigned.
    */
   readonly outsideEventTypes?: readonly string[];
+  /** The Broker the function's Triggers belong to (MESH_NAMESPACE, MESH_BROKER_NAME), for its description. */
+  readonly placement?: BrokerPlacement;
 }
 
 /** One function as a Knative Service serves it, as a Fetch handler the functions-framework adapter calls. */
@@ -45,7 +50,11 @@ const delivery = new AsyncLocalStorage<{ failures: unknown[] }>();
 
 /**
  * Serves one function. A CloudEvent runs the function runtime's subscriber (inbox,
- * handler, outbox); its follow-ups are POSTed to the broker before the answer. When one
+ * handler, outbox); its follow-ups are POSTed to the broker before the answer. What it
+ * cannot take (a request that is no CloudEvent, a type that is not the mesh's or that
+ * none of its Triggers lets through, such as `kn func invoke`'s default `boson.fn`) is
+ * 400 with the function's description (`describeFunction`, also `GET /`): what it takes
+ * and a command that sends it real work. When one
  * could not be published the answer is 503 even though the handler succeeded: the broker
  * retries, the redelivery finds the event handled and publishes what the outbox still
  * holds (with the same ids). 422 (never succeeds) goes to the dead-letter sink at once.
@@ -79,18 +88,44 @@ export function createKnativeHost(settings: KnativeHostSettings): KnativeHost {
 
   const unsigned = new Set(settings.outsideEventTypes ?? outsideTypesOf([definition]));
   const eventKey = settings.eventKey;
+  const placement = settings.placement ?? { namespace: "mesh-six", broker: "default" };
+  const triggers = triggersFor(definition, placement);
+  const filters = triggers.map(compileTriggerFilter);
+  const description = () => describeFunction(definition, triggers, unsigned, placement);
+  // what kn func invoke's default event (boson.fn) or plain POST gets: why not, and what would do
+  const cannotTake = (error: string) => Response.json({ error, ...description() }, { status: 400 });
   const receive = async (request: Request): Promise<Response> => {
     if (!runtime) {
-      return problem(
-        404,
-        `function ${definition.name} subscribes to no events; nothing handles CloudEvents here`,
+      await request.body?.cancel().catch(() => {});
+      return cannotTake(
+        `function ${definition.name} subscribes to no events, so it takes no CloudEvents${definition.http ? `; it serves HTTP under ${definition.http.paths.join(", ")}` : ""}`,
       );
     }
     const body = new Uint8Array(await request.arrayBuffer());
     const decoded = decodeHttpMessage({ headers: request.headers, body });
-    if (!decoded.ok) return problem(400, `not a valid CloudEvent: ${decoded.error}`);
+    if (!decoded.ok) {
+      if (looksLikeCloudEvent(request.headers))
+        return problem(400, `not a valid CloudEvent: ${decoded.error}`);
+      return cannotTake(
+        `POST / takes CloudEvents (binary mode with ce-specversion, ce-id, ce-source and ce-type headers, or structured mode as application/cloudevents+json), and this request is not one (${decoded.error}); kn func invoke sends plain HTTP unless given --format cloudevent`,
+      );
+    }
     const { type } = decoded.event;
-    if (!unsigned.has(type) && !type.startsWith("dev.knative.")) {
+    const knative = type.startsWith("dev.knative.");
+    const known = unsigned.has(type) || knative || findEventType(type) !== undefined;
+    const unknownType = `${type} is not an event type of the mesh (events/src/catalog.ts)`;
+    if (filters.length > 0 && !filters.some((matches) => matches(decoded.event))) {
+      return cannotTake(
+        known
+          ? `function ${definition.name} takes no ${type} event like this one: none of its Triggers lets it through`
+          : `${unknownType}, and none of function ${definition.name}'s Triggers takes it`,
+      );
+    }
+    // a function without Triggers (the dead-letter sink) takes what the mesh sends, signed
+    if (filters.length === 0 && !known && !request.headers.has(`ce-${signatureExtension}`)) {
+      return cannotTake(`${unknownType}, so function ${definition.name} takes none`);
+    }
+    if (!unsigned.has(type) && !knative) {
       const why = eventKey
         ? signatureProblem(eventKey, request.headers, body)
         : "this function has no MESH_EVENT_KEY to check the mesh's signature with";
@@ -126,16 +161,21 @@ export function createKnativeHost(settings: KnativeHostSettings): KnativeHost {
 
   return {
     // every request passes the edge checks first: path and query text, the body limit
-    fetch: guardRequest(async (request) => {
-      const { pathname } = new URL(request.url);
-      if (pathname === "/healthz" && (request.method === "GET" || request.method === "HEAD")) {
-        return Response.json({ status: "ok", function: definition.name });
-      }
-      if (routes && servesPath(pathname)) return routes(request);
-      if (request.method === "POST" && looksLikeCloudEvent(request.headers)) return receive(request);
-      if (request.method === "POST" && pathname === "/" && runtime) return receive(request);
-      return problem(404, `function ${definition.name} serves no ${request.method} ${pathname}`);
-    }),
+    fetch: guardRequest(
+      async (request) => {
+        const { pathname } = new URL(request.url);
+        if (pathname === "/healthz" && (request.method === "GET" || request.method === "HEAD")) {
+          return Response.json({ status: "ok", function: definition.name });
+        }
+        if (routes && servesPath(pathname)) return routes(request);
+        if (request.method === "POST" && (pathname === "/" || looksLikeCloudEvent(request.headers))) {
+          return receive(request);
+        }
+        if (request.method === "GET" && pathname === "/") return Response.json(description());
+        return problem(404, `function ${definition.name} serves no ${request.method} ${pathname}`);
+      },
+      { maxBodyBytes: bodyLimitOf([definition]) },
+    ),
     // a function without a handler may still have committed events from its HTTP routes
     sweepOutbox: () =>
       runtime

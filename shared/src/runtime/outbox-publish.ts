@@ -1,5 +1,6 @@
 import type { MeshEvent } from "@mesh-six/events";
 import type { SqlExecutor } from "../ports/db.ts";
+import { fromOutboxJson } from "./outbox-store.ts";
 
 /** Which unpublished outbox rows to take. */
 export interface OutboxSelection {
@@ -70,7 +71,7 @@ export async function publishOutboxBatch(
   const claimed = [...rows].sort((a, b) => Number(a.id) - Number(b.id));
   let published = 0;
   for (const [index, row] of claimed.entries()) {
-    const event = typeof row.event === "string" ? (JSON.parse(row.event) as MeshEvent) : row.event;
+    const event = fromOutboxJson(row.event);
     try {
       await publish(event);
     } catch (error) {

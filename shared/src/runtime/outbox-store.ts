@@ -1,6 +1,26 @@
 import type { MeshEvent } from "@mesh-six/events";
+import { decodeBase64 } from "../broker/event-json.ts";
 import type { SqlExecutor } from "../ports/db.ts";
 import type { InboxKey } from "./inbox.ts";
+
+/**
+ * An event as the outbox's jsonb column holds it: as it is, but data that is bytes (an
+ * event carrying what an outside system sent, byte for byte) as `data_base64`, which
+ * jsonb keeps exactly. `fromOutboxJson` turns it back.
+ */
+export function outboxJson(event: MeshEvent): string {
+  if (!(event.data instanceof Uint8Array)) return JSON.stringify(event);
+  const { data, ...attributes } = event;
+  return JSON.stringify({ ...attributes, data_base64: Buffer.from(data).toString("base64") });
+}
+
+/** The event `outboxJson` stored: `data_base64` back to the bytes. */
+export function fromOutboxJson(stored: unknown): MeshEvent {
+  const event = (typeof stored === "string" ? JSON.parse(stored) : stored) as MeshEvent;
+  if (typeof event.data_base64 !== "string" || event.data !== undefined) return event;
+  const { data_base64, ...attributes } = event;
+  return { ...attributes, data: decodeBase64(data_base64) ?? new Uint8Array() } as MeshEvent;
+}
 
 /**
  * Stores follow-up events in the outbox, inside the caller's transaction, remembering the
@@ -24,7 +44,7 @@ export async function storeInOutbox(
       cause.functionName,
       event.id,
       event.source,
-      JSON.stringify(event),
+      outboxJson(event),
       cause.source,
       cause.eventId,
       now,
@@ -69,7 +89,7 @@ export async function storeHandled(
       now,
       events.map((event) => event.id),
       events.map((event) => event.source),
-      events.map((event) => JSON.stringify(event)),
+      events.map(outboxJson),
     ],
   );
   return rows[0]?.claimed === true;
