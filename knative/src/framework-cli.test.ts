@@ -57,14 +57,17 @@ describe("a bundle started by the real functions-framework CLI, alone in an empt
     expect(arrived.map((sent) => sent.type)).toEqual(["dev.meshsix.task.dispatched"]);
   });
 
-  it("answers what is not a CloudEvent with the function's 400, through the framework", async () => {
+  it("answers what is not a CloudEvent with the function's 400 and its description, through the framework", async () => {
     const response = await fetch(`${url}/`, {
       method: "POST",
       headers: { "content-type": "application/json" },
       body: "{}",
     });
     expect(response.status).toBe(400);
-    expect(await response.text()).toMatch(/not a valid CloudEvent/);
+    expect(await response.json()).toMatchObject({
+      error: expect.stringMatching(/^POST \/ takes CloudEvents/),
+      function: definition.name,
+    });
   });
 
   it("keeps the framework's own routes: /favicon.ico is the framework's 404, not the function's", async () => {
