@@ -1,3 +1,5 @@
+import { existsSync } from "node:fs";
+import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import { findCycles } from "./cycles.ts";
@@ -103,5 +105,29 @@ describe("findCycles", () => {
   it("finds a file importing itself and a shortest circle inside a tangle", () => {
     expect(findCycles(graphOf({ a: ["a"] }))).toEqual([["a", "a"]]);
     expect(findCycles(graphOf({ a: ["b", "d"], b: ["c"], c: ["a"], d: ["a"] }))).toEqual([["a", "d", "a"]]);
+  });
+});
+
+describe("the packages' public surface", () => {
+  it("is curated: no workspace package exports a wildcard, and every entry names a file that exists", () => {
+    const wildcards = graph.packages.flatMap((workspacePackage) =>
+      Object.keys(workspacePackage.exports)
+        .filter((key) => key.includes("*"))
+        .map((key) => `${workspacePackage.name} exports ${key}`),
+    );
+    expect(wildcards, "list each module other packages import; unlisted modules are internal").toEqual([]);
+    const missing = graph.packages.flatMap((workspacePackage) =>
+      Object.entries(workspacePackage.exports)
+        .filter(([, file]) => typeof file === "string" && !existsSync(join(root, workspacePackage.dir, file)))
+        .map(([key, file]) => `${workspacePackage.name} ${key} → ${file}`),
+    );
+    expect(missing).toEqual([]);
+  });
+
+  it("loads the folder entries by name: @mesh-six/shared/llm and @mesh-six/shared/agent", async () => {
+    const llm = await import("@mesh-six/shared/llm");
+    const agent = await import("@mesh-six/shared/agent");
+    expect(typeof llm.createLlm).toBe("function");
+    expect(typeof agent.defineAgent).toBe("function");
   });
 });
