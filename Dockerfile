@@ -14,9 +14,12 @@ RUN node knative/src/build.ts "$FUNCTION"
 
 FROM node:24-alpine
 ARG FUNCTION
-ENV NODE_ENV=production
+# NODE_COMPILE_CACHE: V8's compiled code of the bundle, written once below by this image's
+# own node, so a cold start loads it instead of compiling a megabyte of JavaScript again
+ENV NODE_ENV=production NODE_COMPILE_CACHE=/app/.compile-cache
 WORKDIR /app
 COPY --from=build /src/knative/dist/${FUNCTION}/index.mjs ./index.mjs
+RUN ["node", "/app/index.mjs", "--fill-compile-cache"]
 USER node
 EXPOSE 8080
 CMD ["node", "/app/index.mjs"]

@@ -2,8 +2,11 @@ import { createHmac } from "node:crypto";
 import type { MeshEvent } from "@mesh-six/events";
 import { fleet } from "@mesh-six/fleet";
 import { encodeBinary } from "@mesh-six/shared/broker/http-binding";
+import { llmConfig } from "@mesh-six/shared/config/llm";
+import { includesConfig } from "@mesh-six/shared/function/config";
 import type { FunctionDefinition } from "@mesh-six/shared/function/define";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { bundleContents } from "./bundle/contents.ts";
 import type { BuiltBundle } from "./bundle/fleet.ts";
 import type { WireDatabase } from "./testing/database.ts";
 import { type BundleEnvironment, startBundleEnvironment } from "./testing/environment.ts";
@@ -95,6 +98,19 @@ describe("each function's bundle, alone in an empty directory", () => {
 
   it("some function of the fleet emitted follow-ups (so the tests above saw events arrive)", () => {
     expect(emitting.map((definition) => definition.name)).not.toEqual([]);
+  });
+
+  it("carries the AI SDK only in the bundles of functions that call a model, and mime-db only in part", () => {
+    const aiSdk = new Set(["ai", "@ai-sdk/openai", "@ai-sdk/provider-utils"]);
+    for (const definition of fleet) {
+      const packages = bundleContents(bundles.get(definition.name)!.metafile).map((share) => share.name);
+      const callsModel = includesConfig(definition, llmConfig);
+      expect([definition.name, packages.some((name) => aiSdk.has(name))]).toEqual([
+        definition.name,
+        callsModel,
+      ]);
+      expect(packages).not.toContain("mime-db");
+    }
   });
 
   it("node index.mjs serves through the functions-framework's server: /favicon.ico is the framework's empty 404", async () => {

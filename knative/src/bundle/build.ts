@@ -3,6 +3,7 @@ import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { build, type Plugin } from "esbuild";
 import { frameworkBuildDirectory } from "../serve/framework-server.ts";
+import { keptMimeTypes } from "./mime-db.ts";
 
 export const repositoryRoot = fileURLToPath(new URL("../../../", import.meta.url));
 const here = dirname(fileURLToPath(import.meta.url));
@@ -23,7 +24,8 @@ const optionalNative = ["pg-native", "bufferutil", "utf-8-validate"];
  * What a deployed function never uses is replaced, each replacement saying why in its file:
  * PGlite by a stub that says to set DATABASE_URL (pglite-stub.ts), the Vercel AI Gateway
  * by one that says to pass a model (ai-gateway-stub.ts), zod's translations by English
- * alone (zod-locales-stub.ts), iconv-lite's tables by Node's TextDecoder (iconv-lite.ts).
+ * alone (zod-locales-stub.ts), iconv-lite's tables by Node's TextDecoder (iconv-lite.ts),
+ * mime-db by the JSON, text, form and binary types an HTTP function meets (mime-db.ts).
  */
 const replacements: Plugin = {
   name: "mesh-six-replacements",
@@ -32,6 +34,11 @@ const replacements: Plugin = {
     builder.onResolve({ filter: /^@electric-sql\/pglite(-pgvector)?$/ }, to("pglite-stub.ts"));
     builder.onResolve({ filter: /^@ai-sdk\/gateway$/ }, to("ai-gateway-stub.ts"));
     builder.onResolve({ filter: /^iconv-lite$/ }, to("iconv-lite.ts"));
+    builder.onResolve({ filter: /^mime-db$/ }, () => ({ path: "mime-db", namespace: "mesh-six-mime-db" }));
+    builder.onLoad({ filter: /.*/, namespace: "mesh-six-mime-db" }, () => ({
+      loader: "json",
+      contents: JSON.stringify(keptMimeTypes()),
+    }));
     builder.onResolve({ filter: /^\.\.\/locales\/index\.js$/ }, (args) =>
       /[\\/]node_modules[\\/]zod[\\/]/.test(args.importer) ? to("zod-locales-stub.ts")() : undefined,
     );

@@ -9,11 +9,14 @@ import type { LocatedFunction } from "./locate.ts";
  * functions-framework's loader looks for `--target=<name>` (buildpacks, `kn func`).
  * `node index.mjs` (the Dockerfile's command) serves it with the framework's server too.
  * A function whose config includes the LLM's or memory's variables also gets those ports.
+ * `node index.mjs --fill-compile-cache` (the image's build) writes the compiled code and exits.
  */
 export function functionEntry(located: LocatedFunction, withServices: boolean): string {
   return [
     `import { ${located.exportName} as definition } from ${JSON.stringify(located.packageName)};`,
+    'import { fillCompileCache, fillCompileCacheFlag } from "../serve/compile-cache.ts";',
     'import { loadKnativeFunction } from "../serve/start.ts";',
+    "if (import.meta.main && process.argv.includes(fillCompileCacheFlag)) fillCompileCache();",
     ...(withServices
       ? [
           'import { functionServices } from "../serve/agent-services.ts";',
@@ -31,7 +34,9 @@ export function functionEntry(located: LocatedFunction, withServices: boolean): 
  */
 export function migrateEntry(migrations: readonly Migration[], fleet: readonly FunctionDefinition[]): string {
   return [
+    'import { fillCompileCache, fillCompileCacheFlag } from "../serve/compile-cache.ts";',
     'import { runMigrationJob } from "../serve/migrate.ts";',
+    "if (process.argv.includes(fillCompileCacheFlag)) fillCompileCache();",
     `await runMigrationJob(${JSON.stringify(migrations)}, ${JSON.stringify(agentRegistrations(fleet))});`,
     "",
   ].join("\n");

@@ -127,6 +127,7 @@ function startImage(stage: Stage, settings: FinalSettings): CheckedImage {
       for (const [key, value] of assignments(text)) environment[key] = substitute(value ?? "", values);
     } else if (keyword === "WORKDIR") directory = substitute(text, values);
     else if (keyword === "CMD") command = execForm(instruction);
+    else if (keyword === "RUN") runInImage(instruction, { app, directory, environment, log });
     else if (keyword === "COPY") {
       const copy = /^--from=(\S+)\s+(\S+)\s+(\S+)$/.exec(substitute(text, values));
       if (!copy) throw unknown(instruction, "the image (only COPY --from=<stage> <file> <destination>)");
@@ -145,14 +146,7 @@ function startImage(stage: Stage, settings: FinalSettings): CheckedImage {
     } else throw unknown(instruction, "the image");
   }
   if (!command) throw new Error("the image has no CMD");
-  const inImage = (word: string) => (word.startsWith("/") ? join(app, word.slice(1)) : word);
-  const [program, ...args] = command.map(inImage);
-  const started = spawnSync(program === "node" ? process.execPath : program!, args, {
-    cwd: join(app, directory.slice(1)),
-    env: environment,
-    encoding: "utf8",
-    timeout: 30_000,
-  });
+  const started = spawnInImage(command, { app, directory, environment });
   const output = `${started.stdout}${started.stderr}`;
   const contents = readdirSync(join(app, directory.slice(1)));
   if (started.status !== 2 || !output.includes("DATABASE_URL")) {
@@ -163,7 +157,61 @@ function startImage(stage: Stage, settings: FinalSettings): CheckedImage {
   log(
     `CMD ${command.join(" ")}: exits 2 without configuration, as it should: ${output.trim().split("\n")[0]}`,
   );
+  if (environment.NODE_COMPILE_CACHE) checkCompileCache(command, { app, directory, environment, log });
   return { function: name, bundleBytes, startOutput: output };
+}
+
+interface InImage {
+  /** The folder standing for the image's root. */
+  readonly app: string;
+  /** The WORKDIR, an absolute path in the image. */
+  readonly directory: string;
+  readonly environment: Record<string, string>;
+}
+
+/** An exec-form command run as the image would, its absolute paths (and ENV values) inside `app`. */
+function spawnInImage(words: readonly string[], image: InImage) {
+  const inImage = (word: string) => (word.startsWith("/") ? join(image.app, word.slice(1)) : word);
+  const environment = Object.fromEntries(
+    Object.entries(image.environment).map(([key, value]) => [key, inImage(value)]),
+  );
+  const [program, ...args] = words.map(inImage);
+  return spawnSync(program === "node" ? process.execPath : program!, args, {
+    cwd: inImage(image.directory),
+    env: environment,
+    encoding: "utf8",
+    timeout: 30_000,
+  });
+}
+
+/** The CMD loads the bundle from the compile cache a RUN wrote (Node's own debug output says so). */
+function checkCompileCache(
+  command: readonly string[],
+  image: InImage & { readonly log: (line: string) => void },
+) {
+  const traced = spawnInImage(command, {
+    ...image,
+    environment: { ...image.environment, NODE_DEBUG_NATIVE: "COMPILE_CACHE" },
+  });
+  const accepted = /V8 code cache for ESM \S+ was accepted/.exec(`${traced.stdout}${traced.stderr}`);
+  if (!accepted) {
+    throw new Error(
+      `CMD ${command.join(" ")} compiled its bundle again instead of loading NODE_COMPILE_CACHE (${image.environment.NODE_COMPILE_CACHE}): add RUN ["node", "<bundle>", "--fill-compile-cache"] after the COPY`,
+    );
+  }
+  image.log(`CMD ${command.join(" ")}: loads its compiled code from ${image.environment.NODE_COMPILE_CACHE}`);
+}
+
+/** A RUN of the image's stage (exec form only): it must exit 0. */
+function runInImage(instruction: Instruction, image: InImage & { readonly log: (line: string) => void }) {
+  const words = execForm(instruction);
+  image.log(`RUN ${words.join(" ")}`);
+  const result = spawnInImage(words, image);
+  if (result.status !== 0) {
+    throw new Error(
+      `Dockerfile line ${instruction.line}: RUN ${words.join(" ")} exited with ${result.status ?? result.signal}:\n${result.stdout}${result.stderr}`,
+    );
+  }
 }
 
 /**

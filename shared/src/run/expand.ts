@@ -11,13 +11,13 @@ import {
   TaskRequested,
 } from "@mesh-six/events";
 import { z } from "zod";
-import { type LlmConfig, llmConfig } from "../config/llm.ts";
+import { llmConfig } from "../config/llm.ts";
 import type { ConfigSchema } from "../config/read.ts";
 import { NonRetryableError } from "../errors.ts";
 import type { FunctionDefinition, Handler, Subscription } from "../function/types.ts";
-import { createLlm } from "../llm/create.ts";
 import { runIdFor } from "./events.ts";
 import { type HopEnvironment, type RunnableDefinition, runHop } from "./execute.ts";
+import { noLlm } from "./no-llm.ts";
 import { insertRun } from "./store.ts";
 import type { RunFunction, RunSettings } from "./types.ts";
 import { onArrival, onDecision, wakeForTask } from "./wake.ts";
@@ -125,9 +125,7 @@ function runHandler(definition: RunnableDefinition, waited: ReadonlySet<string>)
       config: ctx.config,
       logger: ctx.logger,
       // hosts build ctx.llm from these settings; a runtime made by hand may leave it out
-      llm:
-        ctx.llm ??
-        createLlm({ config: ctx.config as LlmConfig, db: ctx.db, clock: ctx.clock, logger: ctx.logger }),
+      llm: ctx.llm ?? noLlm(definition.name),
       ...(ctx.memory ? { memory: ctx.memory } : {}),
       trace: ctx.trace,
       signal: ctx.signal ?? new AbortController().signal,

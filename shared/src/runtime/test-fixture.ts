@@ -1,10 +1,12 @@
 import type { MeshEvent } from "@mesh-six/events";
 import { migrate } from "@mesh-six/sql";
 import { createManualClock, type ManualClock } from "../clock.ts";
+import { type LlmConfig, llmConfig } from "../config/llm.ts";
 import { createPgliteDb } from "../db/pglite.ts";
-import { readFunctionConfig } from "../function/config.ts";
+import { includesConfig, readFunctionConfig } from "../function/config.ts";
 import type { FunctionDefinition } from "../function/define.ts";
 import { createMemoryKv } from "../kv/memory.ts";
+import { createLlm } from "../llm/create.ts";
 import type { Llm } from "../llm/port.ts";
 import { createLogger } from "../log/logger.ts";
 import type { MemoryService } from "../memory/create.ts";
@@ -50,19 +52,27 @@ export function runtimeUnderTest(
   const published: MeshEvent[] = [];
   const lines: Record<string, unknown>[] = [];
   let brokerDown = false;
+  const config = readFunctionConfig(definition, options.env ?? {});
+  const logger = createLogger({
+    level: "debug",
+    now: () => clock.now(),
+    write: (line) => lines.push(JSON.parse(line) as Record<string, unknown>),
+  });
+  // as the hosts do: a function whose config includes the LLM's variables gets the port
+  const llm =
+    options.llm ??
+    (includesConfig(definition, llmConfig)
+      ? createLlm({ config: config as LlmConfig, db, clock, logger: logger.child({ component: "llm" }) })
+      : undefined);
   const runtime = createFunctionRuntime({
     definition,
     db,
     kv: createMemoryKv({ clock }),
     clock,
-    config: readFunctionConfig(definition, options.env ?? {}),
-    ...(options.llm ? { llm: options.llm } : {}),
+    config,
+    ...(llm ? { llm } : {}),
     ...(options.memory ? { memory: options.memory } : {}),
-    logger: createLogger({
-      level: "debug",
-      now: () => clock.now(),
-      write: (line) => lines.push(JSON.parse(line) as Record<string, unknown>),
-    }),
+    logger,
     publish: async (event) => {
       if (brokerDown) throw new Error("broker unavailable");
       published.push(event);

@@ -10,6 +10,7 @@ import type { SubscriberResolver } from "@mesh-six/shared/broker/types";
 import { createPgliteDb } from "@mesh-six/shared/db/pglite";
 import { readFunctionConfig } from "@mesh-six/shared/function/config";
 import type { FunctionDefinition } from "@mesh-six/shared/function/define";
+import { connectFunctionPorts } from "@mesh-six/shared/host/function-ports";
 import { createKnativeHost } from "@mesh-six/shared/host/knative";
 import { createSinkPublisher } from "@mesh-six/shared/host/knative-sink";
 import { type RunningServer, serveHost } from "@mesh-six/shared/host/serve";
@@ -75,13 +76,17 @@ export async function startKnativeMesh(functions: readonly KnativeFunction[]): P
   const urls = new Map<string, string>();
   const requests = new Map<string, string[]>();
   for (const { definition, env } of functions) {
+    const config = readFunctionConfig(definition, { ...env, MESH_BROKER: "knative" });
+    // the LLM and memory ports, as the deployed function's entry builds them (agent-services.ts)
+    const ports = await connectFunctionPorts(definition, config, { db, clock, logger: silentLogger });
     const host = createKnativeHost({
       definition,
       db,
       kv,
       logger: silentLogger,
       clock,
-      config: readFunctionConfig(definition, { ...env, MESH_BROKER: "knative" }),
+      config,
+      ...ports,
       variable: (name) => env?.[name],
       eventKey,
       publish: createSinkPublisher({ sink, signingKey: eventKey }),
