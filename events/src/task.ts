@@ -81,6 +81,13 @@ export const TaskProgress = defineEvent("dev.meshsix.task.progress", {
     /** The durable run doing the work, and the step the message is about. */
     runId: id.optional(),
     step: z.string().optional(),
+    /**
+     * A piece of the step's answer as the model writes it (live text, best-effort: a piece
+     * may be lost or come twice), and where it starts in the text of that step's attempt.
+     */
+    text: z.string().optional(),
+    offset: z.number().int().nonnegative().optional(),
+    attempt: z.number().int().positive().optional(),
   }),
 });
 
