@@ -47,7 +47,8 @@ describe("the OpenAI-compatible API, through the openai client", () => {
     );
     const taskId = taskIdOf(answer.id);
     const task = await readTask(mesh.host.db, taskId);
-    expect(task).toMatchObject({ status: "succeeded", capability: "general-query", agentId: "chat-agent" });
+    expect(task).toMatchObject({ status: "succeeded", capability: "general-query" });
+    expect(["chat-agent", "rival-agent"]).toContain(task?.agentId);
     expect(task?.payload).toMatchObject({
       query: "What is 2+2?",
       messages: [
@@ -125,6 +126,79 @@ describe("the OpenAI-compatible API, through the openai client", () => {
     expect(chunks.every((chunk) => chunk.choices.length === 1 && chunk.usage === undefined)).toBe(true);
   });
 
+  it("sends a chat to the agent its model names, whatever the scores say", async () => {
+    for (const agent of ["chat-agent", "chat-agent", "rival-agent", "chat-agent"]) {
+      const answer = await client.chat.completions.create({
+        model: agent,
+        messages: [{ role: "user", content: "What is 2+2?" }],
+      });
+      const task = await readTask(mesh.host.db, taskIdOf(answer.id));
+      expect(task).toMatchObject({ status: "succeeded", agent, agentId: agent });
+    }
+  });
+
+  it("refuses what it cannot answer with 400 naming the parameter", async () => {
+    const refusal = (request: object) =>
+      client.chat.completions.create(request as never).catch((thrown: unknown) => thrown);
+    const tooMany = Array.from({ length: 101 }, () => ({ role: "user" as const, content: "hi" }));
+    const cases: [object, string][] = [
+      [{ model: "mesh-six", messages: tooMany }, "messages"],
+      [{ model: "mesh-six", messages: [] }, "messages"],
+      [{ messages: [{ role: "user", content: "hi" }] }, "model"],
+      [
+        {
+          model: "mesh-six",
+          messages: [
+            {
+              role: "user",
+              content: [
+                { type: "text", text: "what is this?" },
+                { type: "image_url", image_url: { url: "https://example.com/cat.png" } },
+              ],
+            },
+          ],
+        },
+        "messages[0].content[1]",
+      ],
+      [
+        { model: "mesh-six", messages: [{ role: "tool", content: "42", tool_call_id: "x" }] },
+        "messages[0].role",
+      ],
+      [{ model: "mesh-six", messages: [{ role: "assistant", content: "hello" }] }, "messages[0]"],
+      [{ model: "mesh-six", messages: [{ role: "user", content: "hi" }], n: 2 }, "n"],
+      [
+        {
+          model: "mesh-six",
+          messages: [{ role: "user", content: "hi" }],
+          tools: [{ type: "function", function: { name: "f", parameters: {} } }],
+        },
+        "tools",
+      ],
+      [
+        { model: "mesh-six", messages: [{ role: "user", content: "x".repeat(100_001) }] },
+        "messages[0].content",
+      ],
+    ];
+    for (const [request, param] of cases) {
+      const error = await refusal(request);
+      expect(error, param).toBeInstanceOf(OpenAI.BadRequestError);
+      expect(error, param).toMatchObject({ status: 400, type: "invalid_request_error", param });
+    }
+    // text parts are taken, joined
+    const parts = await client.chat.completions.create({
+      model: "mesh-six",
+      messages: [{ role: "user", content: [{ type: "text", text: "What is 2+2?" }] }],
+    });
+    expect(parts.choices[0]?.message.content).toContain("4");
+    const notJson = await fetch(`${mesh.baseURL}/chat/completions`, {
+      method: "POST",
+      headers: { authorization: `Bearer ${chatKey}`, "content-type": "application/json" },
+      body: "model=mesh-six&messages=hi",
+    });
+    expect(notJson.status).toBe(400);
+    expect(await notJson.json()).toMatchObject({ error: { type: "invalid_request_error", param: "body" } });
+  });
+
   it("lists the models: mesh-six, one per capability, one per agent", async () => {
     const ids: string[] = [];
     for await (const each of client.models.list()) ids.push(each.id);
@@ -134,6 +208,7 @@ describe("the OpenAI-compatible API, through the openai client", () => {
       "mesh-six/general-query",
       "broken-agent",
       "chat-agent",
+      "rival-agent",
     ]);
     expect(await client.models.retrieve("mesh-six/general-query")).toMatchObject({
       id: "mesh-six/general-query",
@@ -183,5 +258,25 @@ describe("the OpenAI-compatible API, through the openai client", () => {
       .create({ model: "broken-agent", messages, stream: true })
       .catch((thrown: unknown) => thrown);
     expect(streamFailed).toMatchObject({ status: 502, code: "unhandled" });
+  });
+});
+
+describe("the OpenAI-compatible API's rate limit", () => {
+  let mesh: ChatMesh;
+  beforeAll(async () => {
+    mesh = await startChatMesh({ RATE_LIMIT_PER_MINUTE: "2" });
+  });
+  afterAll(() => mesh.stop());
+
+  it("answers past the gateway's rate limit with 429, retry-after and OpenAI's shape", async () => {
+    const client = new OpenAI({ baseURL: mesh.baseURL, apiKey: chatKey, maxRetries: 0 });
+    await client.models.list();
+    await client.models.list();
+    const limited = await client.models.list().catch((thrown: unknown) => thrown);
+    expect(limited).toBeInstanceOf(OpenAI.RateLimitError);
+    expect(limited).toMatchObject({ status: 429, type: "requests", code: "rate_limit_exceeded" });
+    expect(
+      Number((limited as InstanceType<typeof OpenAI.RateLimitError>).headers.get("retry-after")),
+    ).toBeGreaterThan(0);
   });
 });

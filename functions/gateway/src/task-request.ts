@@ -38,6 +38,7 @@ export async function recordTaskRequest(tx: SqlExecutor, request: TaskRequest, n
     priority: request.priority,
     timeoutSeconds: request.timeout,
     ...(request.requestedBy ? { requestedBy: request.requestedBy } : {}),
+    ...(request.agent ? { agent: request.agent } : {}),
     at: now,
   });
 }

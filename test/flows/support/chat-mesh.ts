@@ -18,6 +18,15 @@ export const readKey = "read-key-0123456789abcdef";
 export const chatAgent = defineAgent({
   name: "chat-agent",
   description: "Answers general questions (a test agent for the chat API).",
+  capabilities: [{ name: "general-query", weight: 0.3 }],
+  input: z.object({ query: z.string().min(1) }),
+  instructions: "Answer briefly.",
+});
+
+/** Another agent for general questions, weighted above chat-agent: what `mesh-six` mostly routes to. */
+export const rivalAgent = defineAgent({
+  name: "rival-agent",
+  description: "Answers general questions too (a test agent for the chat API's agent models).",
   capabilities: [{ name: "general-query", weight: 1 }],
   input: z.object({ query: z.string().min(1) }),
   instructions: "Answer briefly.",
@@ -42,11 +51,11 @@ export interface ChatMesh {
 
 /**
  * The embedded host over HTTP on a free port (PGlite in memory, the system clock): the
- * gateway, orchestrator and dead-letter with the two test agents, keys required.
+ * gateway, orchestrator and dead-letter with the test agents, keys required.
  */
 export async function startChatMesh(env: Record<string, string> = {}): Promise<ChatMesh> {
   const host = await startEmbeddedHost({
-    functions: [gateway, orchestrator, deadLetter, chatAgent, brokenAgent],
+    functions: [gateway, orchestrator, deadLetter, chatAgent, rivalAgent, brokenAgent],
     environment: {
       MESH_API_KEYS: `chat:${chatKey}:read+write,reader:${readKey}:read`,
       LOG_LEVEL: "error",

@@ -56,7 +56,8 @@ export const chatRoutes = routeModule("/v1/chat", (app, ctx) => {
       return openAiError(403, owned.refusal.error, { param: user ? "user" : owned.refusal.field });
     const taskId = crypto.randomUUID();
     const now = ctx.clock.now();
-    const data = taskRequest(taskId, { capability: resolved.target.capability, ...owned.request });
+    const { capability, agent } = resolved.target;
+    const data = taskRequest(taskId, { capability, ...(agent ? { agent } : {}), ...owned.request });
     let cursor: number;
     try {
       cursor = await newestEventId(ctx.db);
