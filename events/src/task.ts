@@ -48,6 +48,11 @@ export const TaskRequested = defineEvent("dev.meshsix.task.requested", {
     priority: z.number().int().min(0).max(10).default(5),
     timeout: z.number().int().positive().max(86_400).default(120),
     requestedBy: z.string().max(200).optional(),
+    /** Only this agent may take the task: it is routed among that agent alone (the chat API's agent models). */
+    agent: z
+      .string()
+      .regex(/^[a-z]([a-z0-9-]{0,61}[a-z0-9])?$/, "an agent's name (DNS-1123 label)")
+      .optional(),
     /** A function to tell when the task finishes: task.finished carries meshreplyto=<it> (a run's child task). */
     replyTo: z
       .string()
@@ -81,6 +86,13 @@ export const TaskProgress = defineEvent("dev.meshsix.task.progress", {
     /** The durable run doing the work, and the step the message is about. */
     runId: id.optional(),
     step: z.string().optional(),
+    /**
+     * A piece of the step's answer as the model writes it (live text, best-effort: a piece
+     * may be lost or come twice), and where it starts in the text of that step's attempt.
+     */
+    text: z.string().optional(),
+    offset: z.number().int().nonnegative().optional(),
+    attempt: z.number().int().positive().optional(),
   }),
 });
 

@@ -34,10 +34,29 @@ describe("the gateway's answers outside its routes", () => {
       expect(answer).toMatchObject({ status: 404, allow: null });
       expect(answer.type).toMatch(/^application\/json/);
       expect(answer.body.error).toBe(
-        `no route for GET ${path}; the gateway serves /events, /dead-letters, /tasks, /agents, /memories, /runs, /approvals`,
+        `no route for GET ${path}; the gateway serves /events, /dead-letters, /tasks, /agents, /memories, /runs, /approvals, /v1/chat, /v1/models`,
       );
     },
   );
+
+  it("answers outside routes under /v1 in OpenAI's error shape, its Allow header kept", async () => {
+    const missing = await app.request("/v1/embeddings", { method: "POST" });
+    expect(missing.status).toBe(404);
+    expect(await missing.json()).toEqual({
+      error: {
+        message: expect.stringContaining("no route for POST /v1/embeddings"),
+        type: "invalid_request_error",
+        param: null,
+        code: "not_found",
+      },
+    });
+    const wrongMethod = await app.request("/v1/chat/completions", { method: "GET" });
+    expect(wrongMethod.status).toBe(405);
+    expect(wrongMethod.headers.get("allow")).toBe("POST");
+    expect(((await wrongMethod.json()) as { error: { type: string } }).error.type).toBe(
+      "invalid_request_error",
+    );
+  });
 
   it.each<[string, string, string]>([
     ["/tasks", "DELETE", "GET, HEAD, POST"],

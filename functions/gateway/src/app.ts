@@ -2,12 +2,15 @@ import { Hono } from "hono";
 import { authenticateRequests, declaredRoutes } from "./access.ts";
 import type { GatewayContext } from "./config.ts";
 import { answerOutsideRoutes } from "./fallback.ts";
+import { openAiPrefix, openAiShaped } from "./openai/errors.ts";
 import type { RouteModule } from "./route-module.ts";
 import { agentRoutes } from "./routes/agents.ts";
 import { approvalRoutes } from "./routes/approvals.ts";
+import { chatRoutes } from "./routes/chat.ts";
 import { deadLetterRoutes } from "./routes/dead-letters.ts";
 import { eventRoutes } from "./routes/events.ts";
 import { memoryRoutes } from "./routes/memories.ts";
+import { modelRoutes } from "./routes/models.ts";
 import { runRoutes } from "./routes/runs.ts";
 import { taskRoutes } from "./routes/tasks.ts";
 
@@ -24,6 +27,8 @@ const modules: readonly RouteModule[] = [
   memoryRoutes,
   runRoutes,
   approvalRoutes,
+  chatRoutes,
+  modelRoutes,
 ];
 
 /** The path prefixes the gateway serves (its `http.paths`): its modules' prefixes. */
@@ -31,6 +36,8 @@ export const gatewayPaths: readonly string[] = prefixesOf(modules);
 
 export function createGatewayApp(ctx: GatewayContext): Hono {
   const app = new Hono();
+  // the OpenAI-compatible API answers every refusal (a missing key, 404, …) in OpenAI's shape
+  app.use(`${openAiPrefix}/*`, openAiShaped);
   authenticateRequests(app, ctx.config);
   for (const module of modules) app.route(module.prefix, module.create(ctx));
   declaredRoutes(app);

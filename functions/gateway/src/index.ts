@@ -3,11 +3,12 @@ import { defineFunction } from "@mesh-six/shared/function/define";
 import { createGatewayApp, gatewayPaths } from "./app.ts";
 import { gatewayConfig } from "./config.ts";
 import { gatewayName } from "./name.ts";
+import { restyleForOpenAi } from "./openai/errors.ts";
 
 export const gateway = defineFunction({
   name: gatewayName,
   description:
-    "The public HTTP face of the mesh: task API, event feed, dead letters, and later the OpenAI-compatible API, A2A and the dashboard.",
+    "The public HTTP face of the mesh: task API, event feed, dead letters, the OpenAI-compatible API (/v1/chat/completions, /v1/models), and later A2A and the dashboard.",
   public: true,
   // GET /agents/score runs the agents' dependency checks, as routing does
   runsDependencyChecks: true,
@@ -20,5 +21,7 @@ export const gateway = defineFunction({
   http: {
     paths: gatewayPaths,
     create: (ctx) => createGatewayApp(ctx).fetch,
+    // the rate limit's 429 on /v1/… in OpenAI's shape, retry-after kept
+    restyle: restyleForOpenAi,
   },
 });

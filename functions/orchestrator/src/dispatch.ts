@@ -29,7 +29,9 @@ export async function dispatchNext(
 ): Promise<MeshEvent[]> {
   const attempt = task.attempt + 1;
   const excluded = [...new Set(task.attempts.map((entry) => entry.agentId))];
-  let cards = await scoreCandidates(tx, { capability: task.capability, exclude: excluded, health });
+  let cards = (await scoreCandidates(tx, { capability: task.capability, exclude: excluded, health })).filter(
+    pinnedTo(task),
+  );
   let route: Route = chooseAgent(cards, { taskId: task.id, attempt, priority: task.priority });
   if (!route.chosen) {
     const again = await sameAgentRetry(tx, task, health);
@@ -86,6 +88,11 @@ export async function dispatchNext(
   ];
 }
 
+/** A task that names its agent (`agent`) is routed among that agent alone. */
+function pinnedTo(task: TaskRecord): (card: ScoreCard) => boolean {
+  return (card) => task.agent === undefined || card.agentId === task.agent;
+}
+
 /** The card of the agent whose attempt just failed, when it may try again. */
 async function sameAgentRetry(
   tx: SqlExecutor,
@@ -124,6 +131,13 @@ async function noAgentError(
     return {
       type: "no_agent",
       message: `no agent left for ${task.capability}: tried ${tried}${notes.map((note) => `; ${note}`).join("")}`,
+      retryable: false,
+    };
+  }
+  if (cards.length === 0 && task.agent !== undefined) {
+    return {
+      type: "no_agent",
+      message: `the task is for agent ${task.agent} alone, and no active agent of that name offers "${task.capability}"; GET /agents lists the agents and what they offer`,
       retryable: false,
     };
   }

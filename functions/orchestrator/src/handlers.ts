@@ -26,6 +26,7 @@ export async function onRequested(event: MeshEvent, ctx: FunctionContext): Promi
       timeoutSeconds: request.timeout,
       ...(request.requestedBy ? { requestedBy: request.requestedBy } : {}),
       ...(request.replyTo ? { replyTo: request.replyTo } : {}),
+      ...(request.agent ? { agent: request.agent } : {}),
       traceId: ctx.trace.traceId,
       at: ctx.clock.now(),
     });

@@ -2,6 +2,7 @@ import { z } from "zod";
 import type { LlmMessage, LlmToolCall, LlmToolSpec, ModelTier } from "../llm/port.ts";
 import { StepError, TaskFailure } from "../run/errors.ts";
 import type { RunContext, RunFunction, Step, StepLlmResult } from "../run/types.ts";
+import { conversationOf, wantsLiveText, withCallerInstructions } from "./conversation.ts";
 import { learnFrom, withMemories } from "./memory.ts";
 import type { AnyTool } from "./tool.ts";
 
@@ -23,7 +24,10 @@ export interface AgentLoopSettings {
  * per call (all of a turn's calls at once), each after an `approve <name>` step when the
  * tool needs approval; `repair` when a structured answer did not match; `learn` (with
  * memory). A crash resumes at the first step without a result: no committed LLM call or
- * tool call is made again.
+ * tool call is made again. A task whose payload carries chat `messages` (the gateway's
+ * chat API) gives the model the earlier turns too (conversation.ts); a text agent's answer
+ * to a task asking for it live (`payload.stream: true`) is published as the model writes it
+ * (`liveText`).
  */
 export function agentLoop(settings: AgentLoopSettings): RunFunction {
   const specs = toolSpecs(settings.tools);
@@ -33,8 +37,12 @@ export function agentLoop(settings: AgentLoopSettings): RunFunction {
     const input = parsed.data;
     const question = (settings.prompt ?? defaultPrompt)(input);
     const taskId = ctx.task?.taskId ?? ctx.runId;
-    let instructions =
-      typeof settings.instructions === "function" ? settings.instructions(input, ctx) : settings.instructions;
+    const conversation = conversationOf(payload, question);
+    const live = !settings.output && wantsLiveText(payload);
+    let instructions = withCallerInstructions(
+      typeof settings.instructions === "function" ? settings.instructions(input, ctx) : settings.instructions,
+      conversation.system,
+    );
     let recalled = 0;
     if (settings.memory.recall && ctx.memory?.enabled) {
       const remembered = await step.do("recall", () =>
@@ -44,11 +52,13 @@ export function agentLoop(settings: AgentLoopSettings): RunFunction {
       recalled = remembered.recalled;
     }
     const tier = typeof settings.tier === "function" ? settings.tier(input, ctx) : settings.tier;
-    const messages: LlmMessage[] = [{ role: "user", content: question }];
-    const ask = (name: string, conversation: readonly LlmMessage[], withTools: boolean) =>
+    const messages: LlmMessage[] = conversation.messages;
+    const ask = (name: string, turns: readonly LlmMessage[], withTools: boolean) =>
       step.llm(name, {
-        messages: conversation,
+        messages: turns,
         instructions,
+        // a text answer asked for live is published as the model writes it (task.progress)
+        ...(live ? { liveText: true } : {}),
         ...(withTools && specs ? { tools: specs } : {}),
         ...(tier ? { tier } : {}),
         ...(settings.output ? { schema: settings.output, schemaName: schemaName(settings.name) } : {}),

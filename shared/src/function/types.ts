@@ -134,6 +134,13 @@ export interface FunctionContext<Own = Settings> {
    * a failure leaves them for the outbox sweep. The runtime publishes what is left at the end.
    */
   flush(): Promise<number>;
+  /**
+   * Publishes an event at once, outside every transaction and the outbox: only for events
+   * whose loss harms nothing (the live text of an answer as the model writes it, which the
+   * result carries whole anyway). Never for an effect: those go through `commit`. Set by
+   * the function runtime.
+   */
+  readonly publishNow?: (event: MeshEvent) => Promise<void>;
 }
 
 export interface EmitOptions {
@@ -269,4 +276,10 @@ export interface HttpRoutes<Own = Settings> {
    * deliveries do; it listens without API keys).
    */
   readonly authentication?: "api-keys" | "signatures";
+  /**
+   * Rewrites the refusals its host answers for it before its routes see the request (the
+   * rate limit's 429), e.g. into the error shape of an API it imitates; kept as they are
+   * when omitted.
+   */
+  readonly restyle?: (request: Request, refusal: Response) => Response | Promise<Response>;
 }

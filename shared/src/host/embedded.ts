@@ -209,7 +209,7 @@ export async function startEmbeddedHost(settings: EmbeddedHostSettings): Promise
       variable,
       publish,
     };
-    const handler = limited(definition.http.create(httpContext));
+    const handler = limited(definition.http.create(httpContext), definition.http.restyle);
     for (const path of definition.http.paths) {
       app.all(path, (context) => handler(context.req.raw));
       app.all(`${path}/*`, (context) => handler(context.req.raw));

@@ -80,7 +80,12 @@ export function createKnativeHost(settings: KnativeHostSettings): KnativeHost {
   // defineFunction requires rateLimitConfig in the config of a public function
   const routes =
     created && definition.public
-      ? publicLimit(settings.kv, settings.config as RateLimitConfig, settings.clock, logger)(created)
+      ? publicLimit(
+          settings.kv,
+          settings.config as RateLimitConfig,
+          settings.clock,
+          logger,
+        )(created, definition.http?.restyle)
       : created;
   const paths = definition.http?.paths ?? [];
   const servesPath = (pathname: string) =>

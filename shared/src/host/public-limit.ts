@@ -1,5 +1,5 @@
 import type { RateLimitConfig } from "../config/access.ts";
-import type { FetchHandler } from "../function/define.ts";
+import type { FetchHandler, HttpRoutes } from "../function/define.ts";
 import type { Clock } from "../ports/clock.ts";
 import type { Kv } from "../ports/kv.ts";
 import type { Logger } from "../ports/logger.ts";
@@ -8,7 +8,8 @@ import { withRateLimit } from "../ratelimit/http.ts";
 
 /** Rate-limits a public handler per client (RATE_LIMIT_PER_MINUTE; 0 leaves it open). */
 export function publicLimit(kv: Kv, config: RateLimitConfig, clock: Clock, logger: Logger) {
-  if (config.RATE_LIMIT_PER_MINUTE === 0) return (handler: FetchHandler) => handler;
+  if (config.RATE_LIMIT_PER_MINUTE === 0)
+    return (handler: FetchHandler, _restyle?: HttpRoutes["restyle"]) => handler;
   const limiter = createRateLimiter(kv, {
     limit: config.RATE_LIMIT_PER_MINUTE,
     windowMs: 60_000,
@@ -18,10 +19,11 @@ export function publicLimit(kv: Kv, config: RateLimitConfig, clock: Clock, logge
   const onLimiterError = (error: unknown) =>
     logger.warn("rate limiter unavailable; letting the request through", { error });
   const trustedProxies = config.TRUSTED_PROXIES;
-  return (handler: FetchHandler) =>
+  return (handler: FetchHandler, restyle?: HttpRoutes["restyle"]) =>
     withRateLimit(handler, limiter, {
       now: () => clock.now(),
       onLimiterError,
       ...(trustedProxies ? { trustedProxies } : {}),
+      ...(restyle ? { restyle } : {}),
     });
 }

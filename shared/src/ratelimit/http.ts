@@ -45,6 +45,8 @@ export function withRateLimit(
     readonly onLimiterError: (error: unknown) => void;
     /** Whose `X-Forwarded-For` counts; nobody's by default. */
     readonly trustedProxies?: TrustedProxies;
+    /** Rewrites the 429 (its status and headers kept by the rewrite), e.g. into an imitated API's error shape. */
+    readonly restyle?: (request: Request, refusal: Response) => Response | Promise<Response>;
   },
 ): FetchHandler {
   return async (request) => {
@@ -63,12 +65,13 @@ export function withRateLimit(
       "ratelimit-reset": String(seconds),
     };
     if (!decision.allowed) {
-      return Response.json(
+      const refusal = Response.json(
         {
           error: `rate limit reached: ${decision.limit} requests per window from ${client}; try again in ${seconds} s (RATE_LIMIT_PER_MINUTE sets the limit)`,
         },
         { status: 429, headers: { ...headers, "retry-after": String(seconds) } },
       );
+      return options.restyle ? options.restyle(request, refusal) : refusal;
     }
     const response = await handler(request);
     const answer = new Response(response.body, response);

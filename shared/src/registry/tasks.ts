@@ -29,6 +29,8 @@ export interface TaskRecord {
   readonly priority: number;
   readonly timeoutSeconds: number;
   readonly requestedBy?: string;
+  /** The one agent that may take it (routed among that agent alone); any when undefined. */
+  readonly agent?: string;
   /** The function told when the task finishes (task.finished with meshreplyto): a run's child task. */
   readonly replyTo?: string;
   readonly status: TaskStatus;
@@ -52,13 +54,14 @@ export interface NewTask {
   readonly priority: number;
   readonly timeoutSeconds: number;
   readonly requestedBy?: string;
+  readonly agent?: string;
   readonly replyTo?: string;
   readonly traceId?: string;
   readonly at: number;
 }
 
 const columns = `id, capability, payload, priority, timeout_seconds, requested_by, status, result, error,
-  attempt, attempts, agent_id, deadline, trace_id, created_at, updated_at, finished_at, reply_to`;
+  attempt, attempts, agent_id, deadline, trace_id, created_at, updated_at, finished_at, reply_to, agent`;
 
 interface TaskRow {
   id: string;
@@ -79,6 +82,7 @@ interface TaskRow {
   updated_at: Date | string;
   finished_at: Date | string | null;
   reply_to: string | null;
+  agent: string | null;
 }
 
 const iso = (value: Date | string) => new Date(value).toISOString();
@@ -92,6 +96,7 @@ function toRecord(row: TaskRow): TaskRecord {
     timeoutSeconds: row.timeout_seconds,
     ...(row.requested_by ? { requestedBy: row.requested_by } : {}),
     ...(row.reply_to ? { replyTo: row.reply_to } : {}),
+    ...(row.agent ? { agent: row.agent } : {}),
     status: row.status,
     ...(row.result === null || row.result === undefined ? {} : { result: row.result }),
     ...(row.error ? { error: row.error } : {}),
@@ -114,10 +119,10 @@ function toRecord(row: TaskRow): TaskRecord {
 export async function recordRequestedTask(db: SqlExecutor, task: NewTask): Promise<boolean> {
   const result = await db.query(
     `INSERT INTO tasks (id, capability, payload, priority, timeout_seconds, requested_by, status, trace_id,
-                        created_at, updated_at)
-     VALUES ($1, $2, $3::jsonb, $4, $5, $6, 'requested', $7, to_timestamp($8 / 1000.0), to_timestamp($8 / 1000.0))
+                        created_at, updated_at, agent)
+     VALUES ($1, $2, $3::jsonb, $4, $5, $6, 'requested', $7, to_timestamp($8 / 1000.0), to_timestamp($8 / 1000.0), $9)
      ON CONFLICT (id) DO NOTHING`,
-    values(task),
+    [...values(task), task.agent ?? null],
   );
   return result.rowCount > 0;
 }
@@ -131,18 +136,19 @@ export async function recordRequestedTask(db: SqlExecutor, task: NewTask): Promi
 export async function createTask(db: SqlExecutor, task: NewTask): Promise<TaskRecord | undefined> {
   const { rows } = await db.query<TaskRow>(
     `INSERT INTO tasks (id, capability, payload, priority, timeout_seconds, requested_by, status, trace_id,
-                        created_at, updated_at, reply_to)
-     VALUES ($1, $2, $3::jsonb, $4, $5, $6, 'dispatched', $7, to_timestamp($8 / 1000.0), to_timestamp($8 / 1000.0), $9)
+                        created_at, updated_at, reply_to, agent)
+     VALUES ($1, $2, $3::jsonb, $4, $5, $6, 'dispatched', $7, to_timestamp($8 / 1000.0), to_timestamp($8 / 1000.0), $9, $10)
      ON CONFLICT (id) DO UPDATE
         SET capability = EXCLUDED.capability, payload = EXCLUDED.payload, priority = EXCLUDED.priority,
             timeout_seconds = EXCLUDED.timeout_seconds,
             requested_by = coalesce(EXCLUDED.requested_by, tasks.requested_by),
             status = 'dispatched', trace_id = coalesce(EXCLUDED.trace_id, tasks.trace_id),
             reply_to = coalesce(EXCLUDED.reply_to, tasks.reply_to),
+            agent = coalesce(EXCLUDED.agent, tasks.agent),
             updated_at = EXCLUDED.updated_at
       WHERE tasks.status = 'requested'
      RETURNING ${columns}`,
-    [...values(task), task.replyTo ?? null],
+    [...values(task), task.replyTo ?? null, task.agent ?? null],
   );
   return rows[0] ? toRecord(rows[0]) : undefined;
 }

@@ -24,6 +24,7 @@ import { storeInOutbox } from "../runtime/outbox-store.ts";
 import { cancelApprovals } from "./approvals.ts";
 import { LeaseLostError, RunDefinitionError, StepError } from "./errors.ts";
 import { type RunEventFactory, runEventFactory } from "./events.ts";
+import { createLiveText, type LiveText } from "./live-text.ts";
 import {
   type ExecutableRequest,
   isExecutable,
@@ -78,6 +79,8 @@ export interface HopEnvironment {
   readonly cause: { readonly source: string; readonly id: string };
   /** Publishes what the delivery stored in the outbox (`ctx.flush`). */
   readonly flush: () => Promise<number>;
+  /** Publishes at once, outside the run's commits (`ctx.publishNow`): the live text of LLM steps that ask for it. */
+  readonly publishNow?: (event: MeshEvent) => Promise<void>;
 }
 
 export type HopResult =
@@ -323,6 +326,38 @@ class Hop {
     ];
   }
 
+  /** The live text of one attempt of an LLM step: task.progress events published at once, best-effort. */
+  private liveText(step: string, attempt: number): LiveText {
+    const { env } = this;
+    const publishNow = env.publishNow!;
+    return createLiveText({
+      clock: env.clock,
+      send: (piece) =>
+        publishNow(
+          this.emit(
+            TaskProgress,
+            {
+              taskId: this.run.taskId ?? this.run.id,
+              agentId: env.definition.name,
+              message: `step "${step}" writes`,
+              runId: this.run.id,
+              step,
+              attempt,
+              text: piece.text,
+              offset: piece.offset,
+            },
+            `live:${step}:${attempt}:${piece.sequence}`,
+          ),
+        ),
+      onError: (error) =>
+        env.logger.warn("live text not published (the result keeps it)", {
+          runId: this.run.id,
+          step,
+          error: error instanceof Error ? error.message : String(error),
+        }),
+    });
+  }
+
   /** Lets go of a run that can only wait now, reporting what ended; false when it was woken meanwhile. */
   private async park(): Promise<boolean> {
     const { env } = this;
@@ -419,6 +454,7 @@ class Hop {
           },
           signal: env.signal,
           maxResultBytes: env.definition.settings.maxResultBytes,
+          ...(env.publishNow ? { liveText: (step, attempt) => this.liveText(step, attempt) } : {}),
         },
         request,
         attempt,

@@ -131,6 +131,7 @@ function runHandler(definition: RunnableDefinition, waited: ReadonlySet<string>)
       signal: ctx.signal ?? new AbortController().signal,
       cause: { source: event.source, id: event.id },
       flush: () => ctx.flush(),
+      ...(ctx.publishNow ? { publishNow: ctx.publishNow } : {}),
     });
     if (TaskDispatched.is(event)) {
       const parsed = TaskDispatched.parse(event);

@@ -3,6 +3,7 @@ import { isRetryable } from "../errors.ts";
 import type { Llm, LlmCallContext } from "../llm/port.ts";
 import { durationMs } from "./duration.ts";
 import { RunDefinitionError } from "./errors.ts";
+import type { LiveText } from "./live-text.ts";
 import type { ExecutableRequest, StepUsage } from "./records.ts";
 import { serialize } from "./serialize.ts";
 import type { StepRetry, StoredStepError } from "./types.ts";
@@ -13,6 +14,8 @@ export interface StepEnvironment {
   readonly llmContext: LlmCallContext;
   readonly signal: AbortSignal;
   readonly maxResultBytes: number;
+  /** Where an LLM step's live text goes (`liveText: true`); none when the host cannot publish at once. */
+  readonly liveText?: (step: string, attempt: number) => LiveText;
 }
 
 export type AttemptOutcome =
@@ -43,26 +46,30 @@ export async function attemptStep(
       return { ok: true, result: serialize(value, what, env.maxResultBytes) };
     }
     const { request: llmRequest } = request;
-    const response = await env.llm.generate({
-      ...(llmRequest.messages ? { messages: llmRequest.messages } : { prompt: llmRequest.prompt ?? "" }),
-      ...(llmRequest.instructions === undefined ? {} : { instructions: llmRequest.instructions }),
-      ...(llmRequest.tools ? { tools: llmRequest.tools } : {}),
-      ...(llmRequest.toolChoice ? { toolChoice: llmRequest.toolChoice } : {}),
-      ...(llmRequest.tier ? { tier: llmRequest.tier } : {}),
-      ...(llmRequest.maxOutputTokens === undefined ? {} : { maxOutputTokens: llmRequest.maxOutputTokens }),
-      ...(llmRequest.temperature === undefined ? {} : { temperature: llmRequest.temperature }),
-      ...(llmRequest.schema
-        ? {
-            output: {
-              schema: llmRequest.schema,
-              ...(llmRequest.schemaName ? { name: llmRequest.schemaName } : {}),
-            },
-          }
-        : {}),
-      ...(llmRequest.onText ? { onText: llmRequest.onText } : {}),
-      signal: env.signal,
-      context: { ...env.llmContext, runId: env.runId, step: request.name },
-    });
+    const live = llmRequest.liveText ? env.liveText?.(request.name, attempt) : undefined;
+    const onText = textListener(llmRequest.onText, live);
+    const response = await env.llm
+      .generate({
+        ...(llmRequest.messages ? { messages: llmRequest.messages } : { prompt: llmRequest.prompt ?? "" }),
+        ...(llmRequest.instructions === undefined ? {} : { instructions: llmRequest.instructions }),
+        ...(llmRequest.tools ? { tools: llmRequest.tools } : {}),
+        ...(llmRequest.toolChoice ? { toolChoice: llmRequest.toolChoice } : {}),
+        ...(llmRequest.tier ? { tier: llmRequest.tier } : {}),
+        ...(llmRequest.maxOutputTokens === undefined ? {} : { maxOutputTokens: llmRequest.maxOutputTokens }),
+        ...(llmRequest.temperature === undefined ? {} : { temperature: llmRequest.temperature }),
+        ...(llmRequest.schema
+          ? {
+              output: {
+                schema: llmRequest.schema,
+                ...(llmRequest.schemaName ? { name: llmRequest.schemaName } : {}),
+              },
+            }
+          : {}),
+        ...(onText ? { onText } : {}),
+        signal: env.signal,
+        context: { ...env.llmContext, runId: env.runId, step: request.name },
+      })
+      .finally(() => live?.close());
     const usage = { ...response.usage, calls: response.calls, model: response.modelId };
     const value = {
       text: response.text,
@@ -81,6 +88,18 @@ export async function attemptStep(
     const retryable = !(error instanceof RunDefinitionError) && isRetryable(error);
     return { ok: false, error: storedError(error, retryable), retryable };
   }
+}
+
+/** What hears an LLM step's text: the step's own `onText`, its live text, both or neither. */
+function textListener(
+  own: ((delta: string) => void) | undefined,
+  live: LiveText | undefined,
+): ((delta: string) => void) | undefined {
+  if (!live) return own;
+  return (delta) => {
+    own?.(delta);
+    live.write(delta);
+  };
 }
 
 /** An error as the step log keeps it: message, task error type when it has one, retry behaviour. */

@@ -55,6 +55,12 @@ export interface StepLlmRequest<OBJECT = unknown> {
   readonly schemaName?: string;
   /** Each piece of text as the model produces it (for live progress; the result is kept whole). */
   readonly onText?: (delta: string) => void;
+  /**
+   * Publish the text as the model writes it as `task.progress` events (`text`, `offset`),
+   * batched and best-effort, outside the run's commits, so a caller can stream it (the
+   * chat API). The step's result keeps the whole text either way.
+   */
+  readonly liveText?: boolean;
   readonly retry?: StepRetry;
 }
 

@@ -112,6 +112,7 @@ export function createHandlerSubscriber(settings: HandlerSubscriberSettings): Su
           flushed += published;
           return published;
         },
+        publishNow: publish,
         ...(settings.llm ? { llm: settings.llm } : {}),
         ...(settings.memory ? { memory: settings.memory.forAgent(name) } : {}),
       };

@@ -29,7 +29,13 @@ export interface ReplayServer {
    * that the usual matching applies again.
    */
   script(match: string, names: readonly string[]): void;
-  /** Forgets what `use` and `script` added and what was received. */
+  /**
+   * Holds the streamed answer of the fixture named `name`: the first `after` chunks are
+   * sent, then nothing until `release()`; `reached` resolves once they are sent. For
+   * proving that a caller passes text on while the model is still writing.
+   */
+  hold(name: string, after: number): { readonly reached: Promise<void>; release(): void };
+  /** Forgets what `use`, `script` and `hold` added and what was received. */
   reset(): void;
   close(): Promise<void>;
 }
@@ -48,6 +54,7 @@ export async function startReplayServer(
   const received: ReceivedRequest[] = [];
   const added: RecordedResponse[] = [];
   const scripts: { match: string; queue: RecordedResponse[] }[] = [];
+  const holds = new Map<string, { after: number; reached: () => void; released: Promise<void> }>();
   const byName = (name: string) => {
     const found = [...added, ...responses].find((candidate) => candidate.name === name);
     if (!found) {
@@ -108,11 +115,16 @@ export async function startReplayServer(
       );
     }
     response.writeHead(fixture.status, fixture.headers);
-    response.end(
-      fixture.chunks
-        ? serverSentEvents(fixture.chunks, body.stream_options?.include_usage === true)
-        : JSON.stringify(fixture.body),
-    );
+    const events = fixture.chunks
+      ? serverSentEvents(fixture.chunks, body.stream_options?.include_usage === true)
+      : undefined;
+    const held = events === undefined ? undefined : holds.get(fixture.name);
+    if (events === undefined || !held) return response.end(events ?? JSON.stringify(fixture.body));
+    holds.delete(fixture.name);
+    const parts = events.split(/(?<=\n\n)/);
+    response.write(parts.slice(0, held.after).join(""));
+    held.reached();
+    void held.released.then(() => response.end(parts.slice(held.after).join("")));
   };
 
   const server = createServer(async (request, response) =>
@@ -133,9 +145,22 @@ export async function startReplayServer(
     script(match, names) {
       scripts.push({ match, queue: names.map(byName) });
     },
+    hold(name, after) {
+      let reached = () => {};
+      let release = () => {};
+      const reachedPromise = new Promise<void>((resolve) => {
+        reached = resolve;
+      });
+      const released = new Promise<void>((resolve) => {
+        release = resolve;
+      });
+      holds.set(name, { after, reached, released });
+      return { reached: reachedPromise, release };
+    },
     reset() {
       added.length = 0;
       scripts.length = 0;
+      holds.clear();
       received.length = 0;
     },
     close: () =>

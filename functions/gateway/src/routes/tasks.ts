@@ -1,9 +1,8 @@
-import { TaskRequested } from "@mesh-six/events";
 import { errorMessage } from "@mesh-six/shared/errors";
 import type { HttpContext } from "@mesh-six/shared/function/define";
 import { readJsonBody } from "@mesh-six/shared/http/json-body";
 import { claimTaskKey, type FirstRequest } from "@mesh-six/shared/registry/task-keys";
-import { readTask, recentTasks, recordRequestedTask, type TaskRecord } from "@mesh-six/shared/registry/tasks";
+import { readTask, recentTasks, type TaskRecord } from "@mesh-six/shared/registry/tasks";
 import { listRuns } from "@mesh-six/shared/run/read";
 import { createHttpOutbox } from "@mesh-six/shared/runtime/http-outbox";
 import { z } from "zod";
@@ -12,6 +11,7 @@ import { idempotencyHeader, readIdempotencyKey, requestFingerprint } from "../id
 import { gatewayName } from "../name.ts";
 import { parseQuery, wholeNumber } from "../query.ts";
 import { routeModule } from "../route-module.ts";
+import { recordTaskRequest, taskRequest, taskRequestedEvent } from "../task-request.ts";
 import { ownedBy } from "./task-owner.ts";
 
 /** How often a long-poll looks at the task again, and the longest wait it accepts. */
@@ -69,15 +69,8 @@ export const taskRoutes = routeModule("/tasks", (app, ctx) => {
     const caller = callerOf(context).name;
     const taskId = crypto.randomUUID();
     const now = ctx.clock.now();
-    // the request with the event's defaults (priority 5, timeout 120) filled in
-    const data = TaskRequested.schema.parse({ taskId, ...owned.request });
-    const event = TaskRequested.create({
-      source: "/mesh-six/gateway",
-      id: taskId,
-      subject: taskId,
-      time: new Date(now).toISOString(),
-      data,
-    });
+    const data = taskRequest(taskId, owned.request);
+    const event = taskRequestedEvent(data, now);
     const { taskId: _, ...asked } = data;
     const fingerprint = requestFingerprint(asked);
     let first: FirstRequest | undefined;
@@ -91,15 +84,7 @@ export const taskRoutes = routeModule("/tasks", (app, ctx) => {
           ? await claimTaskKey(tx, { key, fingerprint, taskId, now, scope: caller })
           : undefined;
         if (taken) return { value: taken, events: [] };
-        await recordRequestedTask(tx, {
-          id: taskId,
-          capability: data.capability,
-          payload: data.payload,
-          priority: data.priority,
-          timeoutSeconds: data.timeout,
-          ...(data.requestedBy ? { requestedBy: data.requestedBy } : {}),
-          at: now,
-        });
+        await recordTaskRequest(tx, data, now);
         return { value: undefined, events: [event] };
       }));
     } catch (error) {
