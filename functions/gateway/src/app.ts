@@ -3,6 +3,7 @@ import { authenticateRequests, declaredRoutes } from "./access.ts";
 import type { GatewayContext } from "./config.ts";
 import { answerOutsideRoutes } from "./fallback.ts";
 import type { RouteModule } from "./route-module.ts";
+import { a2aRoutes } from "./routes/a2a.ts";
 import { agentRoutes } from "./routes/agents.ts";
 import { approvalRoutes } from "./routes/approvals.ts";
 import { deadLetterRoutes } from "./routes/dead-letters.ts";
@@ -10,6 +11,7 @@ import { eventRoutes } from "./routes/events.ts";
 import { memoryRoutes } from "./routes/memories.ts";
 import { runRoutes } from "./routes/runs.ts";
 import { taskRoutes } from "./routes/tasks.ts";
+import { wellKnownRoutes } from "./routes/well-known.ts";
 
 /**
  * One route module per area, each owning its path prefix (route-module.ts); add one by
@@ -24,6 +26,8 @@ const modules: readonly RouteModule[] = [
   memoryRoutes,
   runRoutes,
   approvalRoutes,
+  a2aRoutes,
+  wellKnownRoutes,
 ];
 
 /** The path prefixes the gateway serves (its `http.paths`): its modules' prefixes. */
