@@ -1,120 +1,22 @@
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { type Message, Role, type SendMessageRequest, type StreamResponse, TaskState } from "@a2a-js/sdk";
-import {
-  type Client,
-  ClientFactory,
-  ClientFactoryOptions,
-  DefaultAgentCardResolver,
-  JsonRpcTransportFactory,
-  RestTransportFactory,
-} from "@a2a-js/sdk/client";
-import { fleet } from "@mesh-six/fleet";
-import { defineFunction } from "@mesh-six/shared/function/define";
-import { type EmbeddedHost, startEmbeddedHost } from "@mesh-six/shared/host/embedded";
-import { silentLogger } from "@mesh-six/shared/log/logger";
+import { type StreamResponse, TaskState } from "@a2a-js/sdk";
+import type { EmbeddedHost } from "@mesh-six/shared/host/embedded";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-
-/** A run that asks its caller a question, then answers with what it was told. */
-const asker = defineFunction({
-  name: "asker",
-  description: "Asks which service to restart, then says it restarted it.",
-  capabilities: [{ name: "ask-service", weight: 1 }],
-  async run(_input, step) {
-    const told = await step.input("which", { question: "Which service should I restart?" });
-    return { answer: `restarted ${told.answer ?? "nothing"}` };
-  },
-});
-
-const keyOf = (name: string) => `${name}-key-0123456789abcdef`;
-const keys = [`ops:${keyOf("ops")}:read+write+admin+approve`, `reader:${keyOf("reader")}:read`].join(",");
-
-const dirs: string[] = [];
-function dataDir(): string {
-  const dir = mkdtempSync(join(tmpdir(), "mesh-a2a-"));
-  dirs.push(dir);
-  return dir;
-}
-
-async function start(dir: string): Promise<EmbeddedHost> {
-  return startEmbeddedHost({
-    functions: [...fleet, asker],
-    environment: { MESH_DATA_DIR: dir, LOG_LEVEL: "error", MESH_API_KEYS: keys },
-    logger: silentLogger,
-  });
-}
-
-/** The host's fetch, with the key `name` as the A2A client would send it. */
-function fetchOf(host: () => EmbeddedHost, name = "ops"): typeof fetch {
-  return async (input, init) => {
-    const request = new Request(input, init);
-    request.headers.set("authorization", `Bearer ${keyOf(name)}`);
-    return host().fetch(request);
-  };
-}
-
-/** A client the SDK's factory builds from the card at `base`, over `binding`. */
-async function clientOf(
-  host: () => EmbeddedHost,
-  base: string,
-  binding: "JSONRPC" | "HTTP+JSON",
-  key = "ops",
-): Promise<Client> {
-  const fetchImpl = fetchOf(host, key);
-  const factory = new ClientFactory(
-    ClientFactoryOptions.createFrom(ClientFactoryOptions.default, {
-      transports: [new JsonRpcTransportFactory({ fetchImpl }), new RestTransportFactory({ fetchImpl })],
-      cardResolver: new DefaultAgentCardResolver({ fetchImpl }),
-      preferredTransports: [binding],
-    }),
-  );
-  return factory.createFromUrl(base);
-}
-
-export function message(text: string, extra: Partial<Message> = {}): Message {
-  return {
-    messageId: crypto.randomUUID(),
-    contextId: "",
-    taskId: "",
-    role: Role.ROLE_USER,
-    parts: [{ content: { $case: "text", value: text }, metadata: undefined, filename: "", mediaType: "" }],
-    metadata: undefined,
-    extensions: [],
-    referenceTaskIds: [],
-    ...extra,
-  };
-}
-
-export function send(
-  text: string,
-  extra: Partial<Message> = {},
-  returnImmediately = false,
-): SendMessageRequest {
-  return {
-    tenant: "",
-    message: message(text, extra),
-    configuration: { acceptedOutputModes: [], taskPushNotificationConfig: undefined, returnImmediately },
-    metadata: undefined,
-  };
-}
-
-function textOfArtifacts(task: {
-  artifacts: { parts: { content?: { $case: string; value: unknown } }[] }[];
-}) {
-  return task.artifacts
-    .flatMap((artifact) => artifact.parts)
-    .map((part) => (part.content?.$case === "text" ? part.content.value : undefined))
-    .filter(Boolean);
-}
+import {
+  clientOf,
+  dataDir,
+  fetchOf,
+  origin,
+  removeDataDirs,
+  send,
+  start,
+  textOfArtifacts,
+} from "./support/a2a.ts";
 
 async function collect(events: AsyncGenerator<StreamResponse>): Promise<StreamResponse[]> {
   const all: StreamResponse[] = [];
   for await (const event of events) all.push(event);
   return all;
 }
-
-const origin = "http://mesh.test";
 
 describe("A2A through @a2a-js/sdk's client (v1.0)", () => {
   let host: EmbeddedHost;
@@ -126,7 +28,7 @@ describe("A2A through @a2a-js/sdk's client (v1.0)", () => {
   });
   afterAll(async () => {
     await host.stop();
-    for (const each of dirs) rmSync(each, { recursive: true, force: true });
+    removeDataDirs();
   });
 
   it("serves the fleet's card without a key: interfaces, skills from capabilities, streaming, the API key scheme", async () => {

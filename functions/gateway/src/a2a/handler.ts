@@ -131,8 +131,12 @@ export function createMeshA2AHandler(settings: MeshHandlerSettings): A2ARequestH
     return record.id;
   };
 
-  const current = async (id: string, historyLength?: number) =>
-    taskOf(await readSources(ctx.db, await load(id)), historyLength);
+  const current = async (id: string, historyLength?: number) => {
+    if (historyLength !== undefined && historyLength < 0) {
+      throw new RequestMalformedError("historyLength must be 0 or more");
+    }
+    return taskOf(await readSources(ctx.db, await load(id)), historyLength);
+  };
 
   /** Waits until the task rests (finished, or waiting for the caller) or `blockingWaitMs` has passed. */
   const settled = async (id: string, historyLength?: number): Promise<Task> => {

@@ -20,15 +20,8 @@ const writeMethods = new Set([
   "message/stream",
   "tasks/cancel",
 ]);
-/** v1.0's method names, taken also when A2A-Version is empty (which means 0.3). */
-const v1Methods = new Set([
-  "SendMessage",
-  "SendStreamingMessage",
-  "GetTask",
-  "ListTasks",
-  "CancelTask",
-  "SubscribeToTask",
-]);
+/** v1.0's method names are PascalCase (v0.3's are like message/send): taken also when A2A-Version is empty, which means 0.3. */
+const v1Method = /^[A-Z][A-Za-z]+$/;
 
 type RpcId = string | number | null;
 
@@ -54,11 +47,11 @@ export async function answerJsonRpc(
     const { error } = (await body.response.json()) as { error: string };
     return rpcError(null, { code: -32700, message: error });
   }
-  const call = body.value as { id?: unknown; method?: unknown };
-  const id: RpcId = typeof call?.id === "string" || typeof call?.id === "number" ? call.id : null;
-  const method = typeof call?.method === "string" ? call.method : "";
+  const envelope = envelopeOf(body.value);
+  if (!envelope.ok) return rpcError(envelope.id, { code: -32600, message: envelope.problem });
+  const { id, method } = envelope;
   const header = context.req.header(A2A_VERSION_HEADER)?.trim() ?? "";
-  const version = header === "" ? (v1Methods.has(method) ? "1.0" : "0.3") : header;
+  const version = header === "" ? (v1Method.test(method) ? "1.0" : "0.3") : header;
   if (!(jsonRpcVersions as readonly string[]).includes(version)) {
     const error = new VersionNotSupportedError(
       `A2A-Version '${header}' is not supported; this server speaks ${jsonRpcVersions.join(" and ")} on JSON-RPC (send A2A-Version: 1.0)`,
@@ -85,6 +78,29 @@ export async function answerJsonRpc(
     early: (error) => rpcError(id, mapError(error)),
     late: (error) => `data: ${JSON.stringify({ jsonrpc: "2.0", id, error: mapError(error) })}\n\n`,
   });
+}
+
+/** The JSON-RPC 2.0 request object's own fields (-32600 when they are wrong), checked before the SDK sees it. */
+function envelopeOf(
+  value: unknown,
+): { ok: true; id: RpcId; method: string } | { ok: false; id: RpcId; problem: string } {
+  if (typeof value !== "object" || value === null || Array.isArray(value)) {
+    return {
+      ok: false,
+      id: null,
+      problem: "the body must be one JSON-RPC 2.0 request object (batches are not supported)",
+    };
+  }
+  const call = value as { jsonrpc?: unknown; id?: unknown; method?: unknown };
+  const idOk =
+    call.id === undefined || call.id === null || typeof call.id === "string" || Number.isInteger(call.id);
+  const id: RpcId = idOk && call.id !== undefined ? (call.id as RpcId) : null;
+  if (call.jsonrpc !== "2.0") return { ok: false, id, problem: 'jsonrpc must be "2.0"' };
+  if (!idOk) return { ok: false, id: null, problem: "id must be a string, a whole number or null" };
+  if (typeof call.method !== "string" || call.method === "") {
+    return { ok: false, id, problem: "method must name an A2A method, e.g. SendMessage" };
+  }
+  return { ok: true, id, method: call.method };
 }
 
 function isStream<T>(value: T | AsyncGenerator<T>): value is AsyncGenerator<T> {

@@ -19,6 +19,12 @@ export async function listTasks(
   if (!Number.isInteger(pageSize) || pageSize < 1 || pageSize > 100) {
     throw new RequestMalformedError("pageSize must be a whole number from 1 to 100");
   }
+  if (request.status === TaskState.UNRECOGNIZED) {
+    throw new RequestMalformedError("status must be a task state, e.g. TASK_STATE_WORKING");
+  }
+  if (request.historyLength !== undefined && request.historyLength < 0) {
+    throw new RequestMalformedError("historyLength must be 0 or more");
+  }
   const before = request.pageToken ? cursorOf(request.pageToken) : undefined;
   const after = request.statusTimestampAfter ? Date.parse(request.statusTimestampAfter) : undefined;
   if (after !== undefined && Number.isNaN(after)) {
