@@ -4,6 +4,9 @@ import type { EmbeddedHost } from "@mesh-six/shared/host/embedded";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { dataDir, fetchOf, keyOf, origin, removeDataDirs, send, start } from "./support/a2a.ts";
 
+// biome-ignore lint/suspicious/noExplicitAny: raw protocol JSON, checked field by field by the assertions
+type Wire = any;
+
 /**
  * The a2a-tck's mandatory scenarios (tests/mandatory/…), written as raw JSON-RPC and HTTP+JSON
  * requests from the v1.0 specification, the way the TCK sends them: no A2A-Version header
@@ -28,7 +31,7 @@ describe("A2A conformance (the a2a-tck's mandatory scenarios)", () => {
         body,
       }),
     );
-    return { status: response.status, json: (await response.json()) as Record<string, any> };
+    return { status: response.status, json: (await response.json()) as Record<string, Wire> };
   }
   const rpc = async (method: string, params: unknown, headers: Record<string, string> = {}, key = "ops") => {
     const id = next++;
@@ -80,7 +83,7 @@ describe("A2A conformance (the a2a-tck's mandatory scenarios)", () => {
     it("is public and has every mandatory field with its type", async () => {
       const response = await host.fetch(new Request(`${origin}/.well-known/agent-card.json`));
       expect(response.status).toBe(200);
-      const card = (await response.json()) as Record<string, any>;
+      const card = (await response.json()) as Record<string, Wire>;
       for (const field of ["name", "description", "version"]) expect(typeof card[field]).toBe("string");
       expect(card.supportedInterfaces.length).toBeGreaterThan(0);
       for (const entry of card.supportedInterfaces) expect(entry.url).toMatch(/^http:\/\/mesh\.test\/a2a/);
@@ -98,7 +101,7 @@ describe("A2A conformance (the a2a-tck's mandatory scenarios)", () => {
       // it names how to authenticate, never a key
       expect(JSON.stringify(card)).not.toContain(keyOf("ops"));
       expect(Object.keys(card.securitySchemes)).toEqual(
-        card.securityRequirements.flatMap((each: any) => Object.keys(each.schemes)),
+        card.securityRequirements.flatMap((each: Wire) => Object.keys(each.schemes)),
       );
     });
 
@@ -157,7 +160,7 @@ describe("A2A conformance (the a2a-tck's mandatory scenarios)", () => {
       const full = await rpc("GetTask", { id: task.id });
       expect(full.result.history).toHaveLength(2);
       const limited = await rpc("GetTask", { id: task.id, historyLength: 1 });
-      expect(limited.result.history.map((each: any) => each.parts[0].text)).toEqual(["shop"]);
+      expect(limited.result.history.map((each: Wire) => each.parts[0].text)).toEqual(["shop"]);
       expect((await rpc("GetTask", { id: task.id, historyLength: 10 })).result.history).toHaveLength(2);
       expect((await rpc("GetTask", { id: task.id, historyLength: -1 })).error.code).toBe(-32602);
     });
@@ -225,7 +228,7 @@ describe("A2A conformance (the a2a-tck's mandatory scenarios)", () => {
 
     it("lists by context, newest first, with the total, without artifacts unless asked", async () => {
       const listed = (await rpc("ListTasks", { contextId })).result;
-      expect(listed.tasks.map((task: any) => task.id)).toEqual([...ids].reverse());
+      expect(listed.tasks.map((task: Wire) => task.id)).toEqual([...ids].reverse());
       expect(listed).toMatchObject({ totalSize: 3, pageSize: 50 });
       expect(listed.tasks[0].artifacts ?? []).toEqual([]);
       const withArtifacts = (await rpc("ListTasks", { contextId, includeArtifacts: true })).result;
@@ -241,15 +244,15 @@ describe("A2A conformance (the a2a-tck's mandatory scenarios)", () => {
       expect(first.nextPageToken).not.toBe("");
       const second = (await rpc("ListTasks", { contextId, pageSize: 2, pageToken: first.nextPageToken }))
         .result;
-      expect(second.tasks.map((task: any) => task.id)).toEqual([ids[0]]);
+      expect(second.tasks.map((task: Wire) => task.id)).toEqual([ids[0]]);
       expect(second.nextPageToken ?? "").toBe("");
     });
 
     it("filters by status", async () => {
       const task = await waitingTask();
       const waiting = (await rpc("ListTasks", { status: "TASK_STATE_INPUT_REQUIRED" })).result;
-      expect(waiting.tasks.map((each: any) => each.id)).toContain(task.id);
-      expect(waiting.tasks.every((each: any) => each.status.state === "TASK_STATE_INPUT_REQUIRED")).toBe(
+      expect(waiting.tasks.map((each: Wire) => each.id)).toContain(task.id);
+      expect(waiting.tasks.every((each: Wire) => each.status.state === "TASK_STATE_INPUT_REQUIRED")).toBe(
         true,
       );
     });
@@ -325,7 +328,7 @@ describe("A2A conformance (the a2a-tck's mandatory scenarios)", () => {
           ...(body === undefined ? {} : { body: JSON.stringify(body) }),
         }),
       );
-      return { status: response.status, json: (await response.json()) as Record<string, any> };
+      return { status: response.status, json: (await response.json()) as Record<string, Wire> };
     };
 
     it("answers the same task on both bindings", async () => {
