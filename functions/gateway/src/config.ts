@@ -8,7 +8,7 @@ import { z } from "zod";
  * it (it is public), and memory (GET /memories searches with the embedder).
  */
 export const gatewayConfig = z.object({
-  A2A_PUBLIC_URL: z
+  A2A_PUBLIC_BASE: z
     .url()
     .optional()
     .describe(

@@ -6,9 +6,9 @@ import type { GatewayContext } from "../config.ts";
 import { agentCardOf, cardForSdk, fleetCard } from "./card.ts";
 import { createMeshA2AHandler } from "./handler.ts";
 
-/** The origin the cards advertise: A2A_PUBLIC_URL, else the request's own. */
+/** The origin the cards advertise: A2A_PUBLIC_BASE, else the request's own. */
 export function originOf(ctx: GatewayContext, context: Context): string {
-  return (ctx.config.A2A_PUBLIC_URL ?? new URL(context.req.url).origin).replace(/\/+$/, "");
+  return (ctx.config.A2A_PUBLIC_BASE ?? new URL(context.req.url).origin).replace(/\/+$/, "");
 }
 
 /** The card (JSON) of the fleet, or of the agent `name`; undefined for an agent not registered. */
