@@ -16,6 +16,7 @@ export interface RouteAccess {
 }
 
 const declared = new WeakMap<object, RouteAccess>();
+const opened = new WeakSet<object>();
 const callers = new WeakMap<Request, Caller>();
 
 /**
@@ -38,12 +39,37 @@ export function needs(scope: Scope, options: { readonly perUser?: boolean } = {}
   return middleware;
 }
 
-/** Authenticates every request of `app` against MESH_API_KEYS (401 without a valid key when there are keys). */
+/**
+ * Declares a route that answers without an API key, as its first handler: only for what
+ * tells callers how to reach and authenticate to the mesh (the A2A agent cards). It sees
+ * the caller as `anyone` without scopes when no valid key came.
+ */
+export function open(): MiddlewareHandler {
+  const middleware: MiddlewareHandler = async (_context, next) => {
+    await next();
+  };
+  opened.add(middleware);
+  return middleware;
+}
+
+const nobody: Caller = { name: "nobody", scopes: new Set() };
+
+/**
+ * Authenticates every request of `app` against MESH_API_KEYS (401 without a valid key when
+ * there are keys), except on the routes declared `open()`.
+ */
 export function authenticateRequests(app: Hono, config: ApiKeysConfig): void {
   const authenticate = createAuthenticator(config.MESH_API_KEYS);
+  let openPaths: RegExp[] | undefined;
   app.use("*", async (context, next) => {
     const authentication = authenticate(context.req.raw);
-    if (!authentication.ok) return authentication.response;
+    if (!authentication.ok) {
+      openPaths ??= openRoutes(app).map((route) => pathPattern(route.slice(route.indexOf(" ") + 1)));
+      const path = context.req.path;
+      if (!openPaths.some((pattern) => pattern.test(path))) return authentication.response;
+      callers.set(context.req.raw, nobody);
+      return next();
+    }
     callers.set(context.req.raw, authentication.caller);
     await next();
   });
@@ -61,21 +87,39 @@ export function userOf(context: Context): string | undefined {
   return callerOf(context).user;
 }
 
+/** The routes of `app` declared `open()`: `GET /.well-known/agent-card.json`, … */
+export function openRoutes(app: Hono): string[] {
+  return app.routes
+    .filter((route) => route.method !== "ALL" && opened.has(route.handler))
+    .map((route) => `${route.method} ${route.path}`);
+}
+
+/** A route path ("/a2a/agents/:name/x") as a pattern matching the paths it serves. */
+function pathPattern(path: string): RegExp {
+  const escaped = path
+    .split("/")
+    .map((segment) => (segment.startsWith(":") ? "[^/]+" : segment.replaceAll(/[.*+?^${}()|[\]\\]/g, "\\$&")))
+    .join("/");
+  return new RegExp(`^${escaped}$`);
+}
+
 export interface DeclaredRoute extends RouteAccess {
   readonly method: string;
   readonly path: string;
 }
 
 /**
- * Every route of `app` with what it needs; throws naming the routes whose first handler
- * is not a `needs(...)`, so a route cannot be added without saying who may call it.
+ * Every route of `app` with what it needs (open routes aside); throws naming the routes whose
+ * first handler is not a `needs(...)` or `open()`, so a route cannot be added without saying
+ * who may call it.
  */
 export function declaredRoutes(app: Hono): DeclaredRoute[] {
   const routes = new Map<string, { method: string; path: string; access?: RouteAccess }>();
+  const open = new Set(openRoutes(app));
   for (const route of app.routes) {
     if (route.method === "ALL") continue;
     const key = `${route.method} ${route.path}`;
-    if (routes.has(key)) continue;
+    if (routes.has(key) || open.has(key)) continue;
     // the first handler of a route must be its needs(...), so nothing runs before the check
     const access = declared.get(route.handler);
     routes.set(key, { method: route.method, path: route.path, ...(access ? { access } : {}) });

@@ -4,6 +4,7 @@ import type { GatewayContext } from "./config.ts";
 import { answerOutsideRoutes } from "./fallback.ts";
 import { openAiPrefix, openAiShaped } from "./openai/errors.ts";
 import type { RouteModule } from "./route-module.ts";
+import { a2aRoutes } from "./routes/a2a.ts";
 import { agentRoutes } from "./routes/agents.ts";
 import { approvalRoutes } from "./routes/approvals.ts";
 import { chatRoutes } from "./routes/chat.ts";
@@ -13,6 +14,7 @@ import { memoryRoutes } from "./routes/memories.ts";
 import { modelRoutes } from "./routes/models.ts";
 import { runRoutes } from "./routes/runs.ts";
 import { taskRoutes } from "./routes/tasks.ts";
+import { wellKnownRoutes } from "./routes/well-known.ts";
 
 /**
  * One route module per area, each owning its path prefix (route-module.ts); add one by
@@ -29,6 +31,8 @@ const modules: readonly RouteModule[] = [
   approvalRoutes,
   chatRoutes,
   modelRoutes,
+  a2aRoutes,
+  wellKnownRoutes,
 ];
 
 /** The path prefixes the gateway serves (its `http.paths`): its modules' prefixes. */

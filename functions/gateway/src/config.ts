@@ -4,10 +4,16 @@ import type { HttpContext } from "@mesh-six/shared/function/define";
 import { z } from "zod";
 
 /**
- * The gateway's variables: the API keys of its routes, the rate limit its host applies to
+ * The gateway's variables: the URL its A2A cards advertise, the API keys of its routes, the rate limit its host applies to
  * it (it is public), and memory (GET /memories searches with the embedder).
  */
 export const gatewayConfig = z.object({
+  A2A_PUBLIC_BASE: z
+    .url()
+    .optional()
+    .describe(
+      "The gateway's public base URL (https://mesh.example.com), written into the A2A agent cards; the request's own origin when unset",
+    ),
   ...apiKeysConfig.shape,
   ...rateLimitConfig.shape,
   ...memoryConfig.shape,

@@ -20,9 +20,9 @@ export interface RouteModule {
  * A module sets no `onError`: the gateway's answers every failure.
  */
 export function routeModule(prefix: string, register: (app: Hono, ctx: GatewayContext) => void): RouteModule {
-  if (!/^(\/[a-z0-9][a-z0-9-]*)+$/.test(prefix)) {
+  if (!/^(\/\.?[a-z0-9][a-z0-9-]*)+$/.test(prefix)) {
     throw new Error(
-      `route module prefix '${prefix}' must be a fixed path like "/runs" or "/v1/models": lowercase segments, no parameters, no trailing slash`,
+      `route module prefix '${prefix}' must be a fixed path like "/runs", "/v1/models" or "/.well-known": lowercase segments, no parameters, no trailing slash`,
     );
   }
   return {

@@ -1,3 +1,12 @@
-export { type AgentCard, type AgentSkill, agentCard } from "./card.ts";
+export {
+  type AgentCard,
+  type AgentInterface,
+  type AgentSkill,
+  agentCard,
+  type CardSettings,
+  type CardSource,
+  type SecurityRequirement,
+  type SecurityScheme,
+} from "./card.ts";
 export { type AgentDefinition, type AgentFunction, type AgentInfo, defineAgent } from "./define-agent.ts";
 export { type AnyTool, type Tool, type ToolContext, tool } from "./tool.ts";
