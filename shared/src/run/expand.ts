@@ -127,7 +127,13 @@ function runHandler(definition: RunnableDefinition, waited: ReadonlySet<string>)
       // hosts build ctx.llm from these settings; a runtime made by hand may leave it out
       llm:
         ctx.llm ??
-        createLlm({ config: ctx.config as LlmConfig, db: ctx.db, clock: ctx.clock, logger: ctx.logger }),
+        createLlm({
+          config: ctx.config as LlmConfig,
+          db: ctx.db,
+          kv: ctx.kv,
+          clock: ctx.clock,
+          logger: ctx.logger,
+        }),
       ...(ctx.memory ? { memory: ctx.memory } : {}),
       trace: ctx.trace,
       signal: ctx.signal ?? new AbortController().signal,
