@@ -72,10 +72,6 @@ export function createBudgetGuard(settings: BudgetGuardSettings): BudgetGuard {
         const taken: Counter[] = [];
         let refused: { budget: Budget; counter: Counter } | undefined;
         for (const { budget, subject } of applying) {
-          if (budget.limitMicroUsd !== undefined && !estimate.priced) {
-            await give(taken, estimate);
-            throw unpriced(budget, estimate.modelId);
-          }
           const window = windowOf(budget.period, now);
           const counter = {
             budget: budget.name,
@@ -84,8 +80,16 @@ export function createBudgetGuard(settings: BudgetGuardSettings): BudgetGuard {
             resetsAt: window.resetsAt,
           };
           if (exempt.has(budget.name)) {
+            // counted, not limited: the call fell back to this budget's cheaper tier
             await store.adjust(counter, estimate);
-          } else if (
+            taken.push(counter);
+            continue;
+          }
+          if (budget.limitMicroUsd !== undefined && !estimate.priced) {
+            await give(taken, estimate);
+            throw unpriced(budget, estimate.modelId);
+          }
+          if (
             !(await store.reserve(counter, estimate, {
               ...(budget.limitTokens === undefined ? {} : { tokens: budget.limitTokens }),
               ...(budget.limitMicroUsd === undefined ? {} : { microUsd: budget.limitMicroUsd }),
