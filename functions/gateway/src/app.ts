@@ -5,6 +5,8 @@ import { answerOutsideRoutes } from "./fallback.ts";
 import type { RouteModule } from "./route-module.ts";
 import { agentRoutes } from "./routes/agents.ts";
 import { approvalRoutes } from "./routes/approvals.ts";
+import { budgetRoutes } from "./routes/budgets.ts";
+import { costRoutes } from "./routes/cost.ts";
 import { deadLetterRoutes } from "./routes/dead-letters.ts";
 import { eventRoutes } from "./routes/events.ts";
 import { memoryRoutes } from "./routes/memories.ts";
@@ -24,6 +26,8 @@ const modules: readonly RouteModule[] = [
   memoryRoutes,
   runRoutes,
   approvalRoutes,
+  costRoutes,
+  budgetRoutes,
 ];
 
 /** The path prefixes the gateway serves (its `http.paths`): its modules' prefixes. */

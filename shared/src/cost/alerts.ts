@@ -1,6 +1,7 @@
 import type { SqlExecutor } from "../ports/db.ts";
 import { type Budget, describeBudget, formatUsd, windowOf } from "./budget.ts";
 import { listBudgets } from "./budget-records.ts";
+import { budgetUse } from "./budget-use.ts";
 
 export interface AlertSettings {
   /** Spend in the last 24 hours past this many times the trailing daily average is a spike. */
@@ -26,7 +27,7 @@ export interface CostAlert {
 }
 
 const dayMs = 86_400_000;
-const columnOf = { agent: "agent_id", user: "user_id", session: "session_id" } as const;
+const columnOf = { agent: "agent_id", user: "user_id" } as const;
 
 /**
  * What needs an alert at `now`: each agent and user whose spend in the last 24 hours is past
@@ -90,38 +91,21 @@ async function findSpikes(
 }
 
 async function budgetWarnings(db: SqlExecutor, now: number, budget: Budget): Promise<CostAlert[]> {
-  const window = windowOf(budget.period, now);
-  const subjectColumn = budget.scope === "global" ? "'*'" : columnOf[budget.scope];
-  const { rows } = await db.query<{ subject: string; tokens: number; cost: number }>(
-    `SELECT ${subjectColumn} AS subject, sum(prompt_tokens + completion_tokens)::float8 AS tokens,
-            coalesce(sum(cost_usd), 0)::float8 AS cost
-       FROM llm_usage
-      WHERE created_at >= to_timestamp($1 / 1000.0) AND created_at < to_timestamp($2 / 1000.0)
-        ${budget.scope === "global" ? "" : `AND ${subjectColumn} IS NOT NULL`}
-        ${budget.scope !== "global" && budget.subject !== "*" ? `AND ${subjectColumn} = $3` : ""}
-      GROUP BY 1 ORDER BY 1`,
-    [window.start, now, ...(budget.scope !== "global" && budget.subject !== "*" ? [budget.subject] : [])],
-  );
-  const start = new Date(window.start).toISOString();
-  return rows.flatMap((row) => {
-    const tokens = Number(row.tokens);
-    const cost = Number(row.cost);
-    const tokenShare = budget.limitTokens === undefined ? 0 : tokens / budget.limitTokens;
-    const moneyShare = budget.limitMicroUsd === undefined ? 0 : (cost * 1e6) / budget.limitMicroUsd;
-    const share = Math.max(tokenShare, moneyShare);
-    if (share < budget.warnAt) return [];
-    const whom = row.subject === "*" ? "" : ` (${budget.scope} ${row.subject})`;
+  const start = new Date(windowOf(budget.period, now).start).toISOString();
+  return (await budgetUse(db, budget, now)).flatMap((use) => {
+    if (use.share < budget.warnAt) return [];
+    const whom = use.subject === "*" ? "" : ` (${budget.scope} ${use.subject})`;
     return [
       {
-        key: `budget:${budget.name}:${row.subject}:${start}`,
+        key: `budget:${budget.name}:${use.subject}:${start}`,
         kind: "budget-warning" as const,
         scope: budget.scope,
-        subject: row.subject,
+        subject: use.subject,
         budget: budget.name,
-        message: `budget "${budget.name}"${whom} is ${Math.round(share * 100)}% used (warning at ${Math.round(budget.warnAt * 100)}%): ${tokens} tokens and $${formatUsd(cost)} of ${describeBudget(budget)}`,
+        message: `budget "${budget.name}"${whom} is ${Math.round(use.share * 100)}% used (warning at ${Math.round(budget.warnAt * 100)}%): ${use.tokens} tokens and $${formatUsd(use.costUsd)} of ${describeBudget(budget)}`,
         windowStart: start,
-        spentUsd: cost,
-        usedTokens: tokens,
+        spentUsd: use.costUsd,
+        usedTokens: use.tokens,
         ...(budget.limitTokens === undefined ? {} : { limitTokens: budget.limitTokens }),
         ...(budget.limitMicroUsd === undefined ? {} : { limitUsd: budget.limitMicroUsd / 1e6 }),
       },

@@ -2,6 +2,7 @@ export * from "./alerts.ts";
 export * from "./budget.ts";
 export * from "./budget-input.ts";
 export * from "./budget-records.ts";
+export * from "./budget-use.ts";
 export * from "./call-marks.ts";
 export * from "./guard.ts";
 export * from "./kv-store.ts";
