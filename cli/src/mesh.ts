@@ -2,6 +2,8 @@ import { systemClock } from "@mesh-six/shared/clock";
 import type { Command, Io } from "./command.ts";
 import { agentCommands } from "./commands/agents.ts";
 import { approvalCommands } from "./commands/approvals.ts";
+import { budgetCommands } from "./commands/budgets.ts";
+import { costCommands } from "./commands/cost.ts";
 import { deadLetterCommands } from "./commands/dead-letters.ts";
 import { eventCommands } from "./commands/events.ts";
 import { memoryCommands } from "./commands/memory.ts";
@@ -21,6 +23,8 @@ export const commands: readonly Command[] = [
   ...taskCommands,
   ...agentCommands,
   ...memoryCommands,
+  ...costCommands,
+  ...budgetCommands,
   ...runCommands,
   ...approvalCommands,
 ];

@@ -1,4 +1,5 @@
 import { ApprovalDecided, ApprovalRequested } from "./approval.ts";
+import { CostAlerted, CostReported } from "./cost.ts";
 import type { EventType } from "./define.ts";
 import { RunContinued } from "./run.ts";
 import { PingFired } from "./system.ts";
@@ -26,6 +27,8 @@ export const catalog: readonly EventType[] = [
   PingFired,
   GitHubWebhook,
   GiteaWebhook,
+  CostReported,
+  CostAlerted,
 ];
 
 /** The catalog's definition of `type`: its own, or the family (`defineEventFamily`) it belongs to. */

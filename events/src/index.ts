@@ -1,5 +1,6 @@
 export * from "./approval.ts";
 export * from "./catalog.ts";
+export * from "./cost.ts";
 export * from "./define.ts";
 export * from "./family.ts";
 export * from "./run.ts";

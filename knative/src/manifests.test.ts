@@ -72,6 +72,28 @@ describe("the committed manifests", () => {
   it("pass every check", () => {
     expect(validateManifests(generateManifests(fleet), fleet)).toEqual([]);
   });
+
+  it("carry the cost tracker's PingSources, and Triggers that take each ping by its source", () => {
+    const resources = generateManifests(fleet).get("generated/functions/cost-tracker.yaml") ?? [];
+    const pings = resources.filter((resource) => resource.kind === "PingSource");
+    expect(
+      pings.map((resource) => [resource.metadata.name, (resource.spec as { schedule: string }).schedule]),
+    ).toEqual([
+      ["cost-tracker-report", "0 6 * * *"],
+      ["cost-tracker-alerts", "5 * * * *"],
+    ]);
+    const triggers = resources
+      .filter((resource) => resource.kind === "Trigger")
+      .map((resource) => resource.spec);
+    expect(triggers).toContainEqual(
+      expect.objectContaining({
+        filters: [
+          { exact: { type: PingFired.type } },
+          { suffix: { source: "/pingsources/cost-tracker-report" } },
+        ],
+      }),
+    );
+  });
 });
 
 describe("manifest validation", () => {

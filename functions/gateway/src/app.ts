@@ -8,6 +8,8 @@ import { a2aRoutes } from "./routes/a2a.ts";
 import { agentRoutes } from "./routes/agents.ts";
 import { approvalRoutes } from "./routes/approvals.ts";
 import { chatRoutes } from "./routes/chat.ts";
+import { budgetRoutes } from "./routes/budgets.ts";
+import { costRoutes } from "./routes/cost.ts";
 import { deadLetterRoutes } from "./routes/dead-letters.ts";
 import { eventRoutes } from "./routes/events.ts";
 import { memoryRoutes } from "./routes/memories.ts";
@@ -33,6 +35,8 @@ const modules: readonly RouteModule[] = [
   modelRoutes,
   a2aRoutes,
   wellKnownRoutes,
+  costRoutes,
+  budgetRoutes,
 ];
 
 /** The path prefixes the gateway serves (its `http.paths`): its modules' prefixes. */

@@ -71,6 +71,27 @@ export const llmConfig = z.object({
     .describe(
       "longest an LLM call may spend on retries, waits included; a retry whose wait would end later is not made",
     ),
+  LLM_BUDGET_STORE: z
+    .enum(["postgres", "kv"])
+    .default("postgres")
+    .describe(
+      "where budget reservations are counted: postgres (budget_usage) or kv (the key-value store: in-process or Upstash Redis)",
+    ),
+  LLM_BUDGET_OUTPUT_TOKENS: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(1_000_000)
+    .default(1024)
+    .describe(
+      "output tokens reserved for a call under a budget that sets no maxOutputTokens; the call is capped at it",
+    ),
+  LLM_ESTIMATE_COMPLEXITY: z
+    .stringbool()
+    .default(false)
+    .describe(
+      "pick the tier of a call whose agent and task name none from its size (short and plain: local, long or tool-heavy: strong)",
+    ),
 });
 
 export type LlmConfig = z.output<typeof llmConfig>;

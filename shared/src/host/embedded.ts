@@ -134,6 +134,7 @@ export async function startEmbeddedHost(settings: EmbeddedHostSettings): Promise
       definition.name,
       await connectFunctionPorts(definition, ownSettings.get(definition.name) ?? {}, {
         db,
+        kv,
         clock,
         logger,
         ...(settings.llm ? { llm: settings.llm } : {}),

@@ -10,10 +10,13 @@ import type { Llm } from "../llm/port.ts";
 import { connectMemory, type MemoryService } from "../memory/create.ts";
 import type { Clock } from "../ports/clock.ts";
 import type { Db } from "../ports/db.ts";
+import type { Kv } from "../ports/kv.ts";
 import type { Logger } from "../ports/logger.ts";
 
 export interface FunctionPortSettings {
   readonly db: Db;
+  /** Where budgets are counted when LLM_BUDGET_STORE is `kv`. */
+  readonly kv?: Kv;
   readonly clock: Clock;
   readonly logger: Logger;
   /** Given instead of the one its settings describe (tests: a recorded or failing model). */
@@ -45,6 +48,7 @@ export async function connectFunctionPorts(
       createLlm({
         config: own as LlmConfig,
         db: settings.db,
+        ...(settings.kv ? { kv: settings.kv } : {}),
         clock: settings.clock,
         logger: logger.child({ component: "llm" }),
       }))

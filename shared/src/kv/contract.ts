@@ -105,10 +105,31 @@ export function describeKvContract(name: string, target: KvContractTarget): void
       expect(await kv.incrBy(name, 1)).toBe(1);
     });
 
+    it("adds within a limit only, atomically, so concurrent reservations never pass it", async () => {
+      const name = key("within");
+      expect(await kv.incrByWithin(name, 60, 100)).toBe(60);
+      expect(await kv.incrByWithin(name, 50, 100)).toBeNull();
+      expect(await kv.get(name)).toBe("60");
+      expect(await kv.incrByWithin(name, 40, 100)).toBe(100);
+      expect(await kv.incrByWithin(name, -30, 100)).toBe(70);
+      const race = key("within-race");
+      const taken = await Promise.all(Array.from({ length: 50 }, () => kv.incrByWithin(race, 7, 100)));
+      expect(taken.filter((value) => value !== null)).toHaveLength(14);
+      expect(await kv.get(race)).toBe("98");
+    });
+
+    it("gives a reserved counter its time to live when it is created", async () => {
+      const name = key("within-ttl");
+      expect(await kv.incrByWithin(name, 5, 10, { ttlMs })).toBe(5);
+      await target.elapse(ttlMs * 2);
+      expect(await kv.get(name)).toBeNull();
+    });
+
     it("refuses to count a value that is not an integer", async () => {
       const name = key("text");
       await kv.set(name, "not a number");
       await expect(kv.incrBy(name, 1)).rejects.toThrow(/integer/);
+      await expect(kv.incrByWithin(name, 1, 10)).rejects.toThrow(/integer/);
       expect(await kv.get(name)).toBe("not a number");
     });
   });

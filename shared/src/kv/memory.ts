@@ -20,6 +20,16 @@ export function createMemoryKv(settings: { readonly clock?: Clock } = {}): Kv {
     return entry;
   };
   const expiry = (ttlMs: number | undefined) => (ttlMs === undefined ? undefined : clock.now() + ttlMs);
+  // synchronous from read to write: one step, as atomic as Redis' INCRBY
+  const add = (key: string, by: number, limit: number, ttlMs: number | undefined): number | null => {
+    const entry = live(key);
+    if (entry && !/^-?\d+$/.test(entry.value)) throw new Error(`kv: value of ${key} is not an integer`);
+    const current = entry ? Number(entry.value) : 0;
+    const next = current + by;
+    if (by > 0 && next > limit) return null;
+    entries.set(key, { value: String(next), expiresAt: entry ? entry.expiresAt : expiry(ttlMs) });
+    return next;
+  };
   return {
     driver: "memory",
     async get(key) {
@@ -31,12 +41,10 @@ export function createMemoryKv(settings: { readonly clock?: Clock } = {}): Kv {
       return true;
     },
     async incrBy(key, by, options = {}) {
-      const entry = live(key);
-      if (entry && !/^-?\d+$/.test(entry.value)) throw new Error(`kv: value of ${key} is not an integer`);
-      const current = entry ? Number(entry.value) : 0;
-      const next = current + by;
-      entries.set(key, { value: String(next), expiresAt: entry ? entry.expiresAt : expiry(options.ttlMs) });
-      return next;
+      return add(key, by, Number.POSITIVE_INFINITY, options.ttlMs) as number;
+    },
+    async incrByWithin(key, by, limit, options = {}) {
+      return add(key, by, limit, options.ttlMs);
     },
     async del(key) {
       entries.delete(key);

@@ -23,6 +23,18 @@ local value = redis.call('INCRBY', KEYS[1], ARGV[1])
 if existed == 0 and ARGV[2] ~= '' then redis.call('PEXPIRE', KEYS[1], ARGV[2]) end
 return value`;
 
+// The budget reservation: adds only while the counter stays within the limit, in one
+// step on the server, so concurrent callers cannot all pass the same check.
+const withinScript = `
+local current = tonumber(redis.call('GET', KEYS[1]) or '0')
+if current == nil then return redis.error_reply('kv: value of ' .. KEYS[1] .. ' is not an integer') end
+local by = tonumber(ARGV[1])
+if by > 0 and current + by > tonumber(ARGV[2]) then return false end
+local existed = redis.call('EXISTS', KEYS[1])
+local value = redis.call('INCRBY', KEYS[1], ARGV[1])
+if existed == 0 and ARGV[3] ~= '' then redis.call('PEXPIRE', KEYS[1], ARGV[3]) end
+return value`;
+
 const clients = new WeakMap<Kv, Redis>();
 
 /** Upstash Redis over its REST API, through `@upstash/redis`. */
@@ -52,6 +64,11 @@ export function createUpstashKv(settings: UpstashSettings): Kv {
     async incrBy(key, by, options = {}) {
       const ttl = options.ttlMs === undefined ? "" : String(Math.max(1, Math.round(options.ttlMs)));
       return Number(await redis.eval(incrementScript, [key], [String(by), ttl]));
+    },
+    async incrByWithin(key, by, limit, options = {}) {
+      const ttl = options.ttlMs === undefined ? "" : String(Math.max(1, Math.round(options.ttlMs)));
+      const value = await redis.eval(withinScript, [key], [String(by), String(limit), ttl]);
+      return value === null || value === undefined ? null : Number(value);
     },
     async del(key) {
       await redis.del(key);

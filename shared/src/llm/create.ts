@@ -1,8 +1,14 @@
 import type { LanguageModelV4, LanguageModelV4Usage } from "@ai-sdk/provider";
 import { systemClock } from "../clock.ts";
 import type { LlmConfig } from "../config/llm.ts";
+import { type BudgetGuard, createBudgetGuard, type Estimate, type Hold } from "../cost/guard.ts";
+import { createKvReservations } from "../cost/kv-store.ts";
+import { createPostgresReservations } from "../cost/postgres-store.ts";
+import { chooseTier, estimateComplexity } from "../cost/tier-choice.ts";
+import { ConfigError } from "../errors.ts";
 import type { Clock } from "../ports/clock.ts";
 import type { SqlExecutor } from "../ports/db.ts";
+import type { Kv } from "../ports/kv.ts";
 import type { Logger } from "../ports/logger.ts";
 import { LlmError, toLlmError, withCalls } from "./errors.ts";
 import { toModelMessages, toToolSet } from "./messages.ts";
@@ -20,6 +26,7 @@ import type {
 } from "./port.ts";
 import { modelTiers } from "./port.ts";
 import { costOf, defaultPrices, type PriceTable, priceOf } from "./prices.ts";
+import { requestSize } from "./request-size.ts";
 import { type LlmRetryPolicy, type ObservedCall, type RetryLog, retryGuard } from "./retry.ts";
 import { type LlmCallRecord, recordLlmCall } from "./usage.ts";
 
@@ -38,11 +45,22 @@ export interface LlmSettings {
   readonly fetch?: typeof fetch;
   /** Use this model for every tier instead of the configured ones (tests). */
   readonly model?: LanguageModelV4;
+  /** The key-value store budgets are counted in when LLM_BUDGET_STORE is `kv`. */
+  readonly kv?: Kv;
+  /**
+   * The budget check; by default one on LLM_BUDGET_STORE. `"off"` only for the benchmark's
+   * baseline (test/bench/budget.ts): every host builds the port with the check.
+   */
+  readonly budgets?: BudgetGuard | "off";
 }
 
 interface Tier extends LlmTierInfo {
   readonly model: LanguageModelV4;
+  /** Safe for private data: the offline model, or an endpoint of its own (LLM_BASE_URL_LOCAL). */
+  readonly private: boolean;
 }
+
+const openHold = (tier: ModelTier): Hold => ({ tier, limited: false, counters: [] });
 
 /**
  * The LLM port on the Vercel AI SDK. Each tier (`local`, `mid`, `strong`) is a chat
@@ -70,6 +88,8 @@ export function createLlm(settings: LlmSettings): Llm {
     maxRetries: config.LLM_MAX_RETRIES,
     budgetMs: config.LLM_RETRY_BUDGET_SECONDS * 1000,
   };
+  const guard = settings.budgets ?? budgetGuardOf(settings, clock);
+  const outputReserve = config.LLM_BUDGET_OUTPUT_TOKENS ?? 1024;
 
   const record = async (call: LlmCallRecord) => {
     try {
@@ -81,29 +101,65 @@ export function createLlm(settings: LlmSettings): Llm {
 
   /** One request through the SDK with the retry guard: every HTTP call recorded, failures turned into LlmError. */
   const run = async (request: LlmRequest): Promise<LlmResponse> => {
-    const tierName = request.tier ?? defaultTier;
+    const size = requestSize(request);
+    const chosen = chooseTier({
+      requested: request.tier,
+      context: request.context,
+      defaultTier,
+      localIsPrivate: tiers.local.private,
+      ...(config.LLM_ESTIMATE_COMPLEXITY ? { estimated: estimateComplexity(size) } : {}),
+    });
+    const outputTokens = request.maxOutputTokens ?? outputReserve;
+    const estimateFor = (name: ModelTier): Estimate => {
+      const { modelId } = tiers[name];
+      const price = priceOf(prices, modelId);
+      const microUsd = price ? Math.ceil(size.tokens * price.input + outputTokens * price.output) : 0;
+      return { tokens: size.tokens + outputTokens, microUsd, priced: price !== undefined, modelId };
+    };
+    const hold =
+      guard === "off" ? openHold(chosen) : await guard.reserve(request.context, chosen, estimateFor);
+    const tierName = hold.tier;
     const tier = tiers[tierName];
     const { model, offline } = tier;
+    // under a budget the answer may not outgrow what was reserved for it
+    const maxOutputTokens = request.maxOutputTokens ?? (hold.limited ? outputReserve : undefined);
+    const tiering = {
+      ...(request.tier ? { requestedTier: request.tier } : {}),
+      tier: tierName,
+      ...(hold.fallbackBudget ? { fallbackBudget: hold.fallbackBudget } : {}),
+    };
+    let priced = true;
     const usageOf = (modelId: string, usage: LanguageModelV4Usage): LlmUsage => {
       const tokens = {
         promptTokens: usage.inputTokens.total ?? 0,
         completionTokens: usage.outputTokens.total ?? 0,
       };
-      return {
-        ...tokens,
-        costUsd: costOf(priceOf(prices, modelId) ?? priceOf(prices, model.modelId), tokens),
-      };
+      const price = priceOf(prices, modelId) ?? priceOf(prices, model.modelId);
+      priced = price !== undefined;
+      return { ...tokens, costUsd: costOf(price, tokens) };
     };
     const started = clock.now();
     const log: RetryLog = { calls: 0, stopped: undefined };
     let answered: { modelId: string; usage: LlmUsage } | undefined;
+    const settle = async () => {
+      if (guard === "off" || !hold.limited) return;
+      const usage = answered?.usage;
+      const used = usage
+        ? { tokens: usage.promptTokens + usage.completionTokens, microUsd: Math.ceil(usage.costUsd * 1e6) }
+        : { tokens: 0, microUsd: 0 };
+      try {
+        await guard.settle(hold, used);
+      } catch (error) {
+        settings.logger?.error("could not settle a budget reservation", { error, counters: hold.counters });
+      }
+    };
     const onCall = async (call: ObservedCall) => {
       const at = clock.now();
-      const base = { offline, durationMs: call.durationMs, context: request.context, at };
+      const base = { offline, durationMs: call.durationMs, context: request.context, at, ...tiering };
       if (call.ok) {
         const modelId = call.result.response?.modelId || model.modelId;
         answered = { modelId, usage: usageOf(modelId, call.result.usage) };
-        await record({ ...base, ...answered, outcome: "ok" });
+        await record({ ...base, ...answered, priced, outcome: "ok" });
       } else {
         const error = toLlmError(call.error, request.signal);
         await record({
@@ -136,7 +192,7 @@ export function createLlm(settings: LlmSettings): Llm {
               }),
             }
           : {}),
-        ...(request.maxOutputTokens ? { maxOutputTokens: request.maxOutputTokens } : {}),
+        ...(maxOutputTokens ? { maxOutputTokens } : {}),
         ...(request.temperature === undefined ? {} : { temperature: request.temperature }),
         ...(request.signal ? { abortSignal: request.signal } : {}),
       };
@@ -149,6 +205,7 @@ export function createLlm(settings: LlmSettings): Llm {
         input: call.input,
       }));
       const object = request.output && toolCalls.length === 0 ? result.output : undefined;
+      await settle();
       return {
         text: result.text,
         toolCalls,
@@ -156,6 +213,7 @@ export function createLlm(settings: LlmSettings): Llm {
         finishReason: String(result.finishReason),
         modelId: answered?.modelId ?? model.modelId,
         tier: tierName,
+        ...(hold.fallbackBudget ? { fallbackBudget: hold.fallbackBudget } : {}),
         offline,
         usage: answered?.usage ?? noUsage,
         durationMs: clock.now() - started,
@@ -163,8 +221,10 @@ export function createLlm(settings: LlmSettings): Llm {
       };
     } catch (thrown) {
       const error = withCalls(toLlmError(thrown, request.signal), log);
+      await settle();
       if (log.calls === 0) {
         await record({
+          ...tiering,
           modelId: model.modelId,
           offline,
           usage: noUsage,
@@ -233,11 +293,8 @@ async function streamed(
 
 function tierOf(settings: LlmSettings, tier: ModelTier): Tier {
   if (settings.model) {
-    return {
-      model: settings.model,
-      modelId: settings.model.modelId,
-      offline: settings.model.modelId === offlineModelId,
-    };
+    const offline = settings.model.modelId === offlineModelId;
+    return { model: settings.model, modelId: settings.model.modelId, offline, private: offline };
   }
   const suffix = tier.toUpperCase() as Uppercase<ModelTier>;
   const config = settings.config;
@@ -246,7 +303,7 @@ function tierOf(settings: LlmSettings, tier: ModelTier): Tier {
   const apiKey = config[`LLM_API_KEY_${suffix}`] ?? config.LLM_API_KEY;
   if (!baseURL) {
     const model = createOfflineModel();
-    return { model, modelId: model.modelId, offline: true };
+    return { model, modelId: model.modelId, offline: true, private: true };
   }
   const model = createOpenAiModel({
     baseURL,
@@ -254,7 +311,26 @@ function tierOf(settings: LlmSettings, tier: ModelTier): Tier {
     ...(apiKey ? { apiKey } : {}),
     ...(settings.fetch ? { fetch: settings.fetch } : {}),
   });
-  return { model, modelId, offline: false };
+  return {
+    model,
+    modelId,
+    offline: false,
+    private: tier === "local" && config.LLM_BASE_URL_LOCAL !== undefined,
+  };
+}
+
+/** The budget check on LLM_BUDGET_STORE: Postgres' budget_usage, or the host's key-value store. */
+function budgetGuardOf(settings: LlmSettings, clock: Clock): BudgetGuard {
+  if (settings.config.LLM_BUDGET_STORE === "kv") {
+    if (!settings.kv) {
+      throw new ConfigError(
+        "LLM_BUDGET_STORE",
+        "kv needs the host's key-value store, and this LLM port was built without one; use postgres, or build it with createLlm({ kv })",
+      );
+    }
+    return createBudgetGuard({ db: settings.db, store: createKvReservations(settings.kv, clock), clock });
+  }
+  return createBudgetGuard({ db: settings.db, store: createPostgresReservations(settings.db), clock });
 }
 
 const noUsage: LlmUsage = { promptTokens: 0, completionTokens: 0, costUsd: 0 };

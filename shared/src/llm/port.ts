@@ -12,7 +12,13 @@ export interface LlmCallContext {
   /** The durable run and step the call is made for. */
   readonly runId?: string;
   readonly step?: string;
+  /** The task (or its payload) is private: the call may only go to the `local` tier. */
+  readonly private?: boolean;
+  /** The task's complexity: picks the tier when the agent fixes none. */
+  readonly complexity?: LlmComplexity;
 }
+
+export type LlmComplexity = "low" | "medium" | "high";
 
 /**
  * Model tiers an agent picks from, each mapped to a configured model (LLM_MODEL_LOCAL,
@@ -99,6 +105,8 @@ export interface LlmResponse {
   /** The model that answered (as the server names it). */
   readonly modelId: string;
   readonly tier: ModelTier;
+  /** The budget whose fallback policy moved the call to `tier` from the one it asked for. */
+  readonly fallbackBudget?: string;
   /** True when the offline deterministic model answered. */
   readonly offline: boolean;
   /** Tokens and cost of the call that answered. */

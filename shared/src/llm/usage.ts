@@ -14,6 +14,14 @@ export interface LlmCallRecord {
   /** Milliseconds since the epoch. */
   readonly at: number;
   readonly error?: string;
+  /** False when the model has no price (LLM_PRICES): its cost is unknown, not zero. */
+  readonly priced?: boolean;
+  /** The tier the caller asked for, when it named one. */
+  readonly requestedTier?: string;
+  /** The tier that was called. */
+  readonly tier?: string;
+  /** The budget whose fallback policy moved the call to a cheaper tier. */
+  readonly fallbackBudget?: string;
 }
 
 /** Stores one call in `llm_usage` and as an `llm.call` row of the event log. */
@@ -21,8 +29,10 @@ export async function recordLlmCall(db: SqlExecutor, call: LlmCallRecord): Promi
   const { context, usage } = call;
   await db.query(
     `INSERT INTO llm_usage (model, offline, prompt_tokens, completion_tokens, cost_usd, duration_ms, outcome,
-                            agent_id, capability, task_id, user_id, session_id, trace_id, created_at, run_id, step)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, to_timestamp($14 / 1000.0), $15, $16)`,
+                            agent_id, capability, task_id, user_id, session_id, trace_id, created_at, run_id, step,
+                            priced, requested_tier, tier, fallback_budget)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, to_timestamp($14 / 1000.0), $15, $16,
+             $17, $18, $19, $20)`,
     [
       call.modelId,
       call.offline,
@@ -40,6 +50,10 @@ export async function recordLlmCall(db: SqlExecutor, call: LlmCallRecord): Promi
       call.at,
       context.runId ?? null,
       context.step ?? null,
+      call.priced ?? true,
+      call.requestedTier ?? null,
+      call.tier ?? null,
+      call.fallbackBudget ?? null,
     ],
   );
   await recordMeshEvent(db, {
@@ -58,6 +72,8 @@ export async function recordLlmCall(db: SqlExecutor, call: LlmCallRecord): Promi
       capability: context.capability ?? null,
       taskId: context.taskId ?? null,
       ...(context.runId ? { runId: context.runId, step: context.step ?? null } : {}),
+      ...(call.priced === false ? { unpriced: true } : {}),
+      ...(call.fallbackBudget ? { fallbackBudget: call.fallbackBudget, tier: call.tier } : {}),
       ...(call.error ? { error: call.error } : {}),
     },
   });

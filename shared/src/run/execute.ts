@@ -10,6 +10,7 @@ import {
   TaskProgress,
 } from "@mesh-six/events";
 import type { Settings } from "../config/read.ts";
+import { callMarks } from "../cost/call-marks.ts";
 import { MeshError } from "../errors.ts";
 import type { Llm } from "../llm/port.ts";
 import { recordMeshEvent } from "../log/event-log.ts";
@@ -450,6 +451,7 @@ class Hop {
             ...(this.run.capability ? { capability: this.run.capability } : {}),
             ...(this.run.taskId ? { taskId: this.run.taskId } : {}),
             ...(this.run.userId ? { userId: this.run.userId } : {}),
+            ...callMarks(this.input),
             traceId: env.trace.traceId,
           },
           signal: env.signal,

@@ -59,15 +59,16 @@ export function runtimeUnderTest(
     write: (line) => lines.push(JSON.parse(line) as Record<string, unknown>),
   });
   // as the hosts do: a function whose config includes the LLM's variables gets the port
+  const kv = createMemoryKv({ clock });
   const llm =
     options.llm ??
     (includesConfig(definition, llmConfig)
-      ? createLlm({ config: config as LlmConfig, db, clock, logger: logger.child({ component: "llm" }) })
+      ? createLlm({ config: config as LlmConfig, db, kv, clock, logger: logger.child({ component: "llm" }) })
       : undefined);
   const runtime = createFunctionRuntime({
     definition,
     db,
-    kv: createMemoryKv({ clock }),
+    kv,
     clock,
     config,
     ...(llm ? { llm } : {}),

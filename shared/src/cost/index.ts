@@ -1,0 +1,14 @@
+export * from "./alerts.ts";
+export * from "./budget.ts";
+export * from "./budget-input.ts";
+export * from "./budget-records.ts";
+export * from "./budget-use.ts";
+export * from "./call-marks.ts";
+export * from "./guard.ts";
+export * from "./kv-store.ts";
+export * from "./period.ts";
+export * from "./postgres-store.ts";
+export * from "./report.ts";
+export * from "./report-store.ts";
+export type * from "./reservation-store.ts";
+export * from "./tier-choice.ts";
