@@ -1,3 +1,4 @@
+import { argocdDeployer } from "@mesh-six/function-argocd-deployer";
 import { deadLetter } from "@mesh-six/function-dead-letter";
 import { gateway } from "@mesh-six/function-gateway";
 import { generalAgent } from "@mesh-six/function-general-agent";
@@ -14,4 +15,5 @@ export const fleet: readonly FunctionDefinition[] = [
   humans,
   deadLetter,
   webhookReceiver,
+  argocdDeployer,
 ];
