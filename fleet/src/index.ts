@@ -1,3 +1,4 @@
+import { argocdDeployer } from "@mesh-six/function-argocd-deployer";
 import { costTracker } from "@mesh-six/function-cost-tracker";
 import { deadLetter } from "@mesh-six/function-dead-letter";
 import { gateway } from "@mesh-six/function-gateway";
@@ -16,4 +17,5 @@ export const fleet: readonly FunctionDefinition[] = [
   deadLetter,
   webhookReceiver,
   costTracker,
+  argocdDeployer,
 ];

@@ -14,6 +14,12 @@ interface EnvEntry {
 }
 
 const files = generateManifests(fleet);
+/** The variables the fleet's dependency checks name (`{ARGOCD_URL}/api/version`). */
+const checkVariables = fleet.flatMap((definition) =>
+  (definition.dependencyChecks ?? []).flatMap((check) =>
+    [...check.url.matchAll(/\{(\w+)\}/g)].map((match) => match[1] ?? ""),
+  ),
+);
 
 function containerOf(name: string): { env: EnvEntry[]; envFrom?: unknown } {
   const service = files
@@ -34,7 +40,7 @@ describe("each function's Service", () => {
     for (const definition of fleet) {
       const own = Object.keys(configOf(definition).shape);
       const secrets = (definition.secrets ?? []).map((secret) => secret.env);
-      const checks = definition.runsDependencyChecks ? ["ARGOCD_SERVER_URL"] : [];
+      const checks = definition.runsDependencyChecks ? checkVariables : [];
       const names = namesOf(definition.name);
       expect(containerOf(definition.name).envFrom, definition.name).toBeUndefined();
       expect(new Set(names).size, `${definition.name}: each variable once`).toBe(names.length);

@@ -19,8 +19,8 @@ export interface AgentDefinition<Input extends z.ZodType, Output extends z.ZodTy
   readonly output?: Output;
   /** The system instructions, or a function of the input. */
   readonly instructions: string | ((input: z.output<Input>, ctx: RunContext) => string);
-  /** What the model is asked: default `query`, else `prompt`, else `question`, else the input as JSON. */
-  readonly prompt?: (input: z.output<Input>) => string;
+  /** What the model is asked (the task's capability is `ctx.task.capability`): default `query`, else `prompt`, else `question`, else the input as JSON. */
+  readonly prompt?: (input: z.output<Input>, ctx: RunContext) => string;
   readonly tools?: Readonly<Record<string, AnyTool>>;
   /** The model tier, or one chosen per task (by its complexity, …); the configured default when omitted. */
   readonly tier?: ModelTier | ((input: z.output<Input>, ctx: RunContext) => ModelTier);
@@ -95,7 +95,7 @@ export function defineAgent<Input extends z.ZodType, Output extends z.ZodType | 
     input,
     ...(output ? { output } : {}),
     instructions: instructions as string | ((input: unknown, ctx: RunContext) => string),
-    ...(prompt ? { prompt: prompt as (input: unknown) => string } : {}),
+    ...(prompt ? { prompt: prompt as (input: unknown, ctx: RunContext) => string } : {}),
     tools,
     ...(tier ? { tier: tier as ModelTier | ((input: unknown, ctx: RunContext) => ModelTier) } : {}),
     maxSteps,

@@ -11,7 +11,7 @@ export interface AgentLoopSettings {
   readonly input: z.ZodType;
   readonly output?: z.ZodType;
   readonly instructions: string | ((input: unknown, ctx: RunContext) => string);
-  readonly prompt?: (input: unknown) => string;
+  readonly prompt?: (input: unknown, ctx: RunContext) => string;
   readonly tools: Readonly<Record<string, AnyTool>>;
   readonly tier?: ModelTier | ((input: unknown, ctx: RunContext) => ModelTier);
   readonly maxSteps: number;
@@ -35,7 +35,7 @@ export function agentLoop(settings: AgentLoopSettings): RunFunction {
     const parsed = settings.input.safeParse(payload);
     if (!parsed.success) throw new TaskFailure("invalid_input", inputProblem(parsed.error));
     const input = parsed.data;
-    const question = (settings.prompt ?? defaultPrompt)(input);
+    const question = (settings.prompt ?? defaultPrompt)(input, ctx);
     const taskId = ctx.task?.taskId ?? ctx.runId;
     const conversation = conversationOf(payload, question);
     const live = !settings.output && wantsLiveText(payload);
@@ -186,7 +186,7 @@ async function callTool(
     );
     return answer(result ?? null);
   } catch (error) {
-    if (error instanceof StepError) return answer(error.message, true);
+    if (error instanceof StepError && !chosen.failsTask) return answer(error.message, true);
     throw error;
   }
 }
@@ -214,7 +214,7 @@ function inputProblem(error: z.ZodError): string {
   return `${field}: ${issue?.message ?? "invalid"}${more}`;
 }
 
-function defaultPrompt(input: unknown): string {
+function defaultPrompt(input: unknown, _ctx?: RunContext): string {
   if (input && typeof input === "object") {
     for (const field of ["query", "prompt", "question"]) {
       const value = (input as Record<string, unknown>)[field];

@@ -25,6 +25,12 @@ export interface Tool<Input = unknown, Output = unknown> {
   readonly needsApproval?: boolean | ((input: Input) => boolean);
   /** How a call that throws a retryable error is tried again (step.do's retry). */
   readonly retry?: StepRetry;
+  /**
+   * A call that fails for good (after its retries) fails the task with the cause's error
+   * type and retry behaviour, instead of being told to the model: for the action a task
+   * exists to do (a deploy), whose failure the orchestrator must see to route elsewhere.
+   */
+  readonly failsTask?: boolean;
 }
 
 /** A tool, typed by its input schema (as the AI SDK's `tool`). */
@@ -34,6 +40,7 @@ export function tool<Schema extends z.ZodType, Output>(definition: {
   readonly run: (input: z.output<Schema>, ctx: ToolContext) => Promise<Output> | Output;
   readonly needsApproval?: boolean | ((input: z.output<Schema>) => boolean);
   readonly retry?: StepRetry;
+  readonly failsTask?: boolean;
 }): Tool<z.output<Schema>, Output> {
   return definition as Tool<z.output<Schema>, Output>;
 }

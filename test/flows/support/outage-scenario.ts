@@ -1,8 +1,8 @@
 import type { TaskRequested } from "@mesh-six/events";
+import { type ArgoCdApi, startArgoCdApi } from "@mesh-six/integration-argocd/testing";
 import type { FunctionDefinition } from "@mesh-six/shared/function/define";
 import { defaultHealthTtlMs } from "@mesh-six/shared/registry/health";
 import type { TaskRecord } from "@mesh-six/shared/registry/tasks";
-import { type ArgoCdApi, startArgoCdApi } from "@mesh-six/shared/testing/argocd-api";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { z } from "zod";
 import { type AgentControl, agentControl, testAgent } from "./deployers.ts";
