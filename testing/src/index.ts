@@ -10,6 +10,7 @@ export { type RunQuery, runOf, type StepSummary, stepsOf } from "./assert/runs.t
 export { llmUsageOf, type UsageQuery, type UsageRow } from "./assert/usage.ts";
 export { type Decision, decisionEvent, decisionSource } from "./decision.ts";
 export { type TestFunction, type TestFunctionSettings, testFunction } from "./function.ts";
+export { withMemory } from "./memory.ts";
 export { createTestMesh, type TaskOptions, type TestMesh, type TestMeshSettings } from "./mesh.ts";
 export { DeployPlan, deployPlanner, fanOut, restarts, stepper } from "./samples.ts";
 export { settleBroker, settleHost } from "./settle.ts";

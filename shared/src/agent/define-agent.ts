@@ -4,7 +4,7 @@ import { defineFunction } from "../function/define.ts";
 import type { FunctionDefinition } from "../function/types.ts";
 import type { ModelTier } from "../llm/port.ts";
 import type { RunContext } from "../run/types.ts";
-import { agentLoop } from "./loop.ts";
+import { type AgentFinish, agentLoop, type FinishContext } from "./loop.ts";
 import type { AnyTool } from "./tool.ts";
 
 /** What an agent is: a function whose run is the agent loop. */
@@ -26,6 +26,19 @@ export interface AgentDefinition<Input extends z.ZodType, Output extends z.ZodTy
   readonly tier?: ModelTier | ((input: z.output<Input>, ctx: RunContext) => ModelTier);
   /** LLM turns one task may take (each a step); default 6. */
   readonly maxSteps?: number;
+  /** The turns this task may take (by its depth, …), at most `maxSteps`. */
+  readonly maxStepsFor?: (input: z.output<Input>, ctx: RunContext) => number;
+  /** The last allowed turn is offered no tools, so the model answers with what it has instead of failing at the limit. */
+  readonly lastTurnAnswers?: boolean;
+  /**
+   * Runs after the final answer (validated against `output`), before `learn`: its return is
+   * the task's result. Side effects go in `run.step.do` (storing a decision in memory, …);
+   * `run.toolResults` holds every tool call of the run, so the result can cite what the tools gave.
+   */
+  readonly finish?: (
+    answer: Output extends z.ZodType ? z.output<Output> : string,
+    run: FinishContext & { readonly input: z.output<Input> },
+  ) => unknown;
   /** Recall what it remembers about the user before answering, and learn from the exchange after; default off. */
   readonly memory?: boolean | { readonly recall?: boolean; readonly learn?: boolean };
   /** Limits and pacing of its runs (docs/runs.md). */
@@ -64,6 +77,9 @@ export function defineAgent<Input extends z.ZodType, Output extends z.ZodType | 
     tools = {},
     tier,
     maxSteps = 6,
+    maxStepsFor,
+    lastTurnAnswers,
+    finish,
     memory,
     runSettings,
     ...functionDefinition
@@ -99,6 +115,9 @@ export function defineAgent<Input extends z.ZodType, Output extends z.ZodType | 
     tools,
     ...(tier ? { tier: tier as ModelTier | ((input: unknown, ctx: RunContext) => ModelTier) } : {}),
     maxSteps,
+    ...(maxStepsFor ? { maxStepsFor: maxStepsFor as (input: unknown, ctx: RunContext) => number } : {}),
+    ...(lastTurnAnswers ? { lastTurnAnswers } : {}),
+    ...(finish ? { finish: finish as AgentFinish } : {}),
     memory: memorySettings(memory),
   });
   // an agent with memory reads the embedder's variables too; every run gets the LLM's (expandRun)

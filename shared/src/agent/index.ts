@@ -9,4 +9,5 @@ export {
   type SecurityScheme,
 } from "./card.ts";
 export { type AgentDefinition, type AgentFunction, type AgentInfo, defineAgent } from "./define-agent.ts";
-export { type AnyTool, type Tool, type ToolContext, tool } from "./tool.ts";
+export type { FinishContext, ToolOutcome } from "./loop.ts";
+export { type AnyTool, consult, type Tool, type ToolContext, tool } from "./tool.ts";

@@ -6,6 +6,26 @@ import { conversationOf, wantsLiveText, withCallerInstructions } from "./convers
 import { learnFrom, withMemories } from "./memory.ts";
 import type { AnyTool } from "./tool.ts";
 
+/** One tool call of a run, as `finish` sees it. */
+export interface ToolOutcome {
+  readonly tool: string;
+  readonly input: unknown;
+  readonly result: unknown;
+  /** True when the call failed, was refused or had a bad input (`result` is then the message). */
+  readonly error: boolean;
+}
+
+/** What an agent's `finish` is given: the validated answer and how it came about. */
+export interface FinishContext {
+  readonly input: unknown;
+  readonly step: Step;
+  readonly ctx: RunContext;
+  /** Every tool call of the run, in order. */
+  readonly toolResults: readonly ToolOutcome[];
+}
+
+export type AgentFinish = (answer: unknown, run: FinishContext) => unknown;
+
 export interface AgentLoopSettings {
   readonly name: string;
   readonly input: z.ZodType;
@@ -15,6 +35,9 @@ export interface AgentLoopSettings {
   readonly tools: Readonly<Record<string, AnyTool>>;
   readonly tier?: ModelTier | ((input: unknown, ctx: RunContext) => ModelTier);
   readonly maxSteps: number;
+  readonly maxStepsFor?: (input: unknown, ctx: RunContext) => number;
+  readonly lastTurnAnswers?: boolean;
+  readonly finish?: AgentFinish;
   readonly memory: { readonly recall: boolean; readonly learn: boolean };
 }
 
@@ -53,9 +76,13 @@ export function agentLoop(settings: AgentLoopSettings): RunFunction {
     }
     const tier = typeof settings.tier === "function" ? settings.tier(input, ctx) : settings.tier;
     const messages: LlmMessage[] = conversation.messages;
-    const ask = (name: string, turns: readonly LlmMessage[], withTools: boolean) =>
+    const toolResults: ToolOutcome[] = [];
+    const turns = settings.maxStepsFor
+      ? Math.max(1, Math.min(settings.maxSteps, Math.floor(settings.maxStepsFor(input, ctx))))
+      : settings.maxSteps;
+    const ask = (name: string, history: readonly LlmMessage[], withTools: boolean) =>
       step.llm(name, {
-        messages: turns,
+        messages: history,
         instructions,
         // a text answer asked for live is published as the model writes it (task.progress)
         ...(live ? { liveText: true } : {}),
@@ -63,14 +90,18 @@ export function agentLoop(settings: AgentLoopSettings): RunFunction {
         ...(tier ? { tier } : {}),
         ...(settings.output ? { schema: settings.output, schemaName: schemaName(settings.name) } : {}),
       });
-    for (let turn = 0; turn < settings.maxSteps; turn += 1) {
-      const response = await ask("turn", messages, true).catch((error: unknown) =>
+    for (let turn = 0; turn < turns; turn += 1) {
+      const withTools = !(settings.lastTurnAnswers && turn === turns - 1);
+      const response = await ask("turn", messages, withTools).catch((error: unknown) =>
         settings.output && error instanceof StepError && error.type === "invalid_output"
-          ? repair(error, messages, (conversation) => ask("repair", conversation, false), settings.name)
+          ? repair(error, messages, (retry) => ask("repair", retry, false), settings.name)
           : Promise.reject(error),
       );
       if (response.toolCalls.length === 0) {
-        const answer = settings.output ? response.object : response.text;
+        const given = settings.output ? response.object : response.text;
+        const answer = settings.finish
+          ? await settings.finish(given, { input, step, ctx, toolResults })
+          : given;
         const learned =
           settings.memory.learn && ctx.memory?.enabled
             ? await step.do("learn", () =>
@@ -95,10 +126,20 @@ export function agentLoop(settings: AgentLoopSettings): RunFunction {
         response.toolCalls.map((call) => callTool(step, ctx, settings.tools, call)),
       );
       messages.push(...results);
+      results.forEach((result, index) => {
+        const call = response.toolCalls[index];
+        if (result.role !== "tool" || !call) return;
+        toolResults.push({
+          tool: call.name,
+          input: call.input,
+          result: result.result,
+          error: result.error === true,
+        });
+      });
     }
     throw new TaskFailure(
       "unhandled",
-      `${settings.name} took ${settings.maxSteps} LLM turns (its maxSteps) without a final answer: the model still called tools on its last turn; raise maxSteps or narrow the task`,
+      `${settings.name} took ${turns} LLM turns (its maxSteps) without a final answer: the model still called tools on its last turn; raise maxSteps or narrow the task`,
     );
   };
 }
@@ -173,6 +214,8 @@ async function callTool(
     }
   }
   try {
+    if (chosen.task)
+      return answer((await step.task(`consult ${call.name}`, chosen.task(parsed.data))) ?? null);
     const result = await step.do(
       `tool ${call.name}`,
       (work) =>

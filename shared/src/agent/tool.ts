@@ -1,5 +1,5 @@
 import type { z } from "zod";
-import type { RunContext, StepRetry } from "../run/types.ts";
+import type { RunContext, StepRetry, StepTaskRequest } from "../run/types.ts";
 
 /** What a tool's `run` is given: the run's context and the step it runs in. */
 export interface ToolContext extends Omit<RunContext, "llm"> {
@@ -31,6 +31,11 @@ export interface Tool<Input = unknown, Output = unknown> {
    * exists to do (a deploy), whose failure the orchestrator must see to route elsewhere.
    */
   readonly failsTask?: boolean;
+  /**
+   * A consultation (`consult`): the call is a child task routed by score (`step.task`,
+   * step `consult <tool>`) instead of `run`; its result goes back to the model.
+   */
+  readonly task?: (input: Input) => StepTaskRequest;
 }
 
 /** A tool, typed by its input schema (as the AI SDK's `tool`). */
@@ -47,3 +52,34 @@ export function tool<Schema extends z.ZodType, Output>(definition: {
 
 // biome-ignore lint/suspicious/noExplicitAny: a record of tools of every input and output type
 export type AnyTool = Tool<any, any>;
+
+/**
+ * A tool that asks another agent: each call becomes a child task for `capability`, routed
+ * by score like any task (the best-scored agent that offers it answers), and the model is
+ * given that agent's result; a failed child task is told to the model as an error.
+ */
+export function consult<Schema extends z.ZodType>(definition: {
+  readonly description: string;
+  readonly input: Schema;
+  readonly capability: string;
+  /** The child task's payload, from the call's input (default: the input itself). */
+  readonly payload?: (input: z.output<Schema>) => Readonly<Record<string, unknown>>;
+  readonly priority?: number;
+  /** Seconds an attempt of the child task may take. */
+  readonly timeout?: number;
+}): Tool<z.output<Schema>, unknown> {
+  const { capability, payload, priority, timeout, description, input } = definition;
+  return {
+    description,
+    input: input as z.ZodType<z.output<Schema>>,
+    task: (input) => ({
+      capability,
+      payload: payload ? payload(input) : (input as Readonly<Record<string, unknown>>),
+      ...(priority === undefined ? {} : { priority }),
+      ...(timeout === undefined ? {} : { timeout }),
+    }),
+    run: () => {
+      throw new Error(`a consultation of ${capability} runs as a child task (step.task), never as run()`);
+    },
+  };
+}

@@ -147,10 +147,12 @@ export function exampleOf(schema: Schema | undefined, hints: Hints, name = ""): 
   switch (type) {
     case "object": {
       const properties = (schema.properties ?? {}) as Record<string, Schema>;
-      const required = Array.isArray(schema.required)
-        ? (schema.required as string[])
-        : Object.keys(properties);
-      return Object.fromEntries(required.map((key) => [key, exampleOf(properties[key], hints, key)]));
+      // the required fields, and the optional ones the text states a value for (`namespace=shop`)
+      const required = new Set(Array.isArray(schema.required) ? (schema.required as string[]) : []);
+      const keys = Object.keys(properties).filter(
+        (key) => required.has(key) || stated(hints.text, key) !== undefined,
+      );
+      return Object.fromEntries(keys.map((key) => [key, exampleOf(properties[key], hints, key)]));
     }
     case "array": {
       const count = typeof schema.minItems === "number" ? schema.minItems : 0;

@@ -1,0 +1,1 @@
+export { type SearchDouble, type SearchFixture, searchDouble, searchFixtures } from "./double.ts";
