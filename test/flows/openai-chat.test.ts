@@ -197,6 +197,19 @@ describe("the OpenAI-compatible API, through the openai client", () => {
     });
     expect(notJson.status).toBe(400);
     expect(await notJson.json()).toMatchObject({ error: { type: "invalid_request_error", param: "body" } });
+    // the host's own refusal of a body over 1 MiB, before the gateway sees it, in OpenAI's shape too
+    const huge = await fetch(`${mesh.baseURL}/chat/completions`, {
+      method: "POST",
+      headers: { authorization: `Bearer ${chatKey}`, "content-type": "application/json" },
+      body: JSON.stringify({
+        model: "mesh-six",
+        messages: [{ role: "user", content: "x".repeat(1_100_000) }],
+      }),
+    });
+    expect(huge.status).toBe(413);
+    expect(await huge.json()).toMatchObject({
+      error: { type: "invalid_request_error", code: "request_too_large" },
+    });
   });
 
   it("lists the models: mesh-six, one per capability, one per agent", async () => {

@@ -19,7 +19,7 @@ import { connectDb } from "../db/connect.ts";
 import { readFleetConfig } from "../function/config.ts";
 import type { FetchHandler, FunctionDefinition, HttpContext } from "../function/define.ts";
 import type { Trigger } from "../function/knative-types.ts";
-import { bodyLimitOf, guardRequest } from "../http/guard.ts";
+import { bodyLimitOf, guardRequest, restyleOf } from "../http/guard.ts";
 import { connectKv } from "../kv/connect.ts";
 import type { Llm } from "../llm/port.ts";
 import { createLogger } from "../log/logger.ts";
@@ -267,7 +267,7 @@ export async function startEmbeddedHost(settings: EmbeddedHostSettings): Promise
 
   const host: EmbeddedHost = {
     // every request passes the edge checks first: path and query text, the body limit
-    fetch: guardRequest(app.fetch, { maxBodyBytes: bodyLimitOf(functions) }),
+    fetch: guardRequest(app.fetch, { maxBodyBytes: bodyLimitOf(functions), restyle: restyleOf(functions) }),
     db,
     kv,
     broker: running,

@@ -8,7 +8,7 @@ import type { SubscriberResponse } from "../broker/types.ts";
 import type { RateLimitConfig } from "../config/access.ts";
 import { errorMessage } from "../errors.ts";
 import type { FetchHandler } from "../function/define.ts";
-import { bodyLimitOf, guardRequest } from "../http/guard.ts";
+import { bodyLimitOf, guardRequest, restyleOf } from "../http/guard.ts";
 import {
   createFunctionRuntime,
   type FunctionRuntime,
@@ -179,7 +179,7 @@ export function createKnativeHost(settings: KnativeHostSettings): KnativeHost {
         if (request.method === "GET" && pathname === "/") return Response.json(description());
         return problem(404, `function ${definition.name} serves no ${request.method} ${pathname}`);
       },
-      { maxBodyBytes: bodyLimitOf([definition]) },
+      { maxBodyBytes: bodyLimitOf([definition]), restyle: restyleOf([definition]) },
     ),
     // a function without a handler may still have committed events from its HTTP routes
     sweepOutbox: () =>
