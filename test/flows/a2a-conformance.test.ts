@@ -217,6 +217,48 @@ describe("A2A conformance (the a2a-tck's mandatory scenarios)", () => {
     });
   });
 
+  describe("keys bound to a user, and one agent's endpoint", () => {
+    it("shows a user only that user's tasks, which run as that user", async () => {
+      const adas = (await rpc("SendMessage", textMessage("What is 2+2?"), {}, "ada")).result.task;
+      expect((await rpc("GetTask", { id: adas.id }, {}, "ada")).result.id).toBe(adas.id);
+      expect((await rpc("GetTask", { id: adas.id }, {}, "bob")).error.code).toBe(-32001);
+      const bobs = (await rpc("ListTasks", {}, {}, "bob")).result.tasks.map((task: Wire) => task.id);
+      expect(bobs).not.toContain(adas.id);
+      const mesh = await host.fetch(
+        new Request(`${origin}/tasks/${adas.id}`, { headers: { authorization: `Bearer ${keyOf("ada")}` } }),
+      );
+      expect(await mesh.json()).toMatchObject({ requestedBy: "ada", payload: { userId: "ada" } });
+      expect((await rpc("CancelTask", { id: adas.id }, {}, "bob")).error.code).toBe(-32001);
+    });
+
+    it("sends through an agent's endpoint to its capability, and refuses one it does not offer", async () => {
+      const call = async (body: unknown) => (await post("/a2a/agents/asker", JSON.stringify(body))).json;
+      const sent = await call({
+        jsonrpc: "2.0",
+        id: 1,
+        method: "SendMessage",
+        params: textMessage("restart"),
+      });
+      expect(sent.result.task.status.state).toBe("TASK_STATE_INPUT_REQUIRED");
+      expect(sent.result.task.metadata).toMatchObject({ capability: "ask-service", agentId: "asker" });
+      const other = await call({
+        jsonrpc: "2.0",
+        id: 2,
+        method: "SendMessage",
+        params: textMessage("2+2?", { metadata: { capability: "general-query" } }),
+      });
+      expect(other.error).toMatchObject({
+        code: -32602,
+        message: expect.stringContaining("agent asker offers ask-service"),
+      });
+      const unknown = await post(
+        "/a2a/agents/nobody",
+        JSON.stringify({ jsonrpc: "2.0", id: 3, method: "GetTask", params: { id: "x" } }),
+      );
+      expect(unknown.status).toBe(404);
+    });
+  });
+
   describe("ListTasks (test_tasks_list_method)", () => {
     const contextId = crypto.randomUUID();
     const ids: string[] = [];

@@ -5,6 +5,7 @@ import {
   clientOf,
   dataDir,
   fetchOf,
+  keyOf,
   origin,
   removeDataDirs,
   send,
@@ -204,6 +205,17 @@ describe("A2A through @a2a-js/sdk's client (v1.0)", () => {
           ? last.value.status?.state
           : undefined;
     expect(state).toBe(TaskState.TASK_STATE_INPUT_REQUIRED);
+  });
+
+  it("takes the key as the README shows: per call, as the Authorization service parameter", async () => {
+    for (const binding of ["JSONRPC", "HTTP+JSON"] as const) {
+      const client = await clientOf(current, origin, binding, null);
+      await expect(client.sendMessage(send("What is 2+2?"))).rejects.toThrow();
+      const task = await client.sendMessage(send("What is 2+2?"), {
+        serviceParameters: { Authorization: `Bearer ${keyOf("ops")}` },
+      });
+      expect("status" in task && task.status?.state).toBe(TaskState.TASK_STATE_COMPLETED);
+    }
   });
 
   it("refuses sending with a read-only key (403 naming the scope) and lets it read", async () => {
