@@ -99,6 +99,14 @@ describe("A2A through @a2a-js/sdk's client (v1.0)", () => {
       expect(kinds[0]).toBe("task");
       expect(kinds.at(-1)).toBe("statusUpdate");
       expect(kinds).toContain("artifactUpdate");
+      // the agent's progress (task.progress in the event log) comes as WORKING updates with its words
+      const progress = events.flatMap((event) =>
+        event.payload?.$case === "statusUpdate" &&
+        event.payload.value.status?.state === TaskState.TASK_STATE_WORKING
+          ? (event.payload.value.status.message?.parts ?? []).map((part) => part.content?.value)
+          : [],
+      );
+      expect(progress).toEqual([expect.stringContaining('step "turn" done')]);
       const last = events.at(-1)?.payload;
       expect(last?.$case === "statusUpdate" && last.value.status?.state).toBe(TaskState.TASK_STATE_COMPLETED);
     });
