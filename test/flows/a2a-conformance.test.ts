@@ -381,6 +381,31 @@ describe("A2A conformance (the a2a-tck's mandatory scenarios)", () => {
       expect(viaRest.json).toEqual(viaRpc.result);
     });
 
+    it("lists the same tasks on both bindings, with filters combined (test_same_results_across_transports)", async () => {
+      const contextId = crypto.randomUUID();
+      const before = new Date(Date.now() - 60_000).toISOString();
+      await rest("POST", "/message:send", textMessage("What is 8+8?", { contextId }));
+      await rest("POST", "/message:send", textMessage("What is 9+9?", { contextId }));
+      const query = `contextId=${contextId}&status=TASK_STATE_COMPLETED&statusTimestampAfter=${before}&pageSize=5`;
+      const viaRest = await rest("GET", `/tasks?${query}`);
+      expect(viaRest.status).toBe(200);
+      expect(viaRest.json.tasks).toHaveLength(2);
+      const viaRpc = await rpc("ListTasks", {
+        contextId,
+        status: "TASK_STATE_COMPLETED",
+        statusTimestampAfter: before,
+        pageSize: 5,
+      });
+      expect(viaRest.json.tasks).toEqual(viaRpc.result.tasks);
+      const later = await rest(
+        "GET",
+        `/tasks?contextId=${contextId}&statusTimestampAfter=${new Date(Date.now() + 60_000).toISOString()}`,
+      );
+      expect(later.json.tasks ?? []).toEqual([]);
+      const wrong = await rest("GET", "/tasks?status=TASK_STATE_NONSENSE");
+      expect(wrong.status).toBe(400);
+    });
+
     it("answers errors in the binding's shape: 404 TASK_NOT_FOUND, 400 for bad input and versions", async () => {
       const missing = await rest("GET", "/tasks/no-such-task");
       expect(missing.status).toBe(404);
