@@ -217,6 +217,48 @@ describe("A2A conformance (the a2a-tck's mandatory scenarios)", () => {
     });
   });
 
+  describe("keys bound to a user, and one agent's endpoint", () => {
+    it("shows a user only that user's tasks, which run as that user", async () => {
+      const adas = (await rpc("SendMessage", textMessage("What is 2+2?"), {}, "ada")).result.task;
+      expect((await rpc("GetTask", { id: adas.id }, {}, "ada")).result.id).toBe(adas.id);
+      expect((await rpc("GetTask", { id: adas.id }, {}, "bob")).error.code).toBe(-32001);
+      const bobs = (await rpc("ListTasks", {}, {}, "bob")).result.tasks.map((task: Wire) => task.id);
+      expect(bobs).not.toContain(adas.id);
+      const mesh = await host.fetch(
+        new Request(`${origin}/tasks/${adas.id}`, { headers: { authorization: `Bearer ${keyOf("ada")}` } }),
+      );
+      expect(await mesh.json()).toMatchObject({ requestedBy: "ada", payload: { userId: "ada" } });
+      expect((await rpc("CancelTask", { id: adas.id }, {}, "bob")).error.code).toBe(-32001);
+    });
+
+    it("sends through an agent's endpoint to its capability, and refuses one it does not offer", async () => {
+      const call = async (body: unknown) => (await post("/a2a/agents/asker", JSON.stringify(body))).json;
+      const sent = await call({
+        jsonrpc: "2.0",
+        id: 1,
+        method: "SendMessage",
+        params: textMessage("restart"),
+      });
+      expect(sent.result.task.status.state).toBe("TASK_STATE_INPUT_REQUIRED");
+      expect(sent.result.task.metadata).toMatchObject({ capability: "ask-service", agentId: "asker" });
+      const other = await call({
+        jsonrpc: "2.0",
+        id: 2,
+        method: "SendMessage",
+        params: textMessage("2+2?", { metadata: { capability: "general-query" } }),
+      });
+      expect(other.error).toMatchObject({
+        code: -32602,
+        message: expect.stringContaining("agent asker offers ask-service"),
+      });
+      const unknown = await post(
+        "/a2a/agents/nobody",
+        JSON.stringify({ jsonrpc: "2.0", id: 3, method: "GetTask", params: { id: "x" } }),
+      );
+      expect(unknown.status).toBe(404);
+    });
+  });
+
   describe("ListTasks (test_tasks_list_method)", () => {
     const contextId = crypto.randomUUID();
     const ids: string[] = [];
@@ -337,6 +379,31 @@ describe("A2A conformance (the a2a-tck's mandatory scenarios)", () => {
       const viaRpc = await rpc("GetTask", { id: sent.json.task.id });
       const viaRest = await rest("GET", `/tasks/${sent.json.task.id}`);
       expect(viaRest.json).toEqual(viaRpc.result);
+    });
+
+    it("lists the same tasks on both bindings, with filters combined (test_same_results_across_transports)", async () => {
+      const contextId = crypto.randomUUID();
+      const before = new Date(Date.now() - 60_000).toISOString();
+      await rest("POST", "/message:send", textMessage("What is 8+8?", { contextId }));
+      await rest("POST", "/message:send", textMessage("What is 9+9?", { contextId }));
+      const query = `contextId=${contextId}&status=TASK_STATE_COMPLETED&statusTimestampAfter=${before}&pageSize=5`;
+      const viaRest = await rest("GET", `/tasks?${query}`);
+      expect(viaRest.status).toBe(200);
+      expect(viaRest.json.tasks).toHaveLength(2);
+      const viaRpc = await rpc("ListTasks", {
+        contextId,
+        status: "TASK_STATE_COMPLETED",
+        statusTimestampAfter: before,
+        pageSize: 5,
+      });
+      expect(viaRest.json.tasks).toEqual(viaRpc.result.tasks);
+      const later = await rest(
+        "GET",
+        `/tasks?contextId=${contextId}&statusTimestampAfter=${new Date(Date.now() + 60_000).toISOString()}`,
+      );
+      expect(later.json.tasks ?? []).toEqual([]);
+      const wrong = await rest("GET", "/tasks?status=TASK_STATE_NONSENSE");
+      expect(wrong.status).toBe(400);
     });
 
     it("answers errors in the binding's shape: 404 TASK_NOT_FOUND, 400 for bad input and versions", async () => {

@@ -5,6 +5,7 @@ import {
   clientOf,
   dataDir,
   fetchOf,
+  keyOf,
   origin,
   removeDataDirs,
   send,
@@ -98,6 +99,14 @@ describe("A2A through @a2a-js/sdk's client (v1.0)", () => {
       expect(kinds[0]).toBe("task");
       expect(kinds.at(-1)).toBe("statusUpdate");
       expect(kinds).toContain("artifactUpdate");
+      // the agent's progress (task.progress in the event log) comes as WORKING updates with its words
+      const progress = events.flatMap((event) =>
+        event.payload?.$case === "statusUpdate" &&
+        event.payload.value.status?.state === TaskState.TASK_STATE_WORKING
+          ? (event.payload.value.status.message?.parts ?? []).map((part) => part.content?.value)
+          : [],
+      );
+      expect(progress).toEqual([expect.stringContaining('step "turn" done')]);
       const last = events.at(-1)?.payload;
       expect(last?.$case === "statusUpdate" && last.value.status?.state).toBe(TaskState.TASK_STATE_COMPLETED);
     });
@@ -204,6 +213,17 @@ describe("A2A through @a2a-js/sdk's client (v1.0)", () => {
           ? last.value.status?.state
           : undefined;
     expect(state).toBe(TaskState.TASK_STATE_INPUT_REQUIRED);
+  });
+
+  it("takes the key as the README shows: per call, as the Authorization service parameter", async () => {
+    for (const binding of ["JSONRPC", "HTTP+JSON"] as const) {
+      const client = await clientOf(current, origin, binding, null);
+      await expect(client.sendMessage(send("What is 2+2?"))).rejects.toThrow();
+      const task = await client.sendMessage(send("What is 2+2?"), {
+        serviceParameters: { Authorization: `Bearer ${keyOf("ops")}` },
+      });
+      expect("status" in task && task.status?.state).toBe(TaskState.TASK_STATE_COMPLETED);
+    }
   });
 
   it("refuses sending with a read-only key (403 naming the scope) and lets it read", async () => {

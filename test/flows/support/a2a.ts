@@ -35,6 +35,8 @@ const keys = [
   `ops:${keyOf("ops")}:read+write+admin+approve`,
   `reader:${keyOf("reader")}:read`,
   `writer:${keyOf("writer")}:read+write`,
+  `ada:${keyOf("ada")}:read+write:user=ada`,
+  `bob:${keyOf("bob")}:read+write:user=bob`,
 ].join(",");
 
 const dirs: string[] = [];
@@ -53,10 +55,10 @@ export async function start(dir: string): Promise<EmbeddedHost> {
 }
 
 /** The host's fetch, with the key `name` as the A2A client would send it. */
-export function fetchOf(host: () => EmbeddedHost, name = "ops"): typeof fetch {
+export function fetchOf(host: () => EmbeddedHost, name: string | null = "ops"): typeof fetch {
   return async (input, init) => {
     const request = new Request(input, init);
-    request.headers.set("authorization", `Bearer ${keyOf(name)}`);
+    if (name !== null) request.headers.set("authorization", `Bearer ${keyOf(name)}`);
     return host().fetch(request);
   };
 }
@@ -66,7 +68,8 @@ export async function clientOf(
   host: () => EmbeddedHost,
   base: string,
   binding: "JSONRPC" | "HTTP+JSON",
-  key = "ops",
+  /** The key its fetch sends; null for none (send one per call as serviceParameters). */
+  key: string | null = "ops",
 ): Promise<Client> {
   const fetchImpl = fetchOf(host, key);
   const factory = new ClientFactory(

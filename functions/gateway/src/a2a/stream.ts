@@ -1,5 +1,6 @@
-import type { StreamResponse } from "@a2a-js/sdk";
+import { type Message, Role, type StreamResponse, type Task, TaskState } from "@a2a-js/sdk";
 import type { GatewayContext } from "../config.ts";
+import { progressSince } from "./progress.ts";
 import { interruptedStates, terminalStates } from "./state.ts";
 import { stateOf, type TaskSources, taskOf } from "./view.ts";
 
@@ -16,13 +17,16 @@ export interface WatchSettings {
 /**
  * A task's stream, read from Postgres so any replica serves it and a client that lost
  * its stream picks it up anywhere: the task first, then a status update at each change
- * of state (the artifacts just before `COMPLETED`), ending once the task has finished or
- * waits for the caller (input or auth required), or when the client goes away.
+ * of state (the artifacts just before `COMPLETED`) and a `WORKING` update with each
+ * progress message the agent reports (task.progress in the event log), ending once the
+ * task has finished or waits for the caller (input or auth required), or when the client
+ * goes away.
  */
 export async function* watchTask(settings: WatchSettings): AsyncGenerator<StreamResponse> {
   const { ctx, signal } = settings;
   let sources = await settings.read();
   let state = stateOf(sources);
+  let cursor = 0;
   yield { payload: { $case: "task", value: taskOf(sources) } };
   while (!terminalStates.has(state) && !interruptedStates.has(state) && !signal.aborted) {
     const woke = await ctx.clock.sleep(streamPollMs, signal).then(
@@ -32,6 +36,28 @@ export async function* watchTask(settings: WatchSettings): AsyncGenerator<Stream
     if (!woke) return;
     sources = await settings.read();
     const next = stateOf(sources);
+    if (sources.meshTask) {
+      const progress = await progressSince(ctx.db, sources.meshTask, cursor);
+      cursor = progress.lastId;
+      const task = taskOf(sources);
+      for (const [index, text] of progress.messages.entries()) {
+        yield {
+          payload: {
+            $case: "statusUpdate",
+            value: {
+              taskId: task.id,
+              contextId: task.contextId,
+              status: {
+                state: TaskState.TASK_STATE_WORKING,
+                timestamp: task.status?.timestamp,
+                message: agentMessage(task, `${task.id}-progress-${cursor}-${index}`, text),
+              },
+              metadata: { progress: true },
+            },
+          },
+        };
+      }
+    }
     if (next === state) continue;
     state = next;
     const task = taskOf(sources);
@@ -59,4 +85,17 @@ export async function* watchTask(settings: WatchSettings): AsyncGenerator<Stream
       },
     };
   }
+}
+
+function agentMessage(task: Task, messageId: string, text: string): Message {
+  return {
+    messageId,
+    taskId: task.id,
+    contextId: task.contextId,
+    role: Role.ROLE_AGENT,
+    parts: [{ content: { $case: "text", value: text }, metadata: undefined, filename: "", mediaType: "" }],
+    metadata: undefined,
+    extensions: [],
+    referenceTaskIds: [],
+  };
 }
