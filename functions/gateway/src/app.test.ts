@@ -34,7 +34,7 @@ describe("the gateway's answers outside its routes", () => {
       expect(answer).toMatchObject({ status: 404, allow: null });
       expect(answer.type).toMatch(/^application\/json/);
       expect(answer.body.error).toBe(
-        `no route for GET ${path}; the gateway serves /events, /dead-letters, /tasks, /agents, /memories, /runs, /approvals`,
+        `no route for GET ${path}; the gateway serves /events, /dead-letters, /tasks, /agents, /memories, /runs, /approvals, /cost, /budgets`,
       );
     },
   );
