@@ -47,6 +47,8 @@ describe("the gateway's answers outside its routes", () => {
           "/approvals",
           "/v1/chat",
           "/v1/models",
+          "/cost",
+          "/budgets",
         ]),
       );
     },

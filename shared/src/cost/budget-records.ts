@@ -50,11 +50,12 @@ export async function budgetsFor(
   const { rows } = await db.query<BudgetRow>(
     `SELECT ${columns} FROM budgets
       WHERE scope = 'global'
-         OR (scope = 'agent' AND $1::text IS NOT NULL AND subject IN ('*', $1))
-         OR (scope = 'user' AND $2::text IS NOT NULL AND subject IN ('*', $2))
-         OR (scope = 'session' AND $3::text IS NOT NULL AND subject IN ('*', $3))
+         OR (scope = 'agent' AND $1 <> '' AND subject IN ('*', $1))
+         OR (scope = 'user' AND $2 <> '' AND subject IN ('*', $2))
+         OR (scope = 'session' AND $3 <> '' AND subject IN ('*', $3))
       ORDER BY name`,
-    [context.agentId || null, context.userId || null, context.sessionId || null],
+    // '' for none: the statement then has the same parameter types every time
+    [context.agentId ?? "", context.userId ?? "", context.sessionId ?? ""],
   );
   return rows.map(toBudget);
 }

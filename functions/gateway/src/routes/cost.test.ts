@@ -29,6 +29,7 @@ describe("cost and budget routes", () => {
 
   const json = async (path: string, init?: RequestInit) => {
     const response = await app.request(path, init);
+    // biome-ignore lint/suspicious/noExplicitAny: answers read loosely, field by field, in the assertions
     return { status: response.status, body: (await response.json()) as Record<string, any> };
   };
   const put = (name: string, body: unknown) =>
