@@ -9,6 +9,8 @@ export interface AgentLoopSettings {
   readonly name: string;
   readonly input: z.ZodType;
   readonly output?: z.ZodType;
+  /** The answer's shape for tasks of one capability, instead of `output`. */
+  readonly outputs?: Readonly<Record<string, z.ZodType>>;
   readonly instructions: string | ((input: unknown, ctx: RunContext) => string);
   readonly prompt?: (input: unknown, ctx: RunContext) => string;
   readonly tools: Readonly<Record<string, AnyTool>>;
@@ -31,6 +33,7 @@ export function agentLoop(settings: AgentLoopSettings): RunFunction {
     const parsed = settings.input.safeParse(payload);
     if (!parsed.success) throw new TaskFailure("invalid_input", inputProblem(parsed.error));
     const input = parsed.data;
+    const output = (ctx.task && settings.outputs?.[ctx.task.capability]) ?? settings.output;
     const question = (settings.prompt ?? defaultPrompt)(input, ctx);
     const taskId = ctx.task?.taskId ?? ctx.runId;
     let instructions =
@@ -51,16 +54,16 @@ export function agentLoop(settings: AgentLoopSettings): RunFunction {
         instructions,
         ...(withTools && specs ? { tools: specs } : {}),
         ...(tier ? { tier } : {}),
-        ...(settings.output ? { schema: settings.output, schemaName: schemaName(settings.name) } : {}),
+        ...(output ? { schema: output, schemaName: schemaName(settings.name) } : {}),
       });
     for (let turn = 0; turn < settings.maxSteps; turn += 1) {
       const response = await ask("turn", messages, true).catch((error: unknown) =>
-        settings.output && error instanceof StepError && error.type === "invalid_output"
+        output && error instanceof StepError && error.type === "invalid_output"
           ? repair(error, messages, (conversation) => ask("repair", conversation, false), settings.name)
           : Promise.reject(error),
       );
       if (response.toolCalls.length === 0) {
-        const answer = settings.output ? response.object : response.text;
+        const answer = output ? response.object : response.text;
         const learned =
           settings.memory.learn && ctx.memory?.enabled
             ? await step.do("learn", () =>
@@ -72,7 +75,7 @@ export function agentLoop(settings: AgentLoopSettings): RunFunction {
                 }),
               )
             : 0;
-        if (settings.output) return answer;
+        if (output) return answer;
         return {
           answer,
           model: response.modelId,
