@@ -4,6 +4,7 @@ import { deadLetter } from "@mesh-six/function-dead-letter";
 import { gateway } from "@mesh-six/function-gateway";
 import { generalAgent } from "@mesh-six/function-general-agent";
 import { humans } from "@mesh-six/function-humans";
+import { kubectlDeployer } from "@mesh-six/function-kubectl-deployer";
 import { orchestrator } from "@mesh-six/function-orchestrator";
 import { webhookReceiver } from "@mesh-six/function-webhook-receiver";
 import type { FunctionDefinition } from "@mesh-six/shared/function/define";
@@ -18,4 +19,5 @@ export const fleet: readonly FunctionDefinition[] = [
   webhookReceiver,
   costTracker,
   argocdDeployer,
+  kubectlDeployer,
 ];

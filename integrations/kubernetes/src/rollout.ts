@@ -33,7 +33,7 @@ export function undoTarget(
     toRevision === undefined
       ? candidates.filter((entry) => entry.revision < current).sort((a, b) => b.revision - a.revision)[0]
       : candidates.find((entry) => entry.revision === toRevision);
-  if (!chosen || !chosen.set.spec?.template) {
+  if (!chosen?.set.spec?.template) {
     const known = candidates.map((entry) => entry.revision).sort((a, b) => a - b);
     throw new KubernetesError(
       "invalid",

@@ -17,6 +17,8 @@ export interface AgentDefinition<Input extends z.ZodType, Output extends z.ZodTy
    * as `invalid_output`. Without it the agent answers text: `{answer, model, offline, memories}`.
    */
   readonly output?: Output;
+  /** The answer's shape for the tasks of one capability (`debug-pods` answers a DebugResult), instead of `output`. */
+  readonly outputs?: Readonly<Record<string, z.ZodType>>;
   /** The system instructions, or a function of the input. */
   readonly instructions: string | ((input: z.output<Input>, ctx: RunContext) => string);
   /** What the model is asked (the task's capability is `ctx.task.capability`): default `query`, else `prompt`, else `question`, else the input as JSON. */
@@ -49,6 +51,8 @@ export interface AgentDefinition<Input extends z.ZodType, Output extends z.ZodTy
 export interface AgentInfo {
   readonly inputSchema: Record<string, unknown>;
   readonly outputSchema?: Record<string, unknown>;
+  /** The output schema of each capability that has its own. */
+  readonly outputSchemas?: Readonly<Record<string, Record<string, unknown>>>;
   readonly tools: readonly {
     readonly name: string;
     readonly description: string;
@@ -72,6 +76,7 @@ export function defineAgent<Input extends z.ZodType, Output extends z.ZodType | 
   const {
     input,
     output,
+    outputs,
     instructions,
     prompt,
     tools = {},
@@ -99,6 +104,13 @@ export function defineAgent<Input extends z.ZodType, Output extends z.ZodType | 
   const agent: AgentInfo = {
     inputSchema: jsonSchemaOf(input),
     ...(output ? { outputSchema: jsonSchemaOf(output) } : {}),
+    ...(outputs
+      ? {
+          outputSchemas: Object.fromEntries(
+            Object.entries(outputs).map(([capability, schema]) => [capability, jsonSchemaOf(schema)]),
+          ),
+        }
+      : {}),
     tools: Object.entries(tools).map(([name, each]) => ({
       name,
       description: each.description,
@@ -110,6 +122,7 @@ export function defineAgent<Input extends z.ZodType, Output extends z.ZodType | 
     name: definition.name,
     input,
     ...(output ? { output } : {}),
+    ...(outputs ? { outputs } : {}),
     instructions: instructions as string | ((input: unknown, ctx: RunContext) => string),
     ...(prompt ? { prompt: prompt as (input: unknown, ctx: RunContext) => string } : {}),
     tools,

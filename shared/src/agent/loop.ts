@@ -30,6 +30,8 @@ export interface AgentLoopSettings {
   readonly name: string;
   readonly input: z.ZodType;
   readonly output?: z.ZodType;
+  /** The answer's shape for tasks of one capability, instead of `output`. */
+  readonly outputs?: Readonly<Record<string, z.ZodType>>;
   readonly instructions: string | ((input: unknown, ctx: RunContext) => string);
   readonly prompt?: (input: unknown, ctx: RunContext) => string;
   readonly tools: Readonly<Record<string, AnyTool>>;
@@ -58,10 +60,11 @@ export function agentLoop(settings: AgentLoopSettings): RunFunction {
     const parsed = settings.input.safeParse(payload);
     if (!parsed.success) throw new TaskFailure("invalid_input", inputProblem(parsed.error));
     const input = parsed.data;
+    const output = (ctx.task && settings.outputs?.[ctx.task.capability]) ?? settings.output;
     const question = (settings.prompt ?? defaultPrompt)(input, ctx);
     const taskId = ctx.task?.taskId ?? ctx.runId;
     const conversation = conversationOf(payload, question);
-    const live = !settings.output && wantsLiveText(payload);
+    const live = !output && wantsLiveText(payload);
     let instructions = withCallerInstructions(
       typeof settings.instructions === "function" ? settings.instructions(input, ctx) : settings.instructions,
       conversation.system,
@@ -88,17 +91,17 @@ export function agentLoop(settings: AgentLoopSettings): RunFunction {
         ...(live ? { liveText: true } : {}),
         ...(withTools && specs ? { tools: specs } : {}),
         ...(tier ? { tier } : {}),
-        ...(settings.output ? { schema: settings.output, schemaName: schemaName(settings.name) } : {}),
+        ...(output ? { schema: output, schemaName: schemaName(settings.name) } : {}),
       });
     for (let turn = 0; turn < turns; turn += 1) {
       const withTools = !(settings.lastTurnAnswers && turn === turns - 1);
       const response = await ask("turn", messages, withTools).catch((error: unknown) =>
-        settings.output && error instanceof StepError && error.type === "invalid_output"
+        output && error instanceof StepError && error.type === "invalid_output"
           ? repair(error, messages, (retry) => ask("repair", retry, false), settings.name)
           : Promise.reject(error),
       );
       if (response.toolCalls.length === 0) {
-        const given = settings.output ? response.object : response.text;
+        const given = output ? response.object : response.text;
         const answer = settings.finish
           ? await settings.finish(given, { input, step, ctx, toolResults })
           : given;
@@ -113,7 +116,7 @@ export function agentLoop(settings: AgentLoopSettings): RunFunction {
                 }),
               )
             : 0;
-        if (settings.output) return answer;
+        if (output) return answer;
         return {
           answer,
           model: response.modelId,

@@ -1,11 +1,19 @@
 import type { TaskRequested } from "@mesh-six/events";
-import { type ArgoCdApi, startArgoCdApi } from "@mesh-six/integration-argocd/testing";
+import { argocdDeployer } from "@mesh-six/function-argocd-deployer";
+import { kubectlDeployer } from "@mesh-six/function-kubectl-deployer";
+import { type ArgoCdApi, sampleApplication, startArgoCdApi } from "@mesh-six/integration-argocd/testing";
+import {
+  type KubernetesApi,
+  sampleCluster,
+  startKubernetesApi,
+  writeKubeconfig,
+} from "@mesh-six/integration-kubernetes/testing";
 import type { FunctionDefinition } from "@mesh-six/shared/function/define";
 import { defaultHealthTtlMs } from "@mesh-six/shared/registry/health";
 import type { TaskRecord } from "@mesh-six/shared/registry/tasks";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { z } from "zod";
-import { type AgentControl, agentControl, testAgent } from "./deployers.ts";
+import { type PhasePlan, type PredictedTask, predictOutage, priorityOf } from "./outage-prediction.ts";
 
 /** What the scenario needs of a mesh, whichever host runs it. */
 export interface OutageMesh {
@@ -25,30 +33,41 @@ export interface ScoreBoard {
 }
 
 export interface OutageWorld {
-  readonly argocd: AgentControl;
-  readonly kubectl: AgentControl;
-  /** ArgoCD's API server, which argocd-deployer's dependency check probes. */
-  readonly api: ArgoCdApi;
+  /** ArgoCD's API server: what argocd-deployer deploys through and its dependency check probes. */
+  readonly argocd: ArgoCdApi;
+  /** The Kubernetes API server kubectl-deployer deploys through. */
+  readonly kubernetes: KubernetesApi;
 }
 
-/**
- * Starts the mesh for the scenario: the orchestrator and the gateway given `env` (the
- * variable argocd-deployer's check names), and the two deployers.
- */
+/** The environment of each function: the platform's (the orchestrator's, the gateway's: ARGOCD_URL for the check) and each deployer's own. */
+export interface OutageEnvironment {
+  readonly platform: Readonly<Record<string, string>>;
+  readonly deployers: Readonly<Record<string, Readonly<Record<string, string>>>>;
+}
+
 export type StartOutageMesh = (
   deployers: readonly FunctionDefinition[],
-  env: Readonly<Record<string, string>>,
+  env: OutageEnvironment,
 ) => Promise<OutageMesh>;
 
-/** ArgoCD's API server's own version endpoint, from the orchestrator's ARGOCD_SERVER_URL. */
-export const argocdCheck = { name: "argocd", url: "{ARGOCD_SERVER_URL}/api/version" } as const;
+/** ROSTER.md's outage, phase by phase; each count is what docs/routing.md works through. */
+export const phases: readonly PhasePlan[] = [
+  { name: "healthy", count: 21, argocd: "ok" },
+  { name: "failing", count: 30, argocd: "failing" },
+  { name: "down", count: 21, argocd: "down" },
+  { name: "recovering", count: 60, argocd: "ok" },
+  { name: "primary", count: 21, argocd: "ok" },
+];
+
+const probeRequest = "GET /api/version";
 
 /**
- * ROSTER.md's ArgoCD outage, phase by phase: the two deployer agents' results are set by
- * the test, and argocd-deployer's health is what ArgoCD's API server (a stand-in the test
- * turns off and on) answers to the probe the orchestrator itself runs. Task ids are
- * fixed, so every routing draw, and so every count below, is the same on every run.
- * `more` adds host-specific checks after the phases.
+ * ROSTER.md's ArgoCD outage through the real argocd-deployer and kubectl-deployer, on
+ * the offline model, deploying through the ArgoCD and Kubernetes API doubles: ArgoCD's
+ * syncs fail (a manifest generation error) and then its API server goes down, which its
+ * dependency check (run by the orchestrator itself) sees. Priorities cycle low, normal,
+ * high (2, 5, 8). Task ids are fixed, so every routing draw is the same on every run, and
+ * each task's first agent is the one docs/routing.md's rule predicts (outage-prediction.ts).
  */
 export function describeOutage(
   title: string,
@@ -56,92 +75,103 @@ export function describeOutage(
   more?: (world: () => OutageWorld & { mesh: OutageMesh }) => void,
 ): void {
   describe(title, () => {
-    const argocd = agentControl();
-    const kubectl = agentControl();
-    let api: ArgoCdApi;
+    let argocd: ArgoCdApi;
+    let kubernetes: KubernetesApi;
     let mesh: OutageMesh;
     let sent = 0;
+    const predicted = predictOutage(phases);
     beforeAll(async () => {
-      api = await startArgoCdApi();
-      mesh = await start(
-        [
-          testAgent(
-            "argocd-deployer",
-            { capability: "deploy-service", weight: 0.9, dependency: argocdCheck },
-            argocd,
-          ),
-          testAgent("kubectl-deployer", { capability: "deploy-service", weight: 0.7 }, kubectl),
-        ],
-        { ARGOCD_SERVER_URL: api.url },
-      );
+      argocd = await startArgoCdApi({ tokens: ["mesh-six-token"], applications: [sampleApplication("api")] });
+      kubernetes = await startKubernetesApi(sampleCluster("api"));
+      mesh = await start([argocdDeployer, kubectlDeployer], {
+        platform: { ARGOCD_URL: argocd.url },
+        deployers: {
+          "argocd-deployer": { ARGOCD_URL: argocd.url, ARGOCD_TOKEN: "mesh-six-token" },
+          "kubectl-deployer": { KUBECONFIG: writeKubeconfig(kubernetes.url), KUBECTL_NAMESPACE: "api" },
+        },
+      });
     }, 60_000);
     afterAll(async () => {
       await mesh?.stop();
-      await api?.close();
+      await argocd?.close();
+      await kubernetes?.close();
     });
 
-    /** Sends `count` deploy tasks one after another, low (2) and normal (5) priority in turn. */
-    async function phase(name: string, count: number) {
-      const firstAttempts = { argocd: [] as number[], kubectl: [] as number[] };
-      const tasks = [];
-      const probesBefore = api.requests.length;
-      for (let index = 0; index < count; index += 1) {
+    /** Sends the phase's deploy tasks one after another, priorities 2, 5, 8 in turn. */
+    async function phase(name: string) {
+      const plan = phases.find((each) => each.name === name);
+      if (!plan) throw new Error(`no phase ${name}`);
+      const tasks: TaskRecord[] = [];
+      const probesBefore = argocd.requests.filter((request) => request === probeRequest).length;
+      for (let index = 0; index < plan.count; index += 1) {
         sent += 1;
-        const priority = index % 2 === 0 ? 2 : 5;
-        const task = await mesh.request(`${name}-${sent}`, {
-          capability: "deploy-service",
-          payload: { service: "api", version: sent },
-          priority,
-        });
-        tasks.push(task);
-        const first = task.attempts[0]!;
-        (first.agentId === "argocd-deployer" ? firstAttempts.argocd : firstAttempts.kubectl).push(priority);
+        tasks.push(
+          await mesh.request(`${name}-${sent}`, {
+            capability: "deploy-service",
+            payload: { service: "api", version: `v${sent}` },
+            priority: priorityOf(index),
+          }),
+        );
       }
-      return { tasks, firstAttempts, probes: api.requests.slice(probesBefore) };
+      const expected = predicted.filter((task) => task.phase === name);
+      const probes = argocd.requests.filter((request) => request === probeRequest).length - probesBefore;
+      return { tasks, expected, probes };
     }
+    const firstAgents = (tasks: readonly { attempts: readonly { agentId: string }[] }[]) =>
+      tasks.map((task) => task.attempts[0]?.agentId);
+    const same = (tasks: readonly TaskRecord[], expected: readonly PredictedTask[]) => {
+      expect(firstAgents(tasks)).toEqual(expected.map((task) => task.first));
+      expect(tasks.map((task) => task.attempts[0]?.reason === "probe")).toEqual(
+        expected.map((task) => task.probe),
+      );
+      expect(tasks.map((task) => task.attempts.length)).toEqual(expected.map((task) => task.attempts));
+      expect(tasks.every((task) => task.status === "succeeded")).toBe(true);
+    };
+    const onArgoCd = (tasks: readonly TaskRecord[]) =>
+      tasks.filter((task) => task.attempts[0]?.agentId === "argocd-deployer");
 
     /** Dependency health is cached for a short while: let the cache expire so a change shows. */
     const afterHealthCache = () => mesh.advance(defaultHealthTtlMs + 1_000);
     const scores = () => mesh.scores("deploy-service");
 
-    it("routes everything to ArgoCD while it is healthy, probing its API once for the whole burst", async () => {
-      const { tasks, firstAttempts, probes } = await phase("healthy", 20);
-      expect(firstAttempts.argocd).toHaveLength(20);
-      expect(tasks.every((task) => task.status === "succeeded" && task.attempts.length === 1)).toBe(true);
-      // the clock did not move: one probe, then the cached result for every decision
-      expect(probes).toEqual(["GET /api/version"]);
+    it("routes everything to ArgoCD while it is healthy, which syncs each revision, probing its API once for the burst", async () => {
+      const { tasks, expected, probes } = await phase("healthy");
+      same(tasks, expected);
+      expect(onArgoCd(tasks)).toHaveLength(21);
+      expect(argocd.operations.filter((operation) => operation.kind === "sync")).toHaveLength(21);
+      expect(argocd.applications.get("api")?.status?.sync?.revision).toBe("v21");
+      expect(probes).toBe(1);
       expect((await scores()).leader).toBe("argocd-deployer");
     });
 
-    it("hands over to kubectl when ArgoCD starts failing, and no task is lost", async () => {
-      argocd.behaviour = "fail";
-      const { tasks, firstAttempts } = await phase("failing", 30);
-      expect(tasks.every((task) => task.status === "succeeded")).toBe(true);
+    it("moves deploys to kubectl when ArgoCD's syncs fail: kubectl leads from the 4th task, ArgoCD then gets two low-priority probes", async () => {
+      argocd.failing = true;
+      const { tasks, expected } = await phase("failing");
+      same(tasks, expected);
+      // the first three fail on ArgoCD and succeed on kubectl at their second attempt
+      expect(firstAgents(tasks).indexOf("kubectl-deployer")).toBe(3);
+      const probes = onArgoCd(tasks).slice(3);
+      expect(probes.map((task) => [task.id, task.priority])).toEqual([
+        ["failing-28", 2],
+        ["failing-40", 2],
+      ]);
+      // every failed attempt on ArgoCD was retried on kubectl, which deployed it
       expect(
         tasks
           .filter((task) => task.attempts.length === 2)
           .every((task) => task.agentId === "kubectl-deployer"),
       ).toBe(true);
-      // ArgoCD loses the lead within a few failures…
-      const lead = tasks.findIndex((task) => task.attempts[0]!.agentId === "kubectl-deployer");
-      expect(lead).toBeGreaterThan(0);
-      expect(lead).toBeLessThanOrEqual(5);
-      // …after which it only sees low-priority probes, and kubectl takes the rest.
-      const afterHandover = tasks.slice(lead);
-      const probes = afterHandover.filter((task) => task.attempts[0]!.agentId === "argocd-deployer");
-      expect(probes.every((task) => task.priority <= 3)).toBe(true);
-      expect(probes.length / afterHandover.length).toBeLessThan(0.25);
-      expect(firstAttempts.kubectl.length).toBeGreaterThanOrEqual(22);
+      expect(kubernetes.patches).toHaveLength(30);
       expect((await scores()).leader).toBe("kubectl-deployer");
     });
 
     it("gives ArgoCD nothing while its API server is down and the probe fails", async () => {
-      api.healthy = false;
+      argocd.healthy = false;
       await afterHealthCache();
-      const { tasks, firstAttempts, probes } = await phase("down", 20);
-      expect(firstAttempts.argocd).toHaveLength(0);
-      expect(tasks.every((task) => task.status === "succeeded" && task.attempts.length === 1)).toBe(true);
-      expect(probes).toEqual(["GET /api/version"]);
+      const { tasks, expected, probes } = await phase("down");
+      same(tasks, expected);
+      expect(onArgoCd(tasks)).toHaveLength(0);
+      expect(probes).toBe(1);
       const board = await scores();
       expect(board.cards.find((card) => card.agentId === "argocd-deployer")).toMatchObject({
         dependencyHealth: 0,
@@ -150,36 +180,40 @@ export function describeOutage(
       expect(board.recovering).toEqual([]);
     });
 
-    it("lets a recovered ArgoCD earn its way back on low-risk tasks first, until it is primary again", async () => {
-      api.healthy = true;
-      argocd.behaviour = "succeed";
+    it("lets a recovered ArgoCD earn its way back: 10 probes (6 low, 4 normal, no high) over 53 tasks, leader from the 54th", async () => {
+      argocd.healthy = true;
+      argocd.failing = false;
       await afterHealthCache();
       expect((await scores()).recovering).toEqual(["argocd-deployer"]);
-      const before = argocd.received.length;
-      const { tasks, firstAttempts } = await phase("recovering", 60);
-      const argocdTasks = argocd.received.slice(before);
-      // its first tasks back are low-priority probes; normal work follows only after three successes
-      expect(argocdTasks.slice(0, 3).every((entry) => entry.priority <= 3)).toBe(true);
-      expect(firstAttempts.argocd.length).toBeGreaterThan(3);
-      // it climbs back by its own results and leads again before the phase ends
-      const regained = tasks.findIndex((_, index) =>
-        tasks.slice(index).every((later) => later.attempts[0]!.agentId === "argocd-deployer"),
+      const { tasks, expected } = await phase("recovering");
+      same(tasks, expected);
+      const leads = tasks.findIndex(
+        (task) => task.attempts[0]?.agentId === "argocd-deployer" && task.attempts[0]?.reason === "score",
       );
-      expect(regained).toBeGreaterThan(10);
-      expect(regained).toBeLessThan(55);
-      expect(firstAttempts.argocd.length).toBeLessThan(60 - 10);
-      expect(tasks.every((task) => task.status === "succeeded" && task.attempts.length === 1)).toBe(true);
+      expect(leads).toBe(53);
+      expect(onArgoCd(tasks.slice(leads))).toHaveLength(tasks.length - leads);
+      const probes = onArgoCd(tasks.slice(0, leads));
+      expect(probes.every((task) => task.attempts[0]?.reason === "probe")).toBe(true);
+      expect(probes.map((task) => task.priority)).toEqual([2, 2, 2, 2, 2, 5, 2, 5, 5, 5]);
+      // high-priority work is never sent to the recovering agent
+      expect(
+        tasks
+          .slice(0, leads)
+          .filter((task) => task.priority === 8)
+          .every((task) => task.agentId === "kubectl-deployer"),
+      ).toBe(true);
       expect((await scores()).leader).toBe("argocd-deployer");
     });
 
-    it("routes everything to ArgoCD again once it is primary", async () => {
-      const { firstAttempts } = await phase("primary", 20);
-      expect(firstAttempts.argocd).toHaveLength(20);
+    it("routes everything to ArgoCD again once it is primary, high priority included", async () => {
+      const { tasks, expected } = await phase("primary");
+      same(tasks, expected);
+      expect(onArgoCd(tasks)).toHaveLength(21);
       const board = await scores();
       expect(board.leader).toBe("argocd-deployer");
       expect(board.recovering).toEqual([]);
     });
 
-    more?.(() => ({ argocd, kubectl, api, mesh }));
+    more?.(() => ({ argocd, kubernetes, mesh }));
   });
 }

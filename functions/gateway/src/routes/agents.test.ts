@@ -1,6 +1,6 @@
+import { type ArgoCdApi, startArgoCdApi } from "@mesh-six/integration-argocd/testing";
 import { registerAgents } from "@mesh-six/shared/registry/agents";
 import { recordResult } from "@mesh-six/shared/registry/history";
-import { type ArgoCdApi, startArgoCdApi } from "@mesh-six/integration-argocd/testing";
 import type { Hono } from "hono";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createGatewayApp } from "../app.ts";

@@ -8,9 +8,7 @@ import type {
   V1ReplicaSet,
 } from "@kubernetes/client-node";
 
-const fixture = JSON.parse(
-  readFileSync(new URL("../__fixtures__/cluster-shop.json", import.meta.url), "utf8"),
-);
+const fixtureText = readFileSync(new URL("../__fixtures__/cluster-shop.json", import.meta.url), "utf8");
 
 /** What the double's API server holds: objects as the OpenAPI spec shapes them. */
 export interface Cluster {
@@ -108,11 +106,13 @@ function replicaSetFor(
   };
 }
 
-/** The cluster of src/__fixtures__/cluster-shop.json: Deployment shop at revision 3, its three ReplicaSets, two pods (one crash-looping), events, logs, a node. */
-export function sampleCluster(): Cluster {
+/** The cluster of src/__fixtures__/cluster-shop.json (renamed to `name`): Deployment shop at revision 3, its three ReplicaSets, two pods (one crash-looping), events, logs, a node. */
+export function sampleCluster(name = "shop"): Cluster {
+  // the fixture's objects renamed: deployment, namespace, pods, labels and images follow the name
+  const fixture = JSON.parse(fixtureText.replaceAll("shop", name));
   const deployment = structuredClone(fixture.deployment) as V1Deployment;
   const cluster: Cluster = {
-    deployments: new Map([[key("shop", "shop"), deployment]]),
+    deployments: new Map([[key(name, name), deployment]]),
     replicaSets: [],
     pods: structuredClone(fixture.pods),
     events: structuredClone(fixture.events),

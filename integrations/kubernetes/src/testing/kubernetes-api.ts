@@ -2,7 +2,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from "node:ht
 import type { AddressInfo } from "node:net";
 import { type Operation, operationAccess } from "../access.ts";
 import { type Cluster, sampleCluster } from "./cluster.ts";
-import { route } from "./routes.ts";
+import { operationOf, route } from "./routes.ts";
 
 /**
  * The Kubernetes API server for tests, from its OpenAPI spec: the core/v1 and apps/v1
@@ -35,17 +35,18 @@ export async function startKubernetesApi(cluster: Cluster = sampleCluster()): Pr
     const contentType = request.headers["content-type"] ?? "";
     const body = text ? safeJson(text) : undefined;
     if (method === "PATCH") patches.push({ path: url.pathname, contentType, query: url.search, body });
-    const answer = route(cluster, { method, url, body, contentType });
-    if (!answer)
-      return send(response, 404, status(404, "NotFound", `the server could not find the requested resource`));
-    if (forbidden.has(answer.operation)) {
-      const rule = operationAccess[answer.operation];
+    const operation = operationOf(method, url.pathname);
+    if (operation && forbidden.has(operation)) {
+      const rule = operationAccess[operation];
       const resource = rule.resources[0] ?? "";
       const group = rule.apiGroups[0] ?? "";
       const namespace = url.pathname.match(/\/namespaces\/([^/]+)/)?.[1];
       const message = `${resource.split("/")[0]}${group ? `.${group}` : ""} is forbidden: User "system:serviceaccount:mesh-six:kubectl-deployer" cannot ${rule.verbs[0]} resource "${resource}" in API group "${group}"${namespace ? ` in the namespace "${namespace}"` : " at the cluster scope"}`;
       return send(response, 403, status(403, "Forbidden", message));
     }
+    const answer = route(cluster, { method, url, body, contentType });
+    if (!answer)
+      return send(response, 404, status(404, "NotFound", "the server could not find the requested resource"));
     if ("text" in answer) {
       response.writeHead(200, { "content-type": "text/plain" }).end(answer.text);
       return;

@@ -176,3 +176,23 @@ function patchDeployment(
   rollOut(cluster, deployment);
   return { operation, value: deployment };
 }
+
+/** The operation a request is, read off its method and path alone (before anything changes). */
+export function operationOf(method: string, path: string): Operation | undefined {
+  if (path === "/api/v1/nodes") return "listNodes";
+  if (/\/events$/.test(path)) return "listEvents";
+  if (/\/pods\/[^/]+\/log$/.test(path)) return "readPodLog";
+  if (/\/pods\/[^/]+$/.test(path)) return method === "DELETE" ? "deletePod" : "readPod";
+  if (/\/pods$/.test(path)) return "listPods";
+  if (/\/replicasets$/.test(path)) return "listReplicaSets";
+  if (/\/deployments\/[^/]+\/scale$/.test(path)) return "scaleDeployment";
+  if (/\/deployments\/[^/]+$/.test(path)) {
+    return method === "PATCH"
+      ? "patchDeployment"
+      : method === "DELETE"
+        ? "deleteDeployment"
+        : "readDeployment";
+  }
+  if (/\/deployments$/.test(path)) return "listDeployments";
+  return undefined;
+}
