@@ -1,8 +1,10 @@
+import { architect } from "@mesh-six/function-architect";
 import { deadLetter } from "@mesh-six/function-dead-letter";
 import { gateway } from "@mesh-six/function-gateway";
 import { generalAgent } from "@mesh-six/function-general-agent";
 import { humans } from "@mesh-six/function-humans";
 import { orchestrator } from "@mesh-six/function-orchestrator";
+import { researcher } from "@mesh-six/function-researcher";
 import { webhookReceiver } from "@mesh-six/function-webhook-receiver";
 import type { FunctionDefinition } from "@mesh-six/shared/function/define";
 
@@ -11,6 +13,8 @@ export const fleet: readonly FunctionDefinition[] = [
   gateway,
   orchestrator,
   generalAgent,
+  architect,
+  researcher,
   humans,
   deadLetter,
   webhookReceiver,
