@@ -82,3 +82,30 @@ describe("consultation: the architect asks the researcher through step.task, rou
     expect((task.result as { summary: string }).summary).toContain("ask_researcher →");
   });
 });
+
+describe("consultation when no agent can answer", () => {
+  let mesh: TestMesh;
+  beforeAll(async () => {
+    mesh = await createTestMesh({ functions: [createArchitect()] });
+  });
+  afterAll(() => mesh.stop());
+
+  it("the failed child task is told to the architect's model, which still answers", async () => {
+    const task = await mesh.task("architecture-review", {
+      query: "Review the shop's queues",
+      research: true,
+    });
+    expect(task).toMatchObject({ status: "succeeded", agentId: "architect" });
+    const child = await mesh.db.query<{ status: string }>(
+      "select status from tasks where capability = 'technical-research'",
+    );
+    expect(child.rows).toEqual([{ status: "failed" }]);
+    const step = (await runOf(mesh.db, { taskId: task.id })).steps.find(
+      (each) => each.name === "consult ask_researcher",
+    );
+    expect(step).toMatchObject({ kind: "task", status: "failed" });
+    expect((task.result as { summary: string }).summary).toMatch(
+      /ask_researcher → "step \\"consult ask_researcher\\" failed/,
+    );
+  });
+});

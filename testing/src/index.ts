@@ -6,6 +6,7 @@ export {
 } from "@mesh-six/shared/testing/function-under-test";
 export { type ApprovalQuery, approvalsOf } from "./assert/approvals.ts";
 export { dataOf, eventsOf, eventTypes } from "./assert/events.ts";
+export { rejectionOf } from "./assert/rejection.ts";
 export { type RunQuery, runOf, type StepSummary, stepsOf } from "./assert/runs.ts";
 export { llmUsageOf, type UsageQuery, type UsageRow } from "./assert/usage.ts";
 export { type Decision, decisionEvent, decisionSource } from "./decision.ts";

@@ -48,8 +48,11 @@ export function createArchitect(options: { readonly fetch?: typeof fetch } = {})
     input: architectInput,
     output: recommendation,
     config: architectConfig,
+    // URLs may carry credentials: the manifests read them from a Secret too
     secrets: [
+      { env: "KUBERNETES_API_URL", secret: "mesh-six-architect", key: "kubernetes-api-url", optional: true },
       { env: "KUBERNETES_TOKEN", secret: "mesh-six-architect", key: "kubernetes-token", optional: true },
+      { env: "PROMETHEUS_URL", secret: "mesh-six-architect", key: "prometheus-url", optional: true },
     ],
     kubernetesAccess: { clusterWide: true, rules: clusterReadRules.map((rule) => ({ ...rule })) },
     instructions: (_input, ctx) => architectInstructions(ctx.task?.capability),

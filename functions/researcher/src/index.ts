@@ -48,7 +48,10 @@ export function createResearcher(options: { readonly fetch?: typeof fetch } = {}
     input: researchInput,
     output: researchAnswer,
     config: researcherConfig,
+    // URLs may carry credentials: the manifests read them from a Secret too
     secrets: [
+      { env: "SEARXNG_URL", secret: "mesh-six-researcher", key: "searxng-url", optional: true },
+      { env: "GITHUB_API_URL", secret: "mesh-six-researcher", key: "github-api-url", optional: true },
       {
         env: "BRAVE_SEARCH_API_KEY",
         secret: "mesh-six-researcher",

@@ -196,4 +196,19 @@ describe("researcher against the replay server (tool-call fixtures)", () => {
     expect(server.received.map((request) => request.body?.model)).toEqual([model, model]);
     expect((await llmUsageOf(db, task)).map((row) => row.step)).toEqual(["turn", "turn#2"]);
   });
+  it.each([
+    ["deep-research", "compare viewpoints"],
+    ["technical-research", "prefer official documentation"],
+    ["market-analysis", "Analyse the market"],
+  ] as const)("%s gets its own instructions", async (capability, words) => {
+    keepDigging();
+    const agent = await testFunction(createResearcher({ fetch: researchDoubles().fetch }), {
+      db,
+      env: env(),
+      ...withMemory(db, env()),
+    });
+    const task = await agent.task({ query: "keep digging", depth: "quick" }, { capability });
+    expect(task.status).toBe("succeeded");
+    expect(JSON.stringify(server.received[0]?.body?.messages?.[0])).toContain(words);
+  });
 });

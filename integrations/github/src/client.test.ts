@@ -1,19 +1,11 @@
+import { rejectionOf } from "@mesh-six/testing";
 import { describe, expect, it } from "vitest";
 import { createGitHubClient } from "./client.ts";
 import { GitHubError } from "./errors.ts";
 import { githubDependencyCheck } from "./health.ts";
 import { documentedErrors, octokitScenario, recordedGitHub } from "./testing/index.ts";
 
-const failureOf = (call: Promise<unknown>) =>
-  call.then(
-    (value) => {
-      throw new Error(`expected a GitHubError, got ${JSON.stringify(value)}`);
-    },
-    (error: unknown) => {
-      if (error instanceof GitHubError) return error;
-      throw error;
-    },
-  );
+const failureOf = (call: Promise<unknown>) => rejectionOf(call, GitHubError);
 
 describe("createGitHubClient against Octokit's recorded answers", () => {
   it("reads a repository's summary, sending the token and the API version", async () => {

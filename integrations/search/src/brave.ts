@@ -1,6 +1,5 @@
 import { z } from "zod";
-import { SearchError } from "./errors.ts";
-import { getJson, limitOf, type ProviderRequest, statusFailure, withSites } from "./request.ts";
+import { limitOf, type ProviderRequest, providerAnswer, withSites } from "./request.ts";
 import type { SearchClient } from "./types.ts";
 
 /** The Brave Search API's web answer (api-dashboard.search.brave.com/app/documentation/web-search), the parts read. */
@@ -44,32 +43,19 @@ export function createBraveProvider(settings: BraveSettings): SearchClient {
         timeoutMs: settings.timeoutMs,
         fetch: settings.fetch,
       };
-      const { status, body } = await getJson(request);
-      if (status < 200 || status > 299) {
-        const detail = (body as { error?: { detail?: unknown } } | undefined)?.error?.detail;
-        throw statusFailure(
-          status,
-          typeof detail === "string" ? detail : "",
-          request,
-          "BRAVE_SEARCH_API_KEY is missing, wrong or not subscribed to the Web Search plan",
-        );
-      }
-      const parsed = answer.safeParse(body);
-      if (!parsed.success) {
-        throw new SearchError(
-          "unreachable",
-          `${settings.baseUrl} answered something other than Brave's web search JSON`,
-          {
-            provider,
-            retryable: false,
-            status,
-          },
-        );
-      }
+      const data = await providerAnswer(request, {
+        schema: answer,
+        refusal: "BRAVE_SEARCH_API_KEY is missing, wrong or not subscribed to the Web Search plan",
+        detail: (body) => {
+          const detail = (body as { error?: { detail?: unknown } } | undefined)?.error?.detail;
+          return typeof detail === "string" ? detail : "";
+        },
+        notTheProvider: `${settings.baseUrl} answered something other than Brave's web search JSON`,
+      });
       return {
         provider,
         query: q,
-        hits: (parsed.data.web?.results ?? []).slice(0, limit).map((hit) => ({
+        hits: (data.web?.results ?? []).slice(0, limit).map((hit) => ({
           title: hit.title,
           url: hit.url,
           snippet: hit.description ?? "",

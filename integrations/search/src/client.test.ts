@@ -1,19 +1,11 @@
+import { rejectionOf } from "@mesh-six/testing";
 import { describe, expect, it } from "vitest";
 import { createSearchClient } from "./client.ts";
 import { SearchError } from "./errors.ts";
 import { searxngDependencyCheck } from "./health.ts";
 import { searchDouble, searchFixtures } from "./testing/index.ts";
 
-const failureOf = (call: Promise<unknown>) =>
-  call.then(
-    (value) => {
-      throw new Error(`expected a SearchError, got ${JSON.stringify(value)}`);
-    },
-    (error: unknown) => {
-      if (error instanceof SearchError) return error;
-      throw error;
-    },
-  );
+const failureOf = (call: Promise<unknown>) => rejectionOf(call, SearchError);
 
 describe("SearXNG", () => {
   const searxng = () => {

@@ -1,4 +1,5 @@
 import { errorMessage } from "@mesh-six/shared/errors";
+import type { z } from "zod";
 import { SearchError } from "./errors.ts";
 
 export interface ProviderRequest {
@@ -107,4 +108,33 @@ export function limitOf(limit: number | undefined, provider: string): number {
     });
   }
   return value;
+}
+
+/** How a provider's answers are read: its schema, what a 401/403 means, where its error detail is. */
+export interface AnswerReading<Schema extends z.ZodType> {
+  readonly schema: Schema;
+  readonly refusal: string;
+  readonly detail?: (body: unknown) => string;
+  /** Said when a 2xx body does not match the schema. */
+  readonly notTheProvider: string;
+}
+
+/** The provider's answer parsed with its schema, or the SearchError for its status or shape. */
+export async function providerAnswer<Schema extends z.ZodType>(
+  request: ProviderRequest,
+  reading: AnswerReading<Schema>,
+): Promise<z.output<Schema>> {
+  const { status, body } = await getJson(request);
+  if (status < 200 || status > 299) {
+    throw statusFailure(status, reading.detail?.(body) ?? "", request, reading.refusal);
+  }
+  const parsed = reading.schema.safeParse(body);
+  if (!parsed.success) {
+    throw new SearchError("unreachable", reading.notTheProvider, {
+      provider: request.provider,
+      retryable: false,
+      status,
+    });
+  }
+  return parsed.data as z.output<Schema>;
 }

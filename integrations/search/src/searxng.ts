@@ -1,6 +1,5 @@
 import { z } from "zod";
-import { SearchError } from "./errors.ts";
-import { getJson, limitOf, type ProviderRequest, statusFailure, withSites } from "./request.ts";
+import { limitOf, type ProviderRequest, providerAnswer, withSites } from "./request.ts";
 import type { SearchClient } from "./types.ts";
 
 /** SearXNG's JSON answer (docs.searxng.org/dev/search_api.html), the parts read; lenient. */
@@ -42,36 +41,23 @@ export function createSearxngProvider(settings: SearxngSettings): SearchClient {
         timeoutMs: settings.timeoutMs,
         fetch: settings.fetch,
       };
-      const { status, body } = await getJson(request);
-      if (status < 200 || status > 299) {
-        throw statusFailure(
-          status,
-          "",
-          request,
+      const data = await providerAnswer(request, {
+        schema: answer,
+        refusal:
           "SearXNG serves JSON only when its settings.yml lists it: add `json` to `search.formats` and restart it",
-        );
-      }
-      const parsed = answer.safeParse(body);
-      if (!parsed.success) {
-        throw new SearchError(
-          "unreachable",
-          `${settings.baseUrl}/search answered something other than SearXNG's JSON; is SEARXNG_URL a SearXNG instance?`,
-          { provider, retryable: false, status },
-        );
-      }
+        notTheProvider: `${settings.baseUrl}/search answered something other than SearXNG's JSON; is SEARXNG_URL a SearXNG instance?`,
+      });
       return {
         provider,
         query: q,
-        hits: parsed.data.results.slice(0, limit).map((hit) => ({
+        hits: data.results.slice(0, limit).map((hit) => ({
           title: hit.title,
           url: hit.url,
           snippet: hit.content ?? "",
           engines: hit.engines ?? (hit.engine ? [hit.engine] : []),
           ...(hit.publishedDate ? { publishedAt: hit.publishedDate } : {}),
         })),
-        unresponsive: parsed.data.unresponsive_engines.map((each) =>
-          Array.isArray(each) ? each.join(": ") : each,
-        ),
+        unresponsive: data.unresponsive_engines.map((each) => (Array.isArray(each) ? each.join(": ") : each)),
       };
     },
   };

@@ -1,19 +1,11 @@
+import { rejectionOf } from "@mesh-six/testing";
 import { describe, expect, it } from "vitest";
 import { ClusterError } from "./errors.ts";
 import { createKubernetesClusterState } from "./kubernetes.ts";
 import { parseQuantity } from "./quantity.ts";
 import { clusterExchanges, failureExchanges, kubernetesDouble } from "./testing.ts";
 
-const failureOf = (call: Promise<unknown>) =>
-  call.then(
-    (value) => {
-      throw new Error(`expected a ClusterError, got ${JSON.stringify(value)}`);
-    },
-    (error: unknown) => {
-      if (error instanceof ClusterError) return error;
-      throw error;
-    },
-  );
+const failureOf = (call: Promise<unknown>) => rejectionOf(call, ClusterError);
 
 describe("the architect's cluster state over the Kubernetes API", () => {
   it("summarizes nodes, pod phases, restarting pods and deployments, with the bearer token", async () => {
