@@ -39,6 +39,7 @@ describe("durable runs on the kafka host", () => {
         ...(init?.body ? { headers: { "content-type": "application/json" } } : {}),
       }),
     );
+    // biome-ignore lint/suspicious/noExplicitAny: a JSON body the test reads field by field
     return (await response.json()) as Record<string, any>;
   };
   const post = (capability: string, payload: Record<string, unknown>) =>

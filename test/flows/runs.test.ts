@@ -51,6 +51,7 @@ const mover = defineFunction({
 
 const functions = [...fleet, fanOut, stepper, waiter, mover];
 
+// biome-ignore lint/suspicious/noExplicitAny: a JSON body the test reads field by field
 type Body = Record<string, any>;
 
 /** Starts a task through the API (POST /tasks), as a client would, and waits until nothing moves. */

@@ -48,7 +48,7 @@ describe("npm start with a bad configuration", () => {
     const { code, output } = await npmStartExpectingFailure({ LLM_BASE_URL: "not a url" });
     expect(code).toBe(2);
     expect(output).toContain(
-      'mesh-six: functions gateway, general-agent, humans, argocd-deployer, kubectl-deployer: LLM_BASE_URL: must be a URL, e.g. http://localhost:11434/v1; got "not a url" — OpenAI-compatible endpoint',
+      'mesh-six: functions gateway, general-agent, architect, researcher, humans, argocd-deployer, kubectl-deployer: LLM_BASE_URL: must be a URL, e.g. http://localhost:11434/v1; got "not a url" — OpenAI-compatible endpoint',
     );
     expect(output).not.toContain("orchestrator");
     expect(output).not.toMatch(stackLine);

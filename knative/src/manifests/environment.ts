@@ -69,6 +69,8 @@ function configMapData(settings: DeploymentSettings): Record<string, string> {
     MESH_BROKER_NAME: settings.broker,
     LOG_LEVEL: "info",
     TRUSTED_PROXIES: "127.0.0.1,::1",
+    // in the cluster, Kubernetes clients (kubectl-deployer) use the pod's ServiceAccount
+    KUBERNETES_IN_CLUSTER: "true",
   };
 }
 

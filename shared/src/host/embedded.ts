@@ -11,7 +11,6 @@ import { createIngress } from "../broker/ingress.ts";
 import { triggersFor } from "../broker/triggers.ts";
 import type { Broker, Subscriber, SubscriberResolver } from "../broker/types.ts";
 import { systemClock } from "../clock.ts";
-import type { RateLimitConfig } from "../config/access.ts";
 import { type EmbeddedHostConfig, embeddedHostConfig } from "../config/host.ts";
 import type { PlatformConfig } from "../config/platform.ts";
 import { type Environment, presentIn, readConfig } from "../config/read.ts";

@@ -30,11 +30,6 @@ import { requestSize } from "./request-size.ts";
 import { type LlmRetryPolicy, type ObservedCall, type RetryLog, retryGuard } from "./retry.ts";
 import { type LlmCallRecord, recordLlmCall } from "./usage.ts";
 
-type TierVariables =
-  | `LLM_MODEL_${Uppercase<ModelTier>}`
-  | `LLM_BASE_URL_${Uppercase<ModelTier>}`
-  | `LLM_API_KEY_${Uppercase<ModelTier>}`;
-
 export interface LlmSettings {
   /** The function's LLM variables (`llmConfig` in shared/src/config/llm.ts). */
   readonly config: LlmConfig;
