@@ -1,10 +1,11 @@
 import { randomUUID } from "node:crypto";
-import { ApprovalDecided, TaskRequested } from "@mesh-six/events";
+import { ApprovalDecided, TaskCompleted, TaskDispatched, TaskRequested } from "@mesh-six/events";
 import { deadLetter } from "@mesh-six/function-dead-letter";
 import { gateway } from "@mesh-six/function-gateway";
 import { generalAgent } from "@mesh-six/function-general-agent";
 import { humans } from "@mesh-six/function-humans";
 import { orchestrator } from "@mesh-six/function-orchestrator";
+import { traceOf } from "@mesh-six/shared/log/trace";
 import { readTask } from "@mesh-six/shared/registry/tasks";
 import { deployPlanner, fanOut, restarts, stepper } from "@mesh-six/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -43,13 +44,27 @@ describe("durable runs on the Knative host", () => {
 
   it("runs a chain of steps, one hop each, every hop a delivery to the function's service", async () => {
     const before = mesh.requestsTo("stepper").length;
-    const taskId = await request("step-chain", { word: "kn" });
+    const taskId = randomUUID();
+    const requested = TaskRequested.create({
+      source: "/test/flows",
+      id: taskId,
+      data: { taskId, capability: "step-chain", payload: { word: "kn" } },
+    });
+    await mesh.send(requested);
     expect(await task(taskId)).toMatchObject({
       status: "succeeded",
       result: { chain: "kn-1-2-3", answer: "[offline model] 2+2 = 4" },
     });
     // the dispatch, then four run.continued
     expect(mesh.requestsTo("stepper").length - before).toBe(5);
+    // the Knative broker keeps no event log: each host records what its sink accepted
+    const { rows } = await mesh.db.query<{ event_type: string }>(
+      "SELECT DISTINCT event_type FROM mesh_events WHERE kind = 'event.accepted' AND trace_id = $1",
+      [traceOf(requested).traceId],
+    );
+    expect(rows.map((row) => row.event_type)).toEqual(
+      expect.arrayContaining([TaskDispatched.type, TaskCompleted.type]),
+    );
   });
 
   it("fans out three child tasks to general-agent and joins them", async () => {

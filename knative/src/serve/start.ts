@@ -13,6 +13,7 @@ import { readKnativeEnvironment } from "@mesh-six/shared/host/knative-env";
 import { createSinkPublisher } from "@mesh-six/shared/host/knative-sink";
 import { describeAddress, listenAddress } from "@mesh-six/shared/host/listen";
 import { connectKv } from "@mesh-six/shared/kv/connect";
+import { acceptedEntry, recordMeshEvent } from "@mesh-six/shared/log/event-log";
 import { createLogger } from "@mesh-six/shared/log/logger";
 import type { FunctionServicesFactory } from "./agent-services.ts";
 import { type FrameworkOptions, frameworkServer } from "./framework-server.ts";
@@ -155,6 +156,14 @@ async function prepare(definition: FunctionDefinition, services: FunctionService
     sink: knative.sink,
     extensions: knative.extensions,
     signingKey: config.MESH_EVENT_KEY,
+    // the event log (GET /events, the chat and A2A streams) holds what the mesh published
+    accepted: (event) =>
+      recordMeshEvent(db, acceptedEntry(event)).catch((error: unknown) =>
+        logger.warn("could not record a published event in mesh_events", {
+          eventId: event.id,
+          error: error instanceof Error ? error.message : String(error),
+        }),
+      ),
   });
   const host = createKnativeHost({
     definition,

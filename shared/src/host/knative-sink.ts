@@ -13,13 +13,18 @@ export interface SinkPublisherSettings {
   readonly timeoutMs?: number;
   /** MESH_EVENT_KEY: every event is signed with it (`meshsignature`), so functions can tell it came from the mesh. */
   readonly signingKey?: string;
+  /**
+   * Called with each event the sink accepted, as sent: the Knative broker keeps no event
+   * log of its own, so the Knative host records what it published (`mesh_events`).
+   */
+  readonly accepted?: (event: MeshEvent) => Promise<void>;
 }
 
 /**
  * Publishes a follow-up event as Knative sources do: a binary-mode POST to `K_SINK` with
  * the `K_CE_OVERRIDES` extensions applied. Resolves when the sink accepted it (2xx, the
  * broker answers 202 once the event is stored in Kafka), signed with `signingKey` when
- * given; rejects naming the status and the sink's answer otherwise: a NonRetryableError
+ * given, then hands it to `accepted`; rejects naming the status and the sink's answer otherwise: a NonRetryableError
  * for a 4xx that says the event itself is refused (400, 413, 422, …; not 404, 408, 409
  * or 429, which can pass), a RetryableError for the rest.
  */
@@ -28,7 +33,8 @@ export function createSinkPublisher(settings: SinkPublisherSettings): (event: Me
   const timeoutMs = settings.timeoutMs ?? 10_000;
   const extensions = settings.extensions ?? {};
   return async (event) => {
-    const encoded = encodeBinary({ ...event, ...extensions });
+    const sent = { ...event, ...extensions };
+    const encoded = encodeBinary(sent);
     const { headers, body } = settings.signingKey ? signMessage(settings.signingKey, encoded) : encoded;
     let response: Response;
     try {
@@ -49,6 +55,7 @@ export function createSinkPublisher(settings: SinkPublisherSettings): (event: Me
       const message = `K_SINK ${settings.sink} answered ${response.status} to event ${event.id}${answer ? `: ${answer}` : ""}`;
       throw refused(response.status) ? new NonRetryableError(message) : new RetryableError(message);
     }
+    await settings.accepted?.(sent);
   };
 }
 

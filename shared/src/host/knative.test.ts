@@ -153,9 +153,23 @@ describe("the K_SINK publisher", () => {
 
   it("rejects with the sink's status and answer when the event is not accepted", async () => {
     status = 503;
-    const publish = createSinkPublisher({ sink });
+    const accepted: MeshEvent[] = [];
+    const publish = createSinkPublisher({ sink, accepted: async (event) => void accepted.push(event) });
     await expect(publish(requested("x"))).rejects.toThrow(/answered 503 to event .*: topic unavailable/);
+    expect(accepted).toEqual([]);
     status = 202;
+  });
+
+  it("hands each event the sink accepted to `accepted`, as sent (the host records it in mesh_events)", async () => {
+    const accepted: MeshEvent[] = [];
+    const publish = createSinkPublisher({
+      sink,
+      extensions: { meshcluster: "prod" },
+      accepted: async (event) => void accepted.push(event),
+    });
+    const event = requested("y");
+    await publish(event);
+    expect(accepted.map((each) => [each.id, each.meshcluster])).toEqual([[event.id, "prod"]]);
   });
 
   it("names the variable when K_SINK or K_CE_OVERRIDES is missing or wrong", () => {

@@ -15,6 +15,7 @@ import { createKnativeHost } from "@mesh-six/shared/host/knative";
 import { createSinkPublisher } from "@mesh-six/shared/host/knative-sink";
 import { type RunningServer, serveHost } from "@mesh-six/shared/host/serve";
 import { createMemoryKv } from "@mesh-six/shared/kv/memory";
+import { acceptedEntry, recordMeshEvent } from "@mesh-six/shared/log/event-log";
 import { silentLogger } from "@mesh-six/shared/log/logger";
 import type { Db } from "@mesh-six/shared/ports/db";
 import { registerAgents } from "@mesh-six/shared/registry/agents";
@@ -89,7 +90,12 @@ export async function startKnativeMesh(functions: readonly KnativeFunction[]): P
       ...ports,
       variable: (name) => env?.[name],
       eventKey,
-      publish: createSinkPublisher({ sink, signingKey: eventKey }),
+      // as knative/src/serve/start.ts: what the mesh published is the event log
+      publish: createSinkPublisher({
+        sink,
+        signingKey: eventKey,
+        accepted: (event) => recordMeshEvent(db, acceptedEntry(event)),
+      }),
     });
     const seen: string[] = [];
     requests.set(definition.name, seen);
