@@ -1,4 +1,4 @@
-import { costDimensions, namedPeriods, parseReportRequest } from "@mesh-six/shared/cost";
+import { costDimensions, namedPeriods, parseFlatReportRequest } from "@mesh-six/shared/cost";
 import { z } from "zod";
 import { booleanOption, type Command, stringOption, UsageError } from "../command.ts";
 import { endpoint, sendForJsonText } from "../http.ts";
@@ -78,22 +78,15 @@ const costCommand: Command = {
       throw new UsageError("give both --from and --to (to excluded)");
     if (top !== undefined && !/^\d+$/.test(top))
       throw new UsageError(`--top must be a whole number from 1 to 100 (got '${top}')`);
-    const checked = parseReportRequest({
-      ...(from !== undefined && to !== undefined
-        ? { period: { from, to } }
-        : period === undefined
-          ? {}
-          : { period }),
-      ...(groupBy === undefined ? {} : { groupBy: groupBy.split(",").map((part) => part.trim()) }),
-      ...(top === undefined ? {} : { top: Number(top) }),
+    const checked = parseFlatReportRequest({
+      period,
+      from,
+      to,
+      groupBy,
+      top: top === undefined ? undefined : Number(top),
     });
     if (!checked.ok) {
-      const head = checked.field.split(".")[0] ?? "";
-      const option = checked.field.startsWith("period.")
-        ? checked.field.slice("period.".length)
-        : head === "groupBy"
-          ? "group-by"
-          : head;
+      const option = checked.parameter === "groupBy" ? "group-by" : checked.parameter;
       throw new UsageError(`--${option || "period"}: ${checked.problem}`);
     }
     const url = endpoint(input.url, "/cost", {

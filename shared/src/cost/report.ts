@@ -43,6 +43,45 @@ export function parseReportRequest(
   return { ok: false, problem, field };
 }
 
+/**
+ * A report request as flat parameters (`GET /cost`'s query, `mesh cost`'s options): a
+ * period name, or from and to; groupBy as a comma-separated list.
+ */
+export interface FlatReportRequest {
+  readonly period?: string | undefined;
+  readonly from?: string | undefined;
+  readonly to?: string | undefined;
+  readonly groupBy?: string | undefined;
+  readonly top?: number | undefined;
+}
+
+/**
+ * `parseReportRequest` over flat parameters; a problem names the flat parameter it is in
+ * (`period`, `from`, `to`, `groupBy` or `top`). Whether a period and from/to may be given
+ * together is for the edge to say first, in its own words.
+ */
+export function parseFlatReportRequest(
+  flat: FlatReportRequest,
+):
+  | { readonly ok: true; readonly request: z.output<typeof reportRequest> }
+  | { readonly ok: false; readonly problem: string; readonly parameter: string } {
+  const { period, from, to, groupBy, top } = flat;
+  const checked = parseReportRequest({
+    ...(from !== undefined && to !== undefined
+      ? { period: { from, to } }
+      : period === undefined
+        ? {}
+        : { period }),
+    ...(groupBy === undefined ? {} : { groupBy: groupBy.split(",").map((part) => part.trim()) }),
+    ...(top === undefined ? {} : { top }),
+  });
+  if (checked.ok) return checked;
+  const parameter = checked.field.startsWith("period.")
+    ? checked.field.slice("period.".length)
+    : (checked.field.split(".")[0] ?? "");
+  return { ok: false, problem: checked.problem, parameter };
+}
+
 export interface CostTotals {
   readonly calls: number;
   readonly failedCalls: number;

@@ -1,4 +1,4 @@
-import { buildCostReport, costDimensions, namedPeriods, parseReportRequest } from "@mesh-six/shared/cost";
+import { buildCostReport, costDimensions, namedPeriods, parseFlatReportRequest } from "@mesh-six/shared/cost";
 import { z } from "zod";
 import { needs } from "../access.ts";
 import { parseQuery, wholeNumber } from "../query.ts";
@@ -37,19 +37,9 @@ export const costRoutes = routeModule("/cost", (app, ctx) => {
         400,
       );
     }
-    const checked = parseReportRequest({
-      ...(from !== undefined && to !== undefined
-        ? { period: { from, to } }
-        : period === undefined
-          ? {}
-          : { period }),
-      ...(groupBy === undefined ? {} : { groupBy: groupBy.split(",").map((part) => part.trim()) }),
-      ...(top === undefined ? {} : { top }),
-    });
+    const checked = parseFlatReportRequest({ period, from, to, groupBy, top });
     if (!checked.ok) {
-      const parameter = checked.field.startsWith("period.")
-        ? checked.field.slice("period.".length)
-        : (checked.field.split(".")[0] ?? "period");
+      const { parameter } = checked;
       const accepted =
         parameter === "groupBy"
           ? `; accepted: ${costDimensions.join(", ")}`
