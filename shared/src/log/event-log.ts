@@ -81,6 +81,8 @@ export interface ReadMeshEventsOptions {
   readonly eventType?: string;
   /** A whole trace id, or its first 8 or more digits. */
   readonly traceId?: string;
+  /** Only rows with this subject (a task's events carry its id). */
+  readonly subject?: string;
 }
 
 export async function readMeshEvents(
@@ -108,6 +110,7 @@ export async function readMeshEvents(
         AND ($2::text IS NULL OR kind = $2)
         AND ($3::text IS NULL OR event_type = $3)
         AND ${traceCondition("$4")}
+        AND ($6::text IS NULL OR subject = $6)
       ORDER BY id
       LIMIT $5`,
     [
@@ -116,6 +119,7 @@ export async function readMeshEvents(
       options.eventType ?? null,
       options.traceId ?? null,
       options.limit ?? 100,
+      options.subject ?? null,
     ],
   );
   return rows.map((row) => ({

@@ -1,6 +1,6 @@
 import { TaskProgress } from "@mesh-six/events";
 import { dataValue } from "@mesh-six/shared/broker/event-data";
-import { fromStored } from "@mesh-six/shared/broker/event-json";
+import { readMeshEvents } from "@mesh-six/shared/log/event-log";
 import type { SqlExecutor } from "@mesh-six/shared/ports/db";
 
 /** A piece of an agent's answer as it writes it: a `task.progress` with `text`. */
@@ -26,21 +26,23 @@ export async function liveTextAfter(
   taskId: string,
   after: number,
 ): Promise<{ readonly cursor: number; readonly pieces: LivePiece[] }> {
-  const { rows } = await db.query<{ id: string | number; attributes: unknown; event_data: unknown }>(
-    `SELECT id, attributes, event_data FROM mesh_events
-      WHERE id > $1 AND kind = 'event.accepted' AND event_type = $2 AND subject = $3
-      ORDER BY id LIMIT 200`,
-    [after, TaskProgress.type, taskId],
-  );
+  const rows = await readMeshEvents(db, {
+    after,
+    kind: "event.accepted",
+    eventType: TaskProgress.type,
+    subject: taskId,
+    limit: 200,
+  });
   const pieces: LivePiece[] = [];
   for (const row of rows) {
-    const parsed = TaskProgress.schema.safeParse(dataValue(fromStored(row.attributes, row.event_data)));
+    if (!row.event) continue;
+    const parsed = TaskProgress.schema.safeParse(dataValue(row.event));
     if (!parsed.success) continue;
     const { step, text, offset, attempt } = parsed.data;
     if (text === undefined || step === undefined) continue;
     pieces.push({ step, attempt: attempt ?? 1, offset: offset ?? 0, text });
   }
-  return { cursor: rows.length > 0 ? Number(rows.at(-1)!.id) : after, pieces };
+  return { cursor: rows.at(-1)?.id ?? after, pieces };
 }
 
 /**
