@@ -1,4 +1,6 @@
 import { createHmac } from "node:crypto";
+import { readdirSync } from "node:fs";
+import { join } from "node:path";
 import type { MeshEvent } from "@mesh-six/events";
 import { fleet } from "@mesh-six/fleet";
 import { encodeBinary } from "@mesh-six/shared/broker/http-binding";
@@ -218,6 +220,18 @@ describe("each function's bundle, alone in an empty directory", () => {
     });
     expect(published?.meshsignature).toMatch(/^v1=[\w-]{43}$/);
     expect(await bundle.stop()).toBe(0);
+  });
+
+  it("--fill-compile-cache writes the compiled code where NODE_COMPILE_CACHE says, and exits 2 naming it when unset", async () => {
+    const [definition] = fleet;
+    const directory = isolate(bundles.get(definition!.name)!.file);
+    const unset = runBundle(directory, {}, ["index.mjs", "--fill-compile-cache"]);
+    expect(await unset.exited).toBe(2);
+    expect(unset.output()).toMatch(/--fill-compile-cache: set NODE_COMPILE_CACHE to the folder/);
+    const cache = join(directory, ".compile-cache");
+    const filled = runBundle(directory, { NODE_COMPILE_CACHE: cache }, ["index.mjs", "--fill-compile-cache"]);
+    expect(await filled.exited).toBe(0);
+    expect(readdirSync(cache, { recursive: true }).length).toBeGreaterThan(0);
   });
 
   it("stops at start-up with the variable to fix when DATABASE_URL or K_SINK is missing, or the framework's timeout is not a number", async () => {
