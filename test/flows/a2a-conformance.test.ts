@@ -79,6 +79,198 @@ describe("A2A conformance (the a2a-tck's mandatory scenarios)", () => {
     });
   });
 
+  describe("request ids (test_duplicate_request_ids)", () => {
+    const raw = (text: string) => post("/a2a", text);
+
+    it("answers two requests with the same id each on its own, with that id, as two tasks (the tck's retry, same messageId)", async () => {
+      const params = textMessage("What is 2+2?");
+      const first = await raw(
+        JSON.stringify({ jsonrpc: "2.0", id: "duplicate-1", method: "SendMessage", params }),
+      );
+      params.message.parts = [{ text: "This is a different message with the same ID" }];
+      const second = await raw(
+        JSON.stringify({ jsonrpc: "2.0", id: "duplicate-1", method: "SendMessage", params }),
+      );
+      for (const each of [first, second]) {
+        expect(each.json).toMatchObject({
+          jsonrpc: "2.0",
+          id: "duplicate-1",
+          result: { task: expect.anything() },
+        });
+      }
+      expect(second.json.result.task.id).not.toBe(first.json.result.task.id);
+      const together = await Promise.all(
+        [1, 2, 3].map(() =>
+          raw(
+            JSON.stringify({
+              jsonrpc: "2.0",
+              id: 7,
+              method: "GetTask",
+              params: { id: first.json.result.task.id },
+            }),
+          ),
+        ),
+      );
+      for (const each of together)
+        expect(each.json).toMatchObject({ id: 7, result: { id: first.json.result.task.id } });
+    });
+
+    it.each([[""], [0], [-7], ["x".repeat(500)], [null], [Number.MAX_SAFE_INTEGER]])(
+      "echoes the id %j exactly",
+      async (id) => {
+        const { status, json } = await raw(
+          JSON.stringify({ jsonrpc: "2.0", id, method: "GetTask", params: { id: "no-such-task" } }),
+        );
+        expect(status).toBe(200);
+        expect(json).toMatchObject({ jsonrpc: "2.0", error: { code: -32001 } });
+        expect(json.id).toStrictEqual(id);
+      },
+    );
+
+    it("refuses ids it could not echo (a fraction, a number beyond 2^53) with -32600 and id null", async () => {
+      for (const [id, words] of [
+        ["1.5", "id must be a string, a whole number or null"],
+        ["12345678901234567890", "send it as a string"],
+      ]) {
+        const { status, json } = await raw(
+          `{"jsonrpc": "2.0", "id": ${id}, "method": "GetTask", "params": {"id": "x"}}`,
+        );
+        expect(status).toBe(200);
+        expect(json).toMatchObject({ id: null, error: { code: -32600 } });
+        expect(json.error.message).toContain(words);
+      }
+    });
+
+    it("carries out a notification (no id) without answering it: 204, no body, the task started", async () => {
+      const contextId = crypto.randomUUID();
+      const response = await host.fetch(
+        new Request(`${origin}/a2a`, {
+          method: "POST",
+          headers: { "content-type": "application/json", authorization: `Bearer ${keyOf("ops")}` },
+          body: JSON.stringify({
+            jsonrpc: "2.0",
+            method: "SendMessage",
+            params: {
+              ...textMessage("What is 3+3?", { contextId }),
+              configuration: { returnImmediately: true },
+            },
+          }),
+        }),
+      );
+      expect(response.status).toBe(204);
+      expect(await response.text()).toBe("");
+      expect((await rpc("ListTasks", { contextId })).result.totalSize).toBe(1);
+      const failing = await host.fetch(
+        new Request(`${origin}/a2a`, {
+          method: "POST",
+          headers: { "content-type": "application/json", authorization: `Bearer ${keyOf("ops")}` },
+          body: JSON.stringify({ jsonrpc: "2.0", method: "GetTask", params: { id: "no-such-task" } }),
+        }),
+      );
+      expect(failing.status).toBe(204);
+      // an invalid request is no notification: it is answered
+      const invalid = await raw(JSON.stringify({ jsonrpc: "1.0", method: "GetTask", params: { id: "x" } }));
+      expect(invalid.json).toMatchObject({ id: null, error: { code: -32600 } });
+    });
+  });
+
+  describe("content types (test_content_type_not_supported_error_32005, _enhanced)", () => {
+    const incompatible = (json: Wire) => {
+      expect(json.error.code).toBe(-32005);
+      expect(json.error.message.toLowerCase()).toMatch(/incompatible content type.*not supported/);
+    };
+
+    it("refuses a file part of a media type the agent does not take, and output modes it never writes", async () => {
+      const file = {
+        role: "ROLE_USER",
+        messageId: crypto.randomUUID(),
+        parts: [
+          { text: "Please process this file" },
+          {
+            raw: "VGVzdCBkYXRh",
+            filename: "test.unsupported",
+            mediaType: "application/x-totally-unsupported-format",
+          },
+        ],
+      };
+      incompatible(await rpc("SendMessage", { message: file }));
+      incompatible(
+        await rpc("SendMessage", {
+          ...textMessage("Generate output in unsupported format"),
+          configuration: { acceptedOutputModes: ["application/x-completely-unsupported-output-format"] },
+        }),
+      );
+      incompatible(
+        await rpc("SendMessage", {
+          message: file,
+          configuration: {
+            acceptedOutputModes: ["application/x-non-existent-format", "text/x-impossible-format"],
+          },
+        }),
+      );
+      incompatible(
+        await rpc("SendMessage", {
+          message: { ...file, parts: [{ text: "# notes", mediaType: "text/markdown" }] },
+        }),
+      );
+    });
+
+    it("checks the skill's modes, on a follow-up message too, and takes what they cover", async () => {
+      const task = await waitingTask();
+      incompatible(
+        await rpc("SendMessage", {
+          message: {
+            ...textMessage("x").message,
+            taskId: task.id,
+            parts: [{ url: "https://example.com/a.pdf" }],
+          },
+        }),
+      );
+      const done = await rpc("SendMessage", {
+        ...textMessage("What is 2+2?"),
+        configuration: { acceptedOutputModes: ["text/plain"] },
+      });
+      expect(done.result.task.status.state).toBe("TASK_STATE_COMPLETED");
+      const typed = await rpc("SendMessage", {
+        message: {
+          ...textMessage("x").message,
+          parts: [{ text: "What is 2+2?", mediaType: "text/plain; charset=utf-8" }],
+        },
+        configuration: { acceptedOutputModes: ["*/*"] },
+      });
+      expect(typed.result.task.status.state).toBe("TASK_STATE_COMPLETED");
+    });
+
+    it("refuses before a stream opens, in v0.3's shapes too, and on HTTP+JSON as 400 CONTENT_TYPE_NOT_SUPPORTED", async () => {
+      const bad = { ...textMessage("x"), configuration: { acceptedOutputModes: ["image/png"] } };
+      incompatible(await rpc("SendStreamingMessage", bad));
+      const legacy = await rpc(
+        "message/send",
+        {
+          message: {
+            kind: "message",
+            messageId: crypto.randomUUID(),
+            role: "user",
+            parts: [{ kind: "text", text: "x" }],
+          },
+          configuration: { acceptedOutputModes: ["image/png"] },
+        },
+        { "A2A-Version": "0.3" },
+      );
+      incompatible(legacy);
+      const response = await host.fetch(
+        new Request(`${origin}/a2a/v1/message:send`, {
+          method: "POST",
+          headers: { "content-type": "application/json", authorization: `Bearer ${keyOf("ops")}` },
+          body: JSON.stringify(bad),
+        }),
+      );
+      expect(response.status).toBe(400);
+      const json = (await response.json()) as Wire;
+      expect(json.error.details[0]).toMatchObject({ reason: "CONTENT_TYPE_NOT_SUPPORTED" });
+    });
+  });
+
   describe("agent card (test_agent_card, test_agent_card_mandatory, test_agent_card_security)", () => {
     it("is public and has every mandatory field with its type", async () => {
       const response = await host.fetch(new Request(`${origin}/.well-known/agent-card.json`));
@@ -105,8 +297,18 @@ describe("A2A conformance (the a2a-tck's mandatory scenarios)", () => {
       );
     });
 
-    it("has no extended card: GetExtendedAgentCard is ExtendedAgentCardNotConfigured (-32007)", async () => {
-      expect((await rpc("GetExtendedAgentCard", {})).error.code).toBe(-32007);
+    it("declares the extended card, which GetExtendedAgentCard answers (test_extended_agent_card_response_format)", async () => {
+      const card = (await (
+        await host.fetch(new Request(`${origin}/.well-known/agent-card.json`))
+      ).json()) as Wire;
+      expect(card.capabilities.extendedAgentCard).toBe(true);
+      const extended = (await rpc("GetExtendedAgentCard", {})).result;
+      for (const field of ["name", "description", "supportedInterfaces", "version", "capabilities"]) {
+        expect(extended[field]).toEqual(expect.anything());
+      }
+      expect(extended.skills.map((skill: Wire) => skill.id)).toEqual(
+        card.skills.map((skill: Wire) => skill.id),
+      );
     });
   });
 

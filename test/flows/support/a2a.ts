@@ -46,10 +46,11 @@ export function dataDir(): string {
   return dir;
 }
 
-export async function start(dir: string): Promise<EmbeddedHost> {
+/** The fleet on `dir`, with the suite's keys; `withKeys: false` for a mesh without MESH_API_KEYS (loopback, everyone may do everything). */
+export async function start(dir: string, withKeys = true): Promise<EmbeddedHost> {
   return startEmbeddedHost({
     functions: [...fleet, asker, approver],
-    environment: { MESH_DATA_DIR: dir, LOG_LEVEL: "error", MESH_API_KEYS: keys },
+    environment: { MESH_DATA_DIR: dir, LOG_LEVEL: "error", ...(withKeys ? { MESH_API_KEYS: keys } : {}) },
     logger: silentLogger,
   });
 }

@@ -1,5 +1,5 @@
 import { AgentCard } from "@a2a-js/sdk";
-import { agentCard, type CardSettings } from "@mesh-six/shared/agent";
+import { agentCard, type AgentCard as CardJson, type CardSettings } from "@mesh-six/shared/agent";
 import type { ApiKeysConfig } from "@mesh-six/shared/config/access";
 import type { AgentRecord } from "@mesh-six/shared/registry/agents";
 
@@ -15,8 +15,18 @@ export const restVersions = ["1.0"] as const;
 /** The scheme the cards name: a mesh API key as a bearer token, with the scopes each operation needs. */
 export const securityName = "meshApiKey";
 
+const hasKeys = (config: ApiKeysConfig) => (config.MESH_API_KEYS ?? []).length > 0;
+
+/**
+ * Declares the extended card (GetExtendedAgentCard) exactly when there are API keys: the
+ * spec has it need authentication, and a mesh without keys has no one to authenticate.
+ */
+function declareExtended<T extends CardJson>(card: T, config: ApiKeysConfig): T {
+  return { ...card, capabilities: { ...card.capabilities, extendedAgentCard: hasKeys(config) } };
+}
+
 function settingsFor(origin: string, base: string, config: ApiKeysConfig): CardSettings {
-  const keys = (config.MESH_API_KEYS ?? []).length > 0;
+  const keys = hasKeys(config);
   return {
     version: "1.0.0",
     interfaces: [
@@ -70,20 +80,26 @@ export function fleetCard(agents: readonly AgentRecord[], origin: string, config
     },
     settingsFor(origin, a2aBase, config),
   );
-  return {
-    ...card,
-    skills: card.skills.map((skill) => ({
-      ...skill,
-      description: seen.get(skill.id)?.description ?? skill.description,
-    })),
-  };
+  return declareExtended(
+    {
+      ...card,
+      skills: card.skills.map((skill) => ({
+        ...skill,
+        description: seen.get(skill.id)?.description ?? skill.description,
+      })),
+    },
+    config,
+  );
 }
 
 /** One agent's card, served under /a2a/agents/<name>: its capabilities as skills. */
 export function agentCardOf(agent: AgentRecord, origin: string, config: ApiKeysConfig) {
-  return agentCard(
-    { name: agent.name, description: agent.description, capabilities: agent.capabilities },
-    settingsFor(origin, agentBase(agent.name), config),
+  return declareExtended(
+    agentCard(
+      { name: agent.name, description: agent.description, capabilities: agent.capabilities },
+      settingsFor(origin, agentBase(agent.name), config),
+    ),
+    config,
   );
 }
 

@@ -4,6 +4,7 @@ import type { Context } from "hono";
 import { callerOf } from "../access.ts";
 import type { GatewayContext } from "../config.ts";
 import { agentCardOf, cardForSdk, fleetCard } from "./card.ts";
+import { extendedCardOf } from "./extended-card.ts";
 import { createMeshA2AHandler } from "./handler.ts";
 
 /** The origin the cards advertise: A2A_PUBLIC_BASE, else the request's own. */
@@ -42,10 +43,14 @@ export async function handlerFor(
 ): Promise<A2ARequestHandler | undefined> {
   const found = await cardFor(ctx, context, name);
   if (!found) return undefined;
+  const caller = callerOf(context);
   return createMeshA2AHandler({
     ctx,
-    caller: callerOf(context),
+    caller,
     card: cardForSdk(found.card),
+    ...(found.card.capabilities.extendedAgentCard
+      ? { extendedCard: () => cardForSdk(extendedCardOf(found.card, caller)) }
+      : {}),
     ...(found.agent
       ? {
           agent: {

@@ -11,6 +11,7 @@ import type {
   TaskPushNotificationConfig,
 } from "@a2a-js/sdk";
 import {
+  ContentTypeNotSupportedError,
   ExtendedAgentCardNotConfiguredError,
   PushNotificationNotSupportedError,
   RequestMalformedError,
@@ -26,7 +27,8 @@ import { gatewayName } from "../name.ts";
 import { ownedBy } from "../routes/task-owner.ts";
 import { cancelMeshTask } from "./cancel.ts";
 import { listTasks } from "./list.ts";
-import { meshRequestOf } from "./message.ts";
+import { contentTypeProblem, modesOf } from "./media.ts";
+import { capabilityNamed, meshRequestOf } from "./message.ts";
 import { readSources } from "./read.ts";
 import { resumeWithMessage } from "./resume.ts";
 import { interruptedStates, terminalStates } from "./state.ts";
@@ -43,6 +45,8 @@ export interface MeshHandlerSettings {
   readonly caller: Caller;
   /** The card the request came through (the fleet's, or one agent's). */
   readonly card: AgentCard;
+  /** That card as this caller's key sees it (GetExtendedAgentCard); undefined when the card declares none. */
+  readonly extendedCard?: () => AgentCard;
   /** The agent whose card it is, with its capabilities; undefined for the fleet. */
   readonly agent?: { readonly name: string; readonly capabilities: readonly string[] };
   /** The request's abort signal: a closed connection ends waits and streams. */
@@ -67,8 +71,16 @@ export function createMeshA2AHandler(settings: MeshHandlerSettings): A2ARequestH
     return record;
   };
 
+  /** The capability a new task goes to when its message names none. */
+  const fallback = agent?.capabilities[0] ?? "general-query";
+
+  /** ContentTypeNotSupported (-32005) for parts, or accepted output modes, the skill does not take. */
+  const checkContentTypes = (message: Message, accepted: readonly string[], capability: string) => {
+    const problem = contentTypeProblem(message, accepted, modesOf(settings.card, capability));
+    if (problem) throw new ContentTypeNotSupportedError(problem);
+  };
+
   const start = async (request: SendMessageRequest, message: Message): Promise<string> => {
-    const fallback = agent?.capabilities[0] ?? "general-query";
     const parsed = meshRequestOf(message, request.metadata, fallback);
     if (!parsed.ok) throw new RequestMalformedError(parsed.problem);
     const { capability } = parsed.value;
@@ -102,8 +114,14 @@ export function createMeshA2AHandler(settings: MeshHandlerSettings): A2ARequestH
     if (!message.messageId) throw new RequestMalformedError("message.messageId is required");
     if (message.parts.length === 0)
       throw new RequestMalformedError("message.parts must hold at least one part");
-    if (!message.taskId) return start(request, message);
+    const accepted = request.configuration?.acceptedOutputModes ?? [];
+    if (!message.taskId) {
+      const named = capabilityNamed(message, request.metadata);
+      checkContentTypes(message, accepted, typeof named === "string" ? named : fallback);
+      return start(request, message);
+    }
     const record = await load(message.taskId);
+    checkContentTypes(message, accepted, record.capability);
     if (message.contextId && message.contextId !== record.contextId) {
       throw new RequestMalformedError(
         `message.contextId '${message.contextId}' is not task ${record.id}'s context '${record.contextId}'; leave it out or send that one`,
@@ -162,10 +180,14 @@ export function createMeshA2AHandler(settings: MeshHandlerSettings): A2ARequestH
 
   return {
     getAgentCard: async () => settings.card,
-    getAuthenticatedExtendedAgentCard: async () => {
-      throw new ExtendedAgentCardNotConfiguredError(
-        "mesh-six has no extended agent card: the public card is all",
-      );
+    getAuthenticatedExtendedAgentCard: async (_request, call) => {
+      if (settings.extendedCard) return settings.extendedCard();
+      // v1.0: a card that does not declare capabilities.extendedAgentCard is UnsupportedOperation;
+      // v0.3 has no such rule and names this case AuthenticatedExtendedCardNotConfigured (-32007).
+      const why =
+        "this mesh has no extended agent card: it runs without MESH_API_KEYS, so there is no key to authenticate and the public card (GET /.well-known/agent-card.json) is all";
+      if (call?.requestedVersion === "0.3") throw new ExtendedAgentCardNotConfiguredError(why);
+      throw new UnsupportedOperationError(`${why} (capabilities.extendedAgentCard is false)`);
     },
     async sendMessage(request) {
       const id = await accept(request);

@@ -72,6 +72,7 @@ export async function answerJsonRpc(
       : JsonRpcTransportHandler.mapToJSONRPCError;
   const callContext = new ServerCallContext({ requestedVersion: version });
   const answer = await transport.handle(body.value as Record<string, unknown>, callContext);
+  if (envelope.notification) return notified(answer);
   if (!isStream(answer)) return Response.json(answer);
   return sseAnswer(answer, {
     data: (item) => item,
@@ -80,10 +81,17 @@ export async function answerJsonRpc(
   });
 }
 
-/** The JSON-RPC 2.0 request object's own fields (-32600 when they are wrong), checked before the SDK sees it. */
+/**
+ * The JSON-RPC 2.0 request object's own fields (-32600 when they are wrong), checked before
+ * the SDK sees it. An id is the caller's to choose and only echoed: the same id twice is two
+ * requests. A number id must be a safe integer (JSON-RPC: no fractions; beyond 2^53 it would
+ * come back as another number). No `id` member at all makes the request a notification.
+ */
 function envelopeOf(
   value: unknown,
-): { ok: true; id: RpcId; method: string } | { ok: false; id: RpcId; problem: string } {
+):
+  | { ok: true; id: RpcId; method: string; notification: boolean }
+  | { ok: false; id: RpcId; problem: string } {
   if (typeof value !== "object" || value === null || Array.isArray(value)) {
     return {
       ok: false,
@@ -93,14 +101,36 @@ function envelopeOf(
   }
   const call = value as { jsonrpc?: unknown; id?: unknown; method?: unknown };
   const idOk =
-    call.id === undefined || call.id === null || typeof call.id === "string" || Number.isInteger(call.id);
+    call.id === undefined || call.id === null || typeof call.id === "string" || Number.isSafeInteger(call.id);
   const id: RpcId = idOk && call.id !== undefined ? (call.id as RpcId) : null;
   if (call.jsonrpc !== "2.0") return { ok: false, id, problem: 'jsonrpc must be "2.0"' };
-  if (!idOk) return { ok: false, id: null, problem: "id must be a string, a whole number or null" };
+  if (!idOk) {
+    return {
+      ok: false,
+      id: null,
+      problem:
+        typeof call.id === "number" && Number.isInteger(call.id)
+          ? `id ${call.id} is beyond ±${Number.MAX_SAFE_INTEGER}, so it cannot be answered exactly; send it as a string`
+          : "id must be a string, a whole number or null",
+    };
+  }
   if (typeof call.method !== "string" || call.method === "") {
     return { ok: false, id, problem: "method must name an A2A method, e.g. SendMessage" };
   }
-  return { ok: true, id, method: call.method };
+  return { ok: true, id, method: call.method, notification: !("id" in call) };
+}
+
+/**
+ * A notification (no `id`) is carried out but never answered (JSON-RPC 2.0: "the Server MUST
+ * NOT reply to a Notification", errors included): 204 with no body. A streaming method runs
+ * until its first event, the point where the message has been taken, and its stream is closed.
+ */
+async function notified(answer: unknown): Promise<Response> {
+  if (isStream(answer)) {
+    await answer.next().catch(() => undefined);
+    await answer.return(undefined).catch(() => undefined);
+  }
+  return new Response(null, { status: 204 });
 }
 
 function isStream<T>(value: T | AsyncGenerator<T>): value is AsyncGenerator<T> {

@@ -28,10 +28,6 @@ describe("a caller's message as a mesh task", () => {
   });
 
   it("refuses what it cannot carry, saying what to send", () => {
-    expect(meshRequestOf(messageOf([{ url: "https://example.com/a.pdf" }]), undefined, "q")).toMatchObject({
-      ok: false,
-      problem: expect.stringContaining("file parts"),
-    });
     expect(meshRequestOf(messageOf([{ data: [1, 2] }]), undefined, "q")).toMatchObject({
       ok: false,
       problem: expect.stringContaining("JSON object"),

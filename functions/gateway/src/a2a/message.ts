@@ -20,29 +20,32 @@ export function textOf(message: Message): string {
     .join("\n");
 }
 
+/** The capability a message names in `metadata.capability` (its own, else the request's); undefined when none. */
+export function capabilityNamed(
+  message: Message,
+  requestMetadata: Record<string, unknown> | undefined,
+): unknown {
+  return message.metadata?.capability ?? requestMetadata?.capability;
+}
+
 /**
  * A new task's capability and payload from the caller's message: the capability is
  * `metadata.capability` (of the message or of the request) or `fallback`; the payload is
  * the message's data parts (JSON objects) merged, with its text as `query` when the data
- * does not give one. File parts are not taken (no agent reads files yet).
+ * does not give one. File parts are refused before (media.ts: ContentTypeNotSupported) and
+ * add nothing here.
  */
 export function meshRequestOf(
   message: Message,
   requestMetadata: Record<string, unknown> | undefined,
   fallback: string,
 ): Parsed<MeshRequest> {
-  const named = message.metadata?.capability ?? requestMetadata?.capability;
+  const named = capabilityNamed(message, requestMetadata);
   if (named !== undefined && (typeof named !== "string" || !capabilityPattern.test(named))) {
     return {
       ok: false,
       problem: `metadata.capability must name a capability (lowercase letters, digits, '.', '-'), e.g. "general-query"; got ${JSON.stringify(named)}`,
     };
-  }
-  const files = message.parts.filter(
-    (part) => part.content?.$case === "url" || part.content?.$case === "raw",
-  );
-  if (files.length > 0) {
-    return { ok: false, problem: "file parts (url, raw) are not supported: send text or data parts" };
   }
   const payload: Record<string, unknown> = {};
   for (const part of message.parts) {

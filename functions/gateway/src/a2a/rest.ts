@@ -1,6 +1,7 @@
 import {
   A2A_CONTENT_TYPE,
   A2A_VERSION_HEADER,
+  AgentCard,
   type ListTasksRequest,
   ListTasksResponse,
   SendMessageRequest,
@@ -136,6 +137,11 @@ export async function taskCall(
   throw new TaskNotFoundError(
     `no operation '${method} /tasks/${segment}': use GET /tasks/{id}, POST /tasks/{id}:cancel or GET|POST /tasks/{id}:subscribe`,
   );
+}
+
+/** `GET /extendedAgentCard`: the card as the caller's key sees it (UnsupportedOperation on a mesh without keys). */
+export async function extendedCard(_context: Context, handler: A2ARequestHandler, call: ServerCallContext) {
+  return answer(AgentCard.toJSON(await handler.getAuthenticatedExtendedAgentCard({ tenant: "" }, call)));
 }
 
 export async function listTasks(context: Context, handler: A2ARequestHandler, call: ServerCallContext) {

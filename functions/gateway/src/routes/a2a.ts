@@ -2,7 +2,7 @@ import type { Hono } from "hono";
 import { cardPath } from "../a2a/card.ts";
 import { cardFor, unknownAgent } from "../a2a/endpoint.ts";
 import { answerJsonRpc } from "../a2a/json-rpc.ts";
-import { answerRest, listTasks, sendMessage, streamMessage, taskCall } from "../a2a/rest.ts";
+import { answerRest, extendedCard, listTasks, sendMessage, streamMessage, taskCall } from "../a2a/rest.ts";
 import { needs, open } from "../access.ts";
 import type { GatewayContext } from "../config.ts";
 import { routeModule } from "../route-module.ts";
@@ -13,7 +13,8 @@ import { routeModule } from "../route-module.ts";
  *   SubscribeToTask (SSE); v0.3's message/send, message/stream, tasks/get, tasks/cancel,
  *   tasks/resubscribe when A2A-Version is 0.3 or empty.
  * - HTTP+JSON under `/a2a/v1`: `POST /message:send`, `POST /message:stream`, `GET /tasks`,
- *   `GET /tasks/{id}`, `POST /tasks/{id}:cancel`, `GET|POST /tasks/{id}:subscribe`.
+ *   `GET /tasks/{id}`, `POST /tasks/{id}:cancel`, `GET|POST /tasks/{id}:subscribe`, `GET /extendedAgentCard`
+ *   (JSON-RPC: GetExtendedAgentCard; v0.3 agent/getAuthenticatedExtendedCard), the card as the key sees it.
  * - `GET /a2a/agents/:name/.well-known/agent-card.json`: an agent's card, open like the fleet's.
  * Reading needs `read`; sending and canceling `write` (checked per method on JSON-RPC).
  */
@@ -44,6 +45,9 @@ function restRoutes(
   );
   app.post(`${base}/message:stream`, needs("write", { perUser: true }), (context) =>
     answerRest(ctx, context, agent(context), (handler, call) => streamMessage(context, handler, call)),
+  );
+  app.get(`${base}/extendedAgentCard`, needs("read", { perUser: true }), (context) =>
+    answerRest(ctx, context, agent(context), (handler, call) => extendedCard(context, handler, call)),
   );
   app.get(`${base}/tasks`, needs("read", { perUser: true }), (context) =>
     answerRest(ctx, context, agent(context), (handler, call) => listTasks(context, handler, call)),
