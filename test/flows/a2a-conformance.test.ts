@@ -79,6 +79,31 @@ describe("A2A conformance (the a2a-tck's mandatory scenarios)", () => {
     });
   });
 
+  describe("error messages (test_error_response_completeness, test_error_consistency_across_methods)", () => {
+    it.each([
+      ["completely/invalid/method", {}, {}, -32601, ["method", "not found", "invalid"]],
+      [
+        "NoSuchMethod",
+        {},
+        { "A2A-Version": "1.0" },
+        -32601,
+        ["not found", "SendMessage, SendStreamingMessage"],
+      ],
+      ["tasks/get", {}, {}, -32602, ["id", "required", "missing"]],
+      ["tasks/get", { id: { invalid: "object" } }, {}, -32602, ["id", "invalid", "string"]],
+      ["GetTask", { id: 42 }, {}, -32602, ["params.id", "string"]],
+      ["CancelTask", {}, { "A2A-Version": "1.0" }, -32602, ["params.id is required"]],
+    ])(
+      "answers %s %j with %i, its message naming what is wrong",
+      async (method, params, headers, code, words) => {
+        const json = await rpc(method as string, params, headers as Record<string, string>);
+        expect(json.error.code).toBe(code);
+        for (const word of words as string[])
+          expect(json.error.message.toLowerCase()).toContain(word.toLowerCase());
+      },
+    );
+  });
+
   describe("request ids (test_duplicate_request_ids)", () => {
     const raw = (text: string) => post("/a2a", text);
 

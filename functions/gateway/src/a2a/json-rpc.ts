@@ -9,6 +9,7 @@ import { callerOf } from "../access.ts";
 import type { GatewayContext } from "../config.ts";
 import { jsonRpcVersions } from "./card.ts";
 import { handlerFor, unknownAgent } from "./endpoint.ts";
+import { methodNotFound, taskIdProblem } from "./rpc-params.ts";
 import { sseAnswer } from "./sse.ts";
 
 /** The methods that start or change work (the `write` scope); the others only read. */
@@ -62,6 +63,9 @@ export async function answerJsonRpc(
     const refused = authorize(callerOf(context), "write", `the A2A method ${method}`, { perUser: true });
     if (refused) return refused;
   }
+  const params = (body.value as { params?: unknown }).params;
+  const idProblem = taskIdProblem(method, params);
+  if (idProblem && !envelope.notification) return rpcError(id, { code: -32602, message: idProblem });
   const handler = await handlerFor(ctx, context, agent);
   if (!handler) return unknownAgent(ctx, context, agent ?? "");
   const transport =
@@ -73,7 +77,8 @@ export async function answerJsonRpc(
   const callContext = new ServerCallContext({ requestedVersion: version });
   const answer = await transport.handle(body.value as Record<string, unknown>, callContext);
   if (envelope.notification) return notified(answer);
-  if (!isStream(answer)) return Response.json(answer);
+  if (!isStream(answer))
+    return Response.json(namingMethods(answer, method, version === "0.3" ? "0.3" : "1.0"));
   return sseAnswer(answer, {
     data: (item) => item,
     early: (error) => rpcError(id, mapError(error)),
@@ -118,6 +123,13 @@ function envelopeOf(
     return { ok: false, id, problem: "method must name an A2A method, e.g. SendMessage" };
   }
   return { ok: true, id, method: call.method, notification: !("id" in call) };
+}
+
+/** A -32601 from the SDK ("Invalid method.") with a message that names the method and the version's methods. */
+function namingMethods(answer: unknown, method: string, version: "1.0" | "0.3"): unknown {
+  const error = (answer as { error?: { code?: unknown } }).error;
+  if (error?.code !== -32601) return answer;
+  return { ...(answer as object), error: { ...error, message: methodNotFound(method, version) } };
 }
 
 /**
