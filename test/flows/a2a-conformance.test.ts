@@ -107,7 +107,7 @@ describe("A2A conformance (the a2a-tck's mandatory scenarios)", () => {
   describe("request ids (test_duplicate_request_ids)", () => {
     const raw = (text: string) => post("/a2a", text);
 
-    it("answers two requests with the same id each on its own, with that id, as two tasks (the tck's retry, same messageId)", async () => {
+    it("answers two requests with the same id each on its own, with that id (the tck's retry: same messageId, so the same task)", async () => {
       const params = textMessage("What is 2+2?");
       const first = await raw(
         JSON.stringify({ jsonrpc: "2.0", id: "duplicate-1", method: "SendMessage", params }),
@@ -123,7 +123,18 @@ describe("A2A conformance (the a2a-tck's mandatory scenarios)", () => {
           result: { task: expect.anything() },
         });
       }
-      expect(second.json.result.task.id).not.toBe(first.json.result.task.id);
+      expect(second.json.result.task.id).toBe(first.json.result.task.id);
+      expect(second.json.result.task.history).toHaveLength(1);
+      const other = await raw(
+        JSON.stringify({
+          jsonrpc: "2.0",
+          id: "duplicate-1",
+          method: "SendMessage",
+          params: textMessage("What is 2+2?"),
+        }),
+      );
+      expect(other.json).toMatchObject({ id: "duplicate-1", result: { task: expect.anything() } });
+      expect(other.json.result.task.id).not.toBe(first.json.result.task.id);
       const together = await Promise.all(
         [1, 2, 3].map(() =>
           raw(
@@ -138,6 +149,23 @@ describe("A2A conformance (the a2a-tck's mandatory scenarios)", () => {
       );
       for (const each of together)
         expect(each.json).toMatchObject({ id: 7, result: { id: first.json.result.task.id } });
+    });
+
+    it("takes the same messageId again as a retry: one task, also when both arrive at once; another caller's is its own", async () => {
+      const params = { ...textMessage("restart", { metadata: { capability: "ask-service" } }) };
+      const body = (id: number) => JSON.stringify({ jsonrpc: "2.0", id, method: "SendMessage", params });
+      const [a, b] = await Promise.all([raw(body(1)), raw(body(2))]);
+      expect(a.json.result.task.id).toBe(b.json.result.task.id);
+      expect(
+        (await rpc("ListTasks", { status: "TASK_STATE_INPUT_REQUIRED" })).result.tasks.filter(
+          (task: Wire) => task.id === a.json.result.task.id,
+        ),
+      ).toHaveLength(1);
+      const ada = await post("/a2a", body(3), {}, "ada");
+      const bob = await post("/a2a", body(4), {}, "bob");
+      expect(new Set([a.json.result.task.id, ada.json.result.task.id, bob.json.result.task.id]).size).toBe(3);
+      const viaAgent = await post("/a2a/agents/asker", body(5));
+      expect(viaAgent.json.result.task.id).not.toBe(a.json.result.task.id);
     });
 
     it.each([[""], [0], [-7], ["x".repeat(500)], [null], [Number.MAX_SAFE_INTEGER]])(
@@ -193,6 +221,19 @@ describe("A2A conformance (the a2a-tck's mandatory scenarios)", () => {
         }),
       );
       expect(failing.status).toBe(204);
+      const unsupported = await host.fetch(
+        new Request(`${origin}/a2a`, {
+          method: "POST",
+          headers: {
+            "content-type": "application/json",
+            authorization: `Bearer ${keyOf("ops")}`,
+            "A2A-Version": "9.9",
+          },
+          body: JSON.stringify({ jsonrpc: "2.0", method: "GetTask", params: {} }),
+        }),
+      );
+      expect(unsupported.status).toBe(204);
+      expect(await unsupported.text()).toBe("");
       // an invalid request is no notification: it is answered
       const invalid = await raw(JSON.stringify({ jsonrpc: "1.0", method: "GetTask", params: { id: "x" } }));
       expect(invalid.json).toMatchObject({ id: null, error: { code: -32600 } });

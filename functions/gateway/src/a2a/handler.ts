@@ -29,6 +29,7 @@ import { cancelMeshTask } from "./cancel.ts";
 import { listTasks } from "./list.ts";
 import { contentTypeProblem, modesOf } from "./media.ts";
 import { capabilityNamed, meshRequestOf } from "./message.ts";
+import { taskIdOf } from "./message-id.ts";
 import { readSources } from "./read.ts";
 import { resumeWithMessage } from "./resume.ts";
 import { interruptedStates, terminalStates } from "./state.ts";
@@ -80,7 +81,10 @@ export function createMeshA2AHandler(settings: MeshHandlerSettings): A2ARequestH
     if (problem) throw new ContentTypeNotSupportedError(problem);
   };
 
+  /** A new task for `message`, or the one it started already (the same messageId from the same caller: a retry). */
   const start = async (request: SendMessageRequest, message: Message): Promise<string> => {
+    const taskId = taskIdOf(caller, agent?.name, message.messageId);
+    if (await readA2ATask(ctx.db, taskId)) return taskId;
     const parsed = meshRequestOf(message, request.metadata, fallback);
     if (!parsed.ok) throw new RequestMalformedError(parsed.problem);
     const { capability } = parsed.value;
@@ -91,19 +95,24 @@ export function createMeshA2AHandler(settings: MeshHandlerSettings): A2ARequestH
     }
     const owned = ownedBy(caller.user, { payload: parsed.value.payload });
     if (!owned.ok) throw new RequestMalformedError(owned.refusal.error);
-    const taskId = crypto.randomUUID();
     const contextId = message.contextId || crypto.randomUUID();
     const stored = messageToJson({ ...message, taskId, contextId });
-    await submitTask(outbox, {
-      taskId,
-      contextId,
-      capability,
-      payload: owned.request.payload,
-      message: stored,
-      ...(agent ? { agent: agent.name } : {}),
-      ...(caller.user === undefined ? {} : { owner: caller.user }),
-      at: ctx.clock.now(),
-    });
+    try {
+      await submitTask(outbox, {
+        taskId,
+        contextId,
+        capability,
+        payload: owned.request.payload,
+        message: stored,
+        ...(agent ? { agent: agent.name } : {}),
+        ...(caller.user === undefined ? {} : { owner: caller.user }),
+        at: ctx.clock.now(),
+      });
+    } catch (error) {
+      // the same message twice at once: the other request's commit won, and its task is this one
+      if (await readA2ATask(ctx.db, taskId)) return taskId;
+      throw error;
+    }
     return taskId;
   };
 

@@ -57,7 +57,9 @@ export async function answerJsonRpc(
     const error = new VersionNotSupportedError(
       `A2A-Version '${header}' is not supported; this server speaks ${jsonRpcVersions.join(" and ")} on JSON-RPC (send A2A-Version: 1.0)`,
     );
-    return rpcError(id, JsonRpcTransportHandler.mapToJSONRPCError(error));
+    return envelope.notification
+      ? notified()
+      : rpcError(id, JsonRpcTransportHandler.mapToJSONRPCError(error));
   }
   if (writeMethods.has(method)) {
     const refused = authorize(callerOf(context), "write", `the A2A method ${method}`, { perUser: true });
@@ -65,7 +67,8 @@ export async function answerJsonRpc(
   }
   const params = (body.value as { params?: unknown }).params;
   const idProblem = taskIdProblem(method, params);
-  if (idProblem && !envelope.notification) return rpcError(id, { code: -32602, message: idProblem });
+  if (idProblem)
+    return envelope.notification ? notified() : rpcError(id, { code: -32602, message: idProblem });
   const handler = await handlerFor(ctx, context, agent);
   if (!handler) return unknownAgent(ctx, context, agent ?? "");
   const transport =
@@ -137,7 +140,7 @@ function namingMethods(answer: unknown, method: string, version: "1.0" | "0.3"):
  * NOT reply to a Notification", errors included): 204 with no body. A streaming method runs
  * until its first event, the point where the message has been taken, and its stream is closed.
  */
-async function notified(answer: unknown): Promise<Response> {
+async function notified(answer?: unknown): Promise<Response> {
   if (isStream(answer)) {
     await answer.next().catch(() => undefined);
     await answer.return(undefined).catch(() => undefined);
@@ -146,5 +149,9 @@ async function notified(answer: unknown): Promise<Response> {
 }
 
 function isStream<T>(value: T | AsyncGenerator<T>): value is AsyncGenerator<T> {
-  return typeof (value as { [Symbol.asyncIterator]?: unknown })[Symbol.asyncIterator] === "function";
+  return (
+    typeof value === "object" &&
+    value !== null &&
+    typeof (value as { [Symbol.asyncIterator]?: unknown })[Symbol.asyncIterator] === "function"
+  );
 }
