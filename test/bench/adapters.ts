@@ -11,7 +11,7 @@ import { scoreCandidates } from "@mesh-six/shared/registry/score";
 import { loadMigrations, migrate } from "@mesh-six/sql";
 import { services } from "../services/services.ts";
 import { startServices } from "../services/start.ts";
-import { percentile, round, writeResult } from "./stats.ts";
+import { percentile, round, writeResult } from "./support/stats.ts";
 
 /**
  * Per-call latency of the orchestrator's scoring query on every Db adapter and of the

@@ -18,8 +18,8 @@ import { startEmbeddedHost } from "@mesh-six/shared/host/embedded";
 import { serveHost } from "@mesh-six/shared/host/serve";
 import { silentLogger } from "@mesh-six/shared/log/logger";
 import { z } from "zod";
-import { countingDb, type QueryCounts } from "./counting-db.ts";
-import { percentile, round, writeResult } from "./stats.ts";
+import { countingDb, type QueryCounts } from "./support/counting-db.ts";
+import { percentile, round, writeResult } from "./support/stats.ts";
 
 const total = Number(process.env.BENCH_EVENTS ?? 2000);
 const concurrency = Number(process.env.BENCH_CONCURRENCY ?? 16);

@@ -11,7 +11,7 @@ import { createMemoryKv } from "@mesh-six/shared/kv/memory";
 import { createLlm } from "@mesh-six/shared/llm/create";
 import type { Llm } from "@mesh-six/shared/llm/port";
 import { migrate } from "@mesh-six/sql";
-import { percentile, round, writeResult } from "./stats.ts";
+import { percentile, round, writeResult } from "./support/stats.ts";
 
 /**
  * What the budget check adds to an LLM call: the same call through the LLM port (the

@@ -1,7 +1,7 @@
 import { startReplayServer } from "@mesh-six/testing/openai";
 import OpenAI from "openai";
 import { chatKey, startChatMesh } from "../flows/support/chat-mesh.ts";
-import { percentile, round, writeResult } from "./stats.ts";
+import { percentile, round, writeResult } from "./support/stats.ts";
 
 /**
  * What the gateway's OpenAI-compatible API adds to one chat request, against calling the

@@ -30,7 +30,7 @@ import { migrate } from "@mesh-six/sql";
 import { Kafka, logLevel } from "kafkajs";
 import { z } from "zod";
 import { startMockKafkaCluster } from "../services/kafka.ts";
-import { percentile, round, writeResult } from "./stats.ts";
+import { percentile, round, writeResult } from "./support/stats.ts";
 
 interface Load {
   readonly events: number;

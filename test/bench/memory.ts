@@ -7,7 +7,7 @@ import type { Embedder } from "@mesh-six/shared/embeddings/port";
 import { createMemoryStore } from "@mesh-six/shared/memory/store";
 import type { Db } from "@mesh-six/shared/ports/db";
 import { migrate } from "@mesh-six/sql";
-import { percentile, round, writeResult } from "./stats.ts";
+import { percentile, round, writeResult } from "./support/stats.ts";
 
 /**
  * Memory search at 10,000 and 100,000 memories on in-memory PGlite: the HNSW index

@@ -8,7 +8,7 @@ import { chooseAgent } from "@mesh-six/shared/registry/route";
 import { scoreCandidates } from "@mesh-six/shared/registry/score";
 import { scoreCandidatesNaively } from "@mesh-six/shared/registry/score-naive";
 import { migrate } from "@mesh-six/sql";
-import { percentile, round, writeResult } from "./stats.ts";
+import { percentile, round, writeResult } from "./support/stats.ts";
 
 /**
  * The routing decision for one task among 50 agents with 200,000 history rows, made

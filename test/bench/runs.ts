@@ -18,7 +18,7 @@ import { z } from "zod";
 import { kafkaService } from "../services/kafka.ts";
 import { postgresService } from "../services/postgres.ts";
 import { startServices } from "../services/start.ts";
-import { percentile, round, writeResult } from "./stats.ts";
+import { percentile, round, writeResult } from "./support/stats.ts";
 
 /**
  * What one step of a durable run costs. A run of `long` steps and one of 1 step, one

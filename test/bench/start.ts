@@ -4,7 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { pgliteTemplate } from "@mesh-six/shared/db/pglite-template";
-import { percentile, round, writeResult } from "./stats.ts";
+import { percentile, round, writeResult } from "./support/stats.ts";
 
 /**
  * `npm start` from spawn to its ready line, on a fresh MESH_DATA_DIR and again on the

@@ -15,7 +15,7 @@ export function round(value: number, digits = 3): number {
 
 /** Writes `bench/results/<name>.json` with the machine it ran on, and prints it. */
 export function writeResult(name: string, figures: Record<string, unknown>): void {
-  const directory = new URL("../../bench/results/", import.meta.url);
+  const directory = new URL("../../../bench/results/", import.meta.url);
   mkdirSync(directory, { recursive: true });
   const result = {
     benchmark: name,
