@@ -1,3 +1,4 @@
+import { TaskState } from "@a2a-js/sdk";
 import { ContentTypeNotSupportedError } from "@a2a-js/sdk/errors";
 import type { EmbeddedHost } from "@mesh-six/shared/host/embedded";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -136,6 +137,59 @@ describe("A2A authentication and the extended card", () => {
       ).json()) as Wire;
       expect(legacy.result).toMatchObject({ name: "mesh-six", supportsAuthenticatedExtendedCard: true });
       expect(legacy.result.description).toContain("the key 'ops'");
+    });
+  });
+
+  describe("scopes per method (the card: sending needs write, reading read)", () => {
+    it("lets a key holding write alone send through the SDK's client on both bindings, and cancel, but not read", async () => {
+      for (const binding of ["JSONRPC", "HTTP+JSON"] as const) {
+        const client = await clientOf(current, origin, binding, "sender");
+        const answered = (await client.sendMessage(send("What is 2+2?"))) as Wire;
+        const task = answered.payload?.value ?? answered;
+        expect(task.status.state, binding).toBe(TaskState.TASK_STATE_COMPLETED);
+        await expect(client.getTask({ tenant: "", id: task.id, historyLength: undefined })).rejects.toThrow(
+          /lacks the scope 'read'|HTTP error for \/tasks\/[^ ]+: 403/,
+        );
+      }
+      const started = (await (
+        await rpcWith(`Bearer ${keyOf("sender")}`, "SendMessage", {
+          message: { messageId: crypto.randomUUID(), role: "ROLE_USER", parts: [{ text: "What is 3+3?" }] },
+          configuration: { returnImmediately: true },
+        })
+      ).json()) as Wire;
+      const id = started.result.task.id;
+      expect(typeof id).toBe("string");
+      const cancel = await rpcWith(`Bearer ${keyOf("sender")}`, "CancelTask", { id });
+      expect(cancel.status).toBe(200);
+      const read = await rpcWith(`Bearer ${keyOf("sender")}`, "GetTask", { id });
+      expect(read.status).toBe(403);
+      expect(read.headers.get("www-authenticate")).toBe(
+        'Bearer realm="mesh-six", error="insufficient_scope", scope="read"',
+      );
+      const subscribe = await host.fetch(
+        new Request(`${origin}/a2a/v1/tasks/${id}:subscribe`, {
+          method: "POST",
+          headers: { authorization: `Bearer ${keyOf("sender")}` },
+        }),
+      );
+      expect(subscribe.status).toBe(403);
+    });
+
+    it("refuses sending and canceling to a key holding read alone, 403 naming write, and still lets it read", async () => {
+      for (const method of ["SendMessage", "message/send", "CancelTask"]) {
+        const refused = await rpcWith(`Bearer ${keyOf("reader")}`, method, { id: "x" });
+        expect(refused.status, method).toBe(403);
+        expect(((await refused.json()) as Wire).error, method).toContain(
+          `lacks the scope 'write', which the A2A method ${method} needs`,
+        );
+        expect(refused.headers.get("www-authenticate")).toContain(
+          'error="insufficient_scope", scope="write"',
+        );
+      }
+      const unknown = (await (
+        await rpcWith(`Bearer ${keyOf("reader")}`, "GetTask", { id: "no-such-task" })
+      ).json()) as Wire;
+      expect(unknown.error.code).toBe(-32001);
     });
   });
 

@@ -92,11 +92,13 @@ describe("API keys on every route of the embedded host", () => {
       const wrong = await call(route.method, path, "nobody");
       expect(wrong.status, `${route.method} ${route.path}`).toBe(401);
       expect(wrong.json.error).toContain("not one of this mesh's keys");
+      // RFC 6750 §3.1: a token the server does not know is invalid_token; none sent, no code
+      expect(wrong.headers.get("www-authenticate")).toBe('Bearer realm="mesh-six", error="invalid_token"');
     }
   });
 
   it("answers 403 naming the scope a route needs to a key without it, and lets a key with only that scope in", async () => {
-    for (const route of routes()) {
+    for (const route of routes().filter((each) => !each.perCall)) {
       const path = route.path.replaceAll(/(?<=\/):\w+/g, "1");
       const where = `${route.method} ${route.path}`;
       const lacking = await call(
@@ -110,6 +112,9 @@ describe("API keys on every route of the embedded host", () => {
       if (route.path.startsWith("/v1/")) expect(lacking.json.code, where).toBe("insufficient_permissions");
       else expect(lacking.json.scope, where).toBe(route.scope);
       expect(lacking.json.error, where).toContain(`lacks the scope '${route.scope}', which ${where} needs`);
+      expect(lacking.headers.get("www-authenticate"), where).toBe(
+        `Bearer realm="mesh-six", error="insufficient_scope", scope="${route.scope}"`,
+      );
       const holding = await call(
         route.method,
         path,
@@ -117,6 +122,33 @@ describe("API keys on every route of the embedded host", () => {
         route.method === "POST" ? {} : undefined,
       );
       expect([401, 403], `${where}: ${JSON.stringify(holding.json)}`).not.toContain(holding.status);
+    }
+  });
+
+  it("lets a key with any one of a multiplexing route's scopes through its door, and 403s a key with none", async () => {
+    const perCall = routes().filter((route) => route.perCall);
+    expect(perCall.map((route) => `${route.method} ${route.path}`)).toEqual(
+      expect.arrayContaining(["POST /a2a", "POST /a2a/agents/:name"]),
+    );
+    for (const route of perCall) {
+      const path = route.path.replaceAll(/(?<=\/):\w+/g, "1");
+      const where = `${route.method} ${route.path}`;
+      const outsider = scopes.find((scope) => !route.perCall!.includes(scope))!;
+      const lacking = await call(route.method, path, `only-${outsider}`, {});
+      expect(lacking.status, where).toBe(403);
+      expect(lacking.json.error, where).toContain(
+        `holds none of the scopes ${route.perCall!.map((scope) => `'${scope}'`).join(", ")}`,
+      );
+      expect(lacking.headers.get("www-authenticate"), where).toBe(
+        `Bearer realm="mesh-six", error="insufficient_scope", scope="${route.perCall!.join(" ")}"`,
+      );
+      for (const scope of route.perCall!) {
+        const door = await call(route.method, path, `only-${scope}`, {});
+        // past the door: the call itself is then checked (an empty body is not a call)
+        expect([401, 403], `${where} with only ${scope}: ${JSON.stringify(door.json)}`).not.toContain(
+          door.status,
+        );
+      }
     }
   });
 

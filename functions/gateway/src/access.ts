@@ -1,5 +1,10 @@
 import type { Scope } from "@mesh-six/shared/auth/api-keys";
-import { authorize, type Caller, createAuthenticator } from "@mesh-six/shared/auth/authenticate";
+import {
+  authorize,
+  authorizeAny,
+  type Caller,
+  createAuthenticator,
+} from "@mesh-six/shared/auth/authenticate";
 import type { ApiKeysConfig } from "@mesh-six/shared/config/access";
 import type { Context, Hono, MiddlewareHandler } from "hono";
 import { routePath } from "hono/route";
@@ -13,6 +18,11 @@ export interface RouteAccess {
    * agent registry). Without it such keys get 403.
    */
   readonly perUser?: boolean;
+  /**
+   * The route's calls need different scopes (`needsOneOf`): a key holding any of these gets
+   * in, and the handler checks the one each call needs; `scope` is the first of them.
+   */
+  readonly perCall?: readonly Scope[];
 }
 
 const declared = new WeakMap<object, RouteAccess>();
@@ -36,6 +46,30 @@ export function needs(scope: Scope, options: { readonly perUser?: boolean } = {}
     await next();
   };
   declared.set(middleware, { scope, ...(options.perUser ? { perUser: true } : {}) });
+  return middleware;
+}
+
+/**
+ * Declares a route that multiplexes calls needing different scopes (A2A's JSON-RPC
+ * endpoint: SendMessage needs `write`, GetTask `read`), as its first handler: a key holding
+ * none of `needed` gets 403 naming them; the handler then `authorize`s the scope of the call
+ * it was sent, so a key with `write` alone can send and one with `read` alone can look.
+ */
+export function needsOneOf(
+  needed: readonly [Scope, ...Scope[]],
+  options: { readonly perUser?: boolean } = {},
+): MiddlewareHandler {
+  const middleware: MiddlewareHandler = async (context, next) => {
+    const what = `${context.req.method} ${routePath(context)}`;
+    const refused = authorizeAny(callerOf(context), needed, what, options);
+    if (refused) return refused;
+    await next();
+  };
+  declared.set(middleware, {
+    scope: needed[0],
+    perCall: needed,
+    ...(options.perUser ? { perUser: true } : {}),
+  });
   return middleware;
 }
 

@@ -17,7 +17,17 @@ export type Authentication =
   | { readonly ok: true; readonly caller: Caller }
   | { readonly ok: false; readonly response: Response };
 
-const realm = { "www-authenticate": 'Bearer realm="mesh-six"' };
+/**
+ * The `WWW-Authenticate` challenge of RFC 6750 §3: the realm alone when no key came (the
+ * RFC asks for no error code then), `error="invalid_token"` for a key the mesh does not
+ * know, `error="insufficient_scope"` with the scope it needed on a 403.
+ */
+export function bearerChallenge(error?: "invalid_token" | "insufficient_scope", scope?: string): string {
+  const parts = ['Bearer realm="mesh-six"'];
+  if (error) parts.push(`error="${error}"`);
+  if (scope) parts.push(`scope="${scope}"`);
+  return parts.join(", ");
+}
 
 /**
  * Reads the `Authorization: Bearer <key>` of a request and finds its key among `keys`,
@@ -45,6 +55,7 @@ export function createAuthenticator(keys: readonly ApiKey[] | undefined) {
     if (!found) {
       return refuse(
         "the API key is not one of this mesh's keys (MESH_API_KEYS); check MESH_API_KEY, or ask whoever runs the mesh for a key",
+        "invalid_token",
       );
     }
     return {
@@ -54,8 +65,14 @@ export function createAuthenticator(keys: readonly ApiKey[] | undefined) {
   };
 }
 
-function refuse(error: string): Authentication {
-  return { ok: false, response: Response.json({ error }, { status: 401, headers: realm }) };
+function refuse(error: string, code?: "invalid_token"): Authentication {
+  return {
+    ok: false,
+    response: Response.json(
+      { error },
+      { status: 401, headers: { "www-authenticate": bearerChallenge(code) } },
+    ),
+  };
 }
 
 /** 403 for a key without the scope `what` needs. */
@@ -66,7 +83,23 @@ export function lacksScope(caller: Caller, scope: Scope, what: string): Response
       error: `the key '${caller.name}' lacks the scope '${scope}', which ${what} needs (its scopes: ${held}); use a key with '${scope}' (MESH_API_KEYS entries are name:key:scope+scope)`,
       scope,
     },
-    { status: 403 },
+    { status: 403, headers: { "www-authenticate": bearerChallenge("insufficient_scope", scope) } },
+  );
+}
+
+/**
+ * 403 for a key holding none of `needed`, on a route whose calls each need one of them
+ * (A2A's JSON-RPC endpoint: sending needs `write`, reading `read`); `scope` names the first.
+ */
+export function lacksEveryScope(caller: Caller, needed: readonly Scope[], what: string): Response {
+  const held = [...caller.scopes].join(", ") || "none";
+  const listed = needed.map((scope) => `'${scope}'`).join(", ");
+  return Response.json(
+    {
+      error: `the key '${caller.name}' holds none of the scopes ${listed}, one of which ${what} needs, depending on the call (its scopes: ${held}); use a key with the scope the call needs (MESH_API_KEYS entries are name:key:scope+scope)`,
+      scope: needed[0],
+    },
+    { status: 403, headers: { "www-authenticate": bearerChallenge("insufficient_scope", needed.join(" ")) } },
   );
 }
 
@@ -88,6 +121,22 @@ export function authorize(
   options: { readonly perUser?: boolean } = {},
 ): Response | undefined {
   if (!caller.scopes.has(scope)) return lacksScope(caller, scope, what);
+  if (caller.user !== undefined && !options.perUser) return boundToUser(caller, what);
+  return undefined;
+}
+
+/**
+ * Checks that `caller` holds at least one of `needed` (and, unless `perUser`, is not bound
+ * to a user): the door of a route whose calls need different scopes; the handler then
+ * `authorize`s the one its call needs.
+ */
+export function authorizeAny(
+  caller: Caller,
+  needed: readonly Scope[],
+  what: string,
+  options: { readonly perUser?: boolean } = {},
+): Response | undefined {
+  if (!needed.some((scope) => caller.scopes.has(scope))) return lacksEveryScope(caller, needed, what);
   if (caller.user !== undefined && !options.perUser) return boundToUser(caller, what);
   return undefined;
 }

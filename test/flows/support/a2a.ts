@@ -35,6 +35,7 @@ const keys = [
   `ops:${keyOf("ops")}:read+write+admin+approve`,
   `reader:${keyOf("reader")}:read`,
   `writer:${keyOf("writer")}:read+write`,
+  `sender:${keyOf("sender")}:write`,
   `ada:${keyOf("ada")}:read+write:user=ada`,
   `bob:${keyOf("bob")}:read+write:user=bob`,
 ].join(",");

@@ -9,10 +9,10 @@ import { callerOf } from "../access.ts";
 import type { GatewayContext } from "../config.ts";
 import { jsonRpcVersions } from "./card.ts";
 import { handlerFor, unknownAgent } from "./endpoint.ts";
-import { methodNotFound, taskIdProblem } from "./rpc-params.ts";
+import { methodNotFound, methodsOf, taskIdProblem } from "./rpc-params.ts";
 import { sseAnswer } from "./sse.ts";
 
-/** The methods that start or change work (the `write` scope); the others only read. */
+/** The methods that start or change work (the `write` scope); the others only read (`read`). */
 const writeMethods = new Set([
   "SendMessage",
   "SendStreamingMessage",
@@ -61,8 +61,12 @@ export async function answerJsonRpc(
       ? notified()
       : rpcError(id, JsonRpcTransportHandler.mapToJSONRPCError(error));
   }
-  if (writeMethods.has(method)) {
-    const refused = authorize(callerOf(context), "write", `the A2A method ${method}`, { perUser: true });
+  // the route lets in a key with `read` or `write`; each method needs its own (an unknown
+  // method needs neither: it is answered -32601)
+  const known = (methodsOf[version === "0.3" ? "0.3" : "1.0"] as readonly string[]).includes(method);
+  if (writeMethods.has(method) || known) {
+    const scope = writeMethods.has(method) ? "write" : "read";
+    const refused = authorize(callerOf(context), scope, `the A2A method ${method}`, { perUser: true });
     if (refused) return refused;
   }
   const params = (body.value as { params?: unknown }).params;

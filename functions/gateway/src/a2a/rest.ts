@@ -118,7 +118,14 @@ export async function taskCall(
 ): Promise<Response> {
   const segment = context.req.param("task") ?? "";
   const [id = "", verb] = segment.split(":");
-  if (verb === "subscribe") return streamOf(handler.resubscribe({ tenant: "", id }, call));
+  if (verb === "subscribe") {
+    // POST /tasks/{id}:subscribe shares its route with :cancel, which lets in `write` too
+    const refused = authorize(callerOf(context), "read", "SubscribeToTask (/tasks/{id}:subscribe)", {
+      perUser: true,
+    });
+    if (refused) return refused;
+    return streamOf(handler.resubscribe({ tenant: "", id }, call));
+  }
   if (verb === "cancel" && method === "POST") {
     const refused = authorize(callerOf(context), "write", "CancelTask (POST /tasks/{id}:cancel)", {
       perUser: true,

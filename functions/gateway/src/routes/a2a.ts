@@ -3,7 +3,7 @@ import { cardPath } from "../a2a/card.ts";
 import { cardFor, unknownAgent } from "../a2a/endpoint.ts";
 import { answerJsonRpc } from "../a2a/json-rpc.ts";
 import { answerRest, extendedCard, listTasks, sendMessage, streamMessage, taskCall } from "../a2a/rest.ts";
-import { needs, open } from "../access.ts";
+import { needs, needsOneOf, open } from "../access.ts";
 import type { GatewayContext } from "../config.ts";
 import { routeModule } from "../route-module.ts";
 
@@ -16,7 +16,9 @@ import { routeModule } from "../route-module.ts";
  *   `GET /tasks/{id}`, `POST /tasks/{id}:cancel`, `GET|POST /tasks/{id}:subscribe`, `GET /extendedAgentCard`
  *   (JSON-RPC: GetExtendedAgentCard; v0.3 agent/getAuthenticatedExtendedCard), the card as the key sees it.
  * - `GET /a2a/agents/:name/.well-known/agent-card.json`: an agent's card, open like the fleet's.
- * Reading needs `read`; sending and canceling `write` (checked per method on JSON-RPC).
+ * Reading needs `read`; sending and canceling `write`: a key with `write` alone can send
+ * and cancel, one with `read` alone can look (checked per method on JSON-RPC and on
+ * `POST /tasks/{id}:…`, whose routes let either in).
  */
 export const a2aRoutes = routeModule("/a2a", (app, ctx) => {
   app.get(`/agents/:name${cardPath}`, open(), async (context) => {
@@ -24,8 +26,8 @@ export const a2aRoutes = routeModule("/a2a", (app, ctx) => {
     const found = await cardFor(ctx, context, name);
     return found ? context.json(found.card) : unknownAgent(ctx, context, name);
   });
-  app.post("/", needs("read", { perUser: true }), (context) => answerJsonRpc(ctx, context));
-  app.post("/agents/:name", needs("read", { perUser: true }), (context) =>
+  app.post("/", needsOneOf(["read", "write"], { perUser: true }), (context) => answerJsonRpc(ctx, context));
+  app.post("/agents/:name", needsOneOf(["read", "write"], { perUser: true }), (context) =>
     answerJsonRpc(ctx, context, context.req.param("name")),
   );
   restRoutes(app, ctx, "/v1", () => undefined);
@@ -55,7 +57,7 @@ function restRoutes(
   app.get(`${base}/tasks/:task`, needs("read", { perUser: true }), (context) =>
     answerRest(ctx, context, agent(context), (handler, call) => taskCall(context, handler, call, "GET")),
   );
-  app.post(`${base}/tasks/:task`, needs("read", { perUser: true }), (context) =>
+  app.post(`${base}/tasks/:task`, needsOneOf(["read", "write"], { perUser: true }), (context) =>
     answerRest(ctx, context, agent(context), (handler, call) => taskCall(context, handler, call, "POST")),
   );
 }
