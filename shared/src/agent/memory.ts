@@ -13,16 +13,22 @@ type MemoryContext = Pick<RunContext, "memory" | "trace" | "signal" | "logger">;
 export async function withMemories(
   ctx: MemoryContext,
   instructions: string,
-  question: string,
-  userId: string | undefined,
-  taskId?: string,
+  asked: {
+    readonly question: string;
+    readonly userId: string | undefined;
+    readonly taskId?: string;
+    /** The task is private: the question is embedded only by the local embedder (memory.md). */
+    readonly private?: boolean;
+  },
 ): Promise<{ instructions: string; recalled: number }> {
   if (!ctx.memory?.enabled) return { instructions, recalled: 0 };
+  const { question, userId, taskId } = asked;
   try {
     const memories = await ctx.memory.recall(question, {
       userId: userId ?? null,
       traceId: ctx.trace.traceId,
       ...(taskId ? { taskId } : {}),
+      ...(asked.private ? { private: true } : {}),
       ...(ctx.signal ? { signal: ctx.signal } : {}),
     });
     const block = formatMemories(memories);
@@ -40,7 +46,14 @@ export async function withMemories(
  */
 export async function learnFrom(
   ctx: MemoryContext,
-  exchange: { question: string; answer: string; userId: string | undefined; taskId: string },
+  exchange: {
+    question: string;
+    answer: string;
+    userId: string | undefined;
+    taskId: string;
+    /** The task is private: facts are distilled and embedded only locally, or not kept. */
+    private?: boolean;
+  },
 ): Promise<number> {
   if (!ctx.memory?.enabled || exchange.userId === undefined) return 0;
   try {
@@ -54,6 +67,7 @@ export async function learnFrom(
         taskId: exchange.taskId,
         traceId: ctx.trace.traceId,
         metadata: { taskId: exchange.taskId },
+        ...(exchange.private ? { private: true } : {}),
         ...(ctx.signal ? { signal: ctx.signal } : {}),
       },
     );

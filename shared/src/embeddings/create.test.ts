@@ -121,4 +121,33 @@ describe("createEmbedder", () => {
       createEmbedder({ config: readConfig(memoryConfig, { EMBEDDING_MODEL: "text-embedding-3-small" }) }),
     ).toThrow(/EMBEDDING_BASE_URL: EMBEDDING_MODEL is text-embedding-3-small but no endpoint is set/);
   });
+
+  it("embeds a private task's text only with the local embedder: a configured model refuses it before sending", async () => {
+    const { fetch, sent } = recordingFetch();
+    const configured = createEmbedder({
+      config: readConfig(memoryConfig, {
+        EMBEDDING_BASE_URL: "http://llm.test/v1",
+        EMBEDDING_MODEL: "text-embedding-3-small",
+        EMBEDDING_DIMENSIONS: "4",
+      }),
+      fetch,
+    });
+    const context = { agentId: "general-agent", taskId: "t-private", private: true };
+    const error = await configured
+      .embedMany(["my diagnosis is private"], { context })
+      .catch((thrown: unknown) => thrown);
+    expect(error).toBeInstanceOf(LlmError);
+    expect(error).toMatchObject({ type: "permission", retryable: false });
+    expect((error as Error).message).toContain("this task is private");
+    expect(sent).toEqual([]);
+    // the same text of a task that is not private goes to the model
+    await configured.embedMany(["my diagnosis is private", "and so is this"], {
+      context: { ...context, private: false },
+    });
+    expect(sent).toHaveLength(1);
+    const local = createEmbedder({ config: readConfig(memoryConfig, { EMBEDDING_DIMENSIONS: "64" }) });
+    expect(await local.embed("my diagnosis is private", { context })).toEqual(
+      localEmbedding("my diagnosis is private", 64),
+    );
+  });
 });

@@ -2,7 +2,7 @@ import type { EmbeddingModelV4 } from "@ai-sdk/provider";
 import { systemClock } from "../clock.ts";
 import type { MemoryConfig } from "../config/memory.ts";
 import { ConfigError } from "../errors.ts";
-import { toLlmError, withCalls } from "../llm/errors.ts";
+import { LlmError, toLlmError, withCalls } from "../llm/errors.ts";
 import { lazyEmbeddingModel } from "../llm/lazy-model.ts";
 import { embeddingRetryGuard, type LlmRetryPolicy, type RetryLog } from "../llm/retry.ts";
 import type { Clock } from "../ports/clock.ts";
@@ -52,7 +52,9 @@ const shortenable = /^text-embedding-3/;
  * its prompt tokens (no completion tokens), the cost from the price table (LLM_PRICES
  * over the built-in one), and the caller's `context` (agent, capability, task, user) as
  * far as it is known. The local embedder makes no call and costs nothing, so it records
- * nothing: one row per recall would only bury the calls that cost money.
+ * nothing: one row per recall would only bury the calls that cost money. The text of a
+ * private task (`context.private`) is embedded only by the local embedder: a configured
+ * model refuses it (LlmError `permission`, not retryable) before anything is sent.
  */
 export function createEmbedder(settings: EmbedderSettings): Embedder {
   const { config } = settings;
@@ -78,6 +80,17 @@ export function createEmbedder(settings: EmbedderSettings): Embedder {
     const context = options.context ?? {};
     const log: RetryLog = { calls: 0, stopped: undefined };
     const started = clock.now();
+    if (context.private && !local) {
+      // the text of a private task leaves the process only for a model the operator runs
+      // for private work; an embedding endpoint is never that, so only the local embedder
+      const refused = new LlmError(
+        "permission",
+        `this task is private, so its text may only be embedded by the local embedder, but EMBEDDING_MODEL is ${model.modelId}; its memories are neither recalled nor stored (unset EMBEDDING_MODEL for the local embedder, or drop "private" from the task)`,
+        { retryable: false },
+      );
+      await usage.recordUnsent(refused, context, 0);
+      throw refused;
+    }
     let embeddings: number[][];
     try {
       // the AI SDK is imported by the first embedding, not at start

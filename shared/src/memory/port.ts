@@ -94,6 +94,11 @@ export interface RecallOptions {
   readonly taskId?: string;
   /** Stored with the query embedding's usage and its `llm.call` event. */
   readonly traceId?: string;
+  /**
+   * The task is private (its payload says `"private": true`): the query is embedded only by
+   * the local embedder; with a configured embedding model recall fails (`permission`).
+   */
+  readonly private?: boolean;
   readonly signal?: AbortSignal;
 }
 
@@ -105,6 +110,11 @@ export interface LearnOptions {
   readonly taskId?: string;
   /** Stored with the usage records and their `llm.call` events. */
   readonly traceId?: string;
+  /**
+   * The task is private: the LLM distils facts only on the local tier (else the offline
+   * rules do) and facts are embedded only by the local embedder (else nothing is stored).
+   */
+  readonly private?: boolean;
   readonly signal?: AbortSignal;
 }
 
