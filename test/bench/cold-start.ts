@@ -9,7 +9,7 @@ import { startBundleEnvironment } from "@mesh-six/knative/testing/environment";
 import { freePort, isolate, runBundle, waitForOutput } from "@mesh-six/knative/testing/processes";
 import { deliver, sampleEventFor, testSecrets } from "@mesh-six/knative/testing/samples";
 import type { FunctionDefinition } from "@mesh-six/shared/function/define";
-import { buildFloors, type FloorName, floorNames } from "./support/cold-start-floors.ts";
+import { buildFloors, type FloorName, floorNames, stackBundleKiB } from "./support/cold-start-floors.ts";
 import { percentile, round, writeResult } from "./support/stats.ts";
 
 /**
@@ -186,6 +186,7 @@ try {
     }),
   );
   const floorSamples = new Map<FloorName, Sample[]>(floorNames.map((name) => [name, []]));
+  const stackKiB = await stackBundleKiB(floorsDirectory);
 
   const bare: Sample[] = [];
   const functions: Record<string, unknown>[] = [];
@@ -277,6 +278,8 @@ try {
     targets,
     bareNode: bareSummary,
     floors: floorSummaries,
+    // the stack's own weight in a bundle, cumulative (cold-start-floors.ts)
+    stackBundleKiB: stackKiB,
     functions,
   });
 } finally {

@@ -90,3 +90,43 @@ export async function buildFloors(directory: string): Promise<Map<FloorName, Bun
   }
   return built;
 }
+
+/**
+ * What the chosen stack alone weighs in a function's bundle, bundled as a function is: the
+ * functions-framework's server; with the AI SDK, its OpenAI provider and zod (what a
+ * function that calls a model carries); and with the database and Kv clients every
+ * function carries (pg, the Neon driver, the Upstash client).
+ */
+const sizeSources = {
+  "functions-framework": "",
+  "+ ai, @ai-sdk/openai, zod": [
+    'import { generateText, embedMany } from "ai";',
+    'import { createOpenAI } from "@ai-sdk/openai";',
+    'import { z } from "zod";',
+    "console.log(generateText, embedMany, createOpenAI, z.object({ a: z.string() }));",
+  ].join("\n"),
+  "+ pg, @neondatabase/serverless, @upstash/redis": [
+    'import { generateText, embedMany } from "ai";',
+    'import { createOpenAI } from "@ai-sdk/openai";',
+    'import { z } from "zod";',
+    'import pg from "pg";',
+    'import { Pool } from "@neondatabase/serverless";',
+    'import { Redis } from "@upstash/redis";',
+    "console.log(generateText, embedMany, createOpenAI, z.object({ a: z.string() }), pg, Pool, Redis);",
+  ].join("\n"),
+} as const;
+
+/** The bundle size (KiB) of each of the stack's own layers, cumulative. */
+export async function stackBundleKiB(directory: string): Promise<Record<keyof typeof sizeSources, number>> {
+  const sizes: Record<string, number> = {};
+  for (const [index, [name, extra]] of Object.entries(sizeSources).entries()) {
+    const source = [
+      'import { frameworkServer } from "../serve/framework-server.ts";',
+      extra,
+      "console.log(frameworkServer);",
+    ].join("\n");
+    const built = await bundleEntry(source, join(directory, `size-${index}`));
+    sizes[name] = Math.round(built.bytes / 1024);
+  }
+  return sizes as Record<keyof typeof sizeSources, number>;
+}
