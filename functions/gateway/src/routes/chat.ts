@@ -58,9 +58,11 @@ export const chatRoutes = routeModule("/v1/chat", (app, ctx) => {
     const now = ctx.clock.now();
     const { capability, agent } = resolved.target;
     const data = taskRequest(taskId, { capability, ...(agent ? { agent } : {}), ...owned.request });
-    let cursor: number;
+    // a stream reads the task's task.progress events after this cursor, taken before the
+    // task exists so none is missed; a whole answer reads only the task
+    let cursor = 0;
     try {
-      cursor = await newestEventId(ctx.db);
+      if (request.stream) cursor = await newestEventId(ctx.db);
       await outbox.commit(taskId, async (tx) => {
         await recordTaskRequest(tx, data, now);
         return { value: undefined, events: [taskRequestedEvent(data, now)] };
