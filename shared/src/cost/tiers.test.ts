@@ -113,6 +113,38 @@ describe("tiers: privacy, fallback under a budget, complexity", () => {
     ]);
   });
 
+  it("still limits a call that fell back by every other budget: a reject budget caps the fallback tier", async () => {
+    await putBudget(db, "strong-spend", {
+      scope: "agent",
+      subject: "writer",
+      period: "day",
+      usd: 0.001,
+      onExceeded: "fallback",
+      fallbackTier: "mid",
+      warnAt: 0.8,
+    });
+    await putBudget(db, "writer-ceiling", {
+      scope: "agent",
+      subject: "writer",
+      period: "day",
+      tokens: 1060,
+      onExceeded: "reject",
+      warnAt: 0.8,
+    });
+    // the first falls back to mid (strong-spend counts it, no longer limits it) and fits the
+    // ceiling: 1048 tokens reserved, settled to the 32 it used
+    const first = await llmWith().generate({ prompt: "What is 2+2?", tier: "strong", context });
+    expect(first).toMatchObject({ tier: "mid", fallbackBudget: "strong-spend" });
+    expect(shared.received.map((request) => request.body.model)).toEqual(["gpt-4o-mini"]);
+    // the second would pass the ceiling (32 used + 1048 estimated > 1060): refused, not sent
+    const error = await failureOf(llmWith().generate({ prompt: "What is 2+2?", tier: "strong", context }));
+    expect(error).toMatchObject({ type: "budget_exceeded", retryable: false });
+    expect((error as Error).message).toContain(
+      'budget "writer-ceiling" (agent writer) is used up: 32 of 1060 tokens',
+    );
+    expect(shared.received).toHaveLength(1);
+  });
+
   it("rejects a call over a reject budget with budget_exceeded, naming the budget and its reset", async () => {
     await putBudget(db, "alice-daily", {
       scope: "user",
