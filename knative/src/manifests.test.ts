@@ -14,6 +14,7 @@ import { z } from "zod";
 import { readCommitted } from "./manifests/files.ts";
 import { generateManifests, type ManifestSet } from "./manifests/generate.ts";
 import { renderManifests } from "./manifests/render.ts";
+import { serviceAccountCa } from "./manifests/service.ts";
 import type { Resource } from "./manifests/settings.ts";
 import { validateManifests } from "./validate/index.ts";
 
@@ -278,7 +279,19 @@ describe("manifest validation", () => {
     expect(all.some((resource) => resource.kind === "Secret")).toBe(false);
     const text = [...renderManifests(testFiles).values()].join("\n");
     expect(text).toContain("name: mesh-six-github");
-    expect(text).not.toMatch(/\bvalue: /);
+    // the one literal: where Kubernetes mounts the cluster's CA, for NODE_EXTRA_CA_CERTS
+    expect(text.match(/\bvalue: .*/g)).toEqual([`value: ${serviceAccountCa}`]);
+  });
+
+  it("gives the functions that talk to the Kubernetes API the cluster's CA (NODE_EXTRA_CA_CERTS), and no other", () => {
+    const services = [...testFiles.values()].flat().filter(kind("Service"));
+    const caOf = (name: string) => {
+      const service = services.find((resource) => resource.metadata.name === name)!;
+      const template = spec(service as Mutable).template as { spec: { containers: { env: Mutable[] }[] } };
+      return template.spec.containers[0]!.env.find((each) => each.name === "NODE_EXTRA_CA_CERTS");
+    };
+    expect(caOf("worker")).toEqual({ name: "NODE_EXTRA_CA_CERTS", value: serviceAccountCa });
+    expect(caOf("dead-letter")).toBeUndefined();
   });
 
   it("generates the Broker's EventPolicies: functions send anything, schedules pings, outsiders only fromOutside types", () => {

@@ -41,10 +41,12 @@ describe("each function's Service", () => {
       const own = Object.keys(configOf(definition).shape);
       const secrets = (definition.secrets ?? []).map((secret) => secret.env);
       const checks = definition.runsDependencyChecks ? checkVariables : [];
+      // the cluster's CA, for the functions with Kubernetes RBAC (service.ts)
+      const clusterCa = definition.kubernetesAccess ? ["NODE_EXTRA_CA_CERTS"] : [];
       const names = namesOf(definition.name);
       expect(containerOf(definition.name).envFrom, definition.name).toBeUndefined();
       expect(new Set(names).size, `${definition.name}: each variable once`).toBe(names.length);
-      const allowed = new Set([...platformVariables, ...own, ...secrets, ...checks]);
+      const allowed = new Set([...platformVariables, ...own, ...secrets, ...checks, ...clusterCa]);
       expect(
         names.filter((variable) => !allowed.has(variable)),
         definition.name,

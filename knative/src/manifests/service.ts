@@ -6,6 +6,12 @@ import { type DeploymentSettings, functionLabels, imageOf, type Resource } from 
 export const visibilityLabel = "networking.knative.dev/visibility";
 export const minScaleAnnotation = "autoscaling.knative.dev/min-scale";
 export const maxScaleAnnotation = "autoscaling.knative.dev/max-scale";
+/**
+ * The cluster's CA as Kubernetes mounts it with the ServiceAccount's token: given to Node
+ * (NODE_EXTRA_CA_CERTS, read at start) in the functions that talk to the Kubernetes API,
+ * so plain `fetch` to https://kubernetes.default.svc trusts the API server's certificate.
+ */
+export const serviceAccountCa = "/var/run/secrets/kubernetes.io/serviceaccount/ca.crt";
 
 /**
  * The function's Knative Service: scales to zero (unless the definition says otherwise),
@@ -49,10 +55,18 @@ export function knativeService(
               name: "function",
               image: imageOf(definition.name, settings),
               ports: [{ name: "http1", containerPort: 8080 }],
-              ...containerEnvironment(
-                [...new Set([...serviceVariables(definition), ...extraSecrets.map((secret) => secret.env)])],
-                settings,
-                withoutRepeats([...(definition.secrets ?? []), ...extraSecrets]),
+              ...withClusterCa(
+                definition,
+                containerEnvironment(
+                  [
+                    ...new Set([
+                      ...serviceVariables(definition),
+                      ...extraSecrets.map((secret) => secret.env),
+                    ]),
+                  ],
+                  settings,
+                  withoutRepeats([...(definition.secrets ?? []), ...extraSecrets]),
+                ),
               ),
               resources: {
                 requests: { cpu: resources.cpu ?? defaults.cpu, memory: resources.memory ?? defaults.memory },
@@ -64,6 +78,19 @@ export function knativeService(
         },
       },
     },
+  };
+}
+
+/** The environment, with NODE_EXTRA_CA_CERTS for a function that talks to the Kubernetes API. */
+function withClusterCa<Env extends { readonly env: readonly { readonly name: string }[] }>(
+  definition: FunctionDefinition,
+  environment: Env,
+) {
+  if (!definition.kubernetesAccess || environment.env.some((each) => each.name === "NODE_EXTRA_CA_CERTS"))
+    return environment;
+  return {
+    ...environment,
+    env: [...environment.env, { name: "NODE_EXTRA_CA_CERTS", value: serviceAccountCa }],
   };
 }
 
