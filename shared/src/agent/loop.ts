@@ -1,5 +1,4 @@
 import { z } from "zod";
-import { callMarks } from "../cost/call-marks.ts";
 import type { LlmMessage, LlmToolCall, LlmToolSpec, ModelTier } from "../llm/port.ts";
 import { StepError, TaskFailure } from "../run/errors.ts";
 import type { RunContext, RunFunction, Step, StepLlmResult } from "../run/types.ts";
@@ -66,9 +65,6 @@ export function agentLoop(settings: AgentLoopSettings): RunFunction {
     const taskId = ctx.task?.taskId ?? ctx.runId;
     const conversation = conversationOf(payload, question);
     const live = !output && wantsLiveText(payload);
-    // a private task's text goes only to local models: its LLM calls (the run's step.llm)
-    // and its memory's embeddings and extraction alike
-    const isPrivate = callMarks(payload).private === true;
     let instructions = withCallerInstructions(
       typeof settings.instructions === "function" ? settings.instructions(input, ctx) : settings.instructions,
       conversation.system,
@@ -76,7 +72,7 @@ export function agentLoop(settings: AgentLoopSettings): RunFunction {
     let recalled = 0;
     if (settings.memory.recall && ctx.memory?.enabled) {
       const remembered = await step.do("recall", () =>
-        withMemories(ctx, instructions, { question, userId: ctx.userId, taskId, private: isPrivate }),
+        withMemories(ctx, instructions, question, ctx.userId, taskId),
       );
       instructions = remembered.instructions;
       recalled = remembered.recalled;
@@ -117,7 +113,6 @@ export function agentLoop(settings: AgentLoopSettings): RunFunction {
                   answer: typeof answer === "string" ? answer : JSON.stringify(answer),
                   userId: ctx.userId,
                   taskId,
-                  private: isPrivate,
                 }),
               )
             : 0;

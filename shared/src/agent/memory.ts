@@ -13,22 +13,16 @@ type MemoryContext = Pick<RunContext, "memory" | "trace" | "signal" | "logger">;
 export async function withMemories(
   ctx: MemoryContext,
   instructions: string,
-  asked: {
-    readonly question: string;
-    readonly userId: string | undefined;
-    readonly taskId?: string;
-    /** The task is private: the question is embedded only by the local embedder (memory.md). */
-    readonly private?: boolean;
-  },
+  question: string,
+  userId: string | undefined,
+  taskId?: string,
 ): Promise<{ instructions: string; recalled: number }> {
   if (!ctx.memory?.enabled) return { instructions, recalled: 0 };
-  const { question, userId, taskId } = asked;
   try {
     const memories = await ctx.memory.recall(question, {
       userId: userId ?? null,
       traceId: ctx.trace.traceId,
       ...(taskId ? { taskId } : {}),
-      ...(asked.private ? { private: true } : {}),
       ...(ctx.signal ? { signal: ctx.signal } : {}),
     });
     const block = formatMemories(memories);
@@ -46,14 +40,7 @@ export async function withMemories(
  */
 export async function learnFrom(
   ctx: MemoryContext,
-  exchange: {
-    question: string;
-    answer: string;
-    userId: string | undefined;
-    taskId: string;
-    /** The task is private: facts are distilled and embedded only locally, or not kept. */
-    private?: boolean;
-  },
+  exchange: { question: string; answer: string; userId: string | undefined; taskId: string },
 ): Promise<number> {
   if (!ctx.memory?.enabled || exchange.userId === undefined) return 0;
   try {
@@ -67,7 +54,6 @@ export async function learnFrom(
         taskId: exchange.taskId,
         traceId: ctx.trace.traceId,
         metadata: { taskId: exchange.taskId },
-        ...(exchange.private ? { private: true } : {}),
         ...(ctx.signal ? { signal: ctx.signal } : {}),
       },
     );

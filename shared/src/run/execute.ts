@@ -16,6 +16,7 @@ import type { Llm } from "../llm/port.ts";
 import { recordMeshEvent } from "../log/event-log.ts";
 import type { TraceContext } from "../log/trace.ts";
 import type { AgentMemory } from "../memory/port.ts";
+import { privateMemory } from "../memory/private.ts";
 import type { Clock } from "../ports/clock.ts";
 import type { Db } from "../ports/db.ts";
 import type { Kv } from "../ports/kv.ts";
@@ -401,7 +402,10 @@ class Hop {
       config: env.config,
       trace: env.trace,
       llm: env.llm,
-      ...(env.memory ? { memory: env.memory } : {}),
+      // a private task's memory keeps its text local, as its LLM calls do (callMarks below)
+      ...(env.memory
+        ? { memory: callMarks(this.input).private ? privateMemory(env.memory) : env.memory }
+        : {}),
       db: env.db,
       kv: env.kv,
       signal: env.signal,
