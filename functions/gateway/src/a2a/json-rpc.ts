@@ -63,8 +63,7 @@ export async function answerJsonRpc(
   }
   // the route lets in a key with `read` or `write`; each method needs its own (an unknown
   // method needs neither: it is answered -32601)
-  const known = (methodsOf[version === "0.3" ? "0.3" : "1.0"] as readonly string[]).includes(method);
-  if (writeMethods.has(method) || known) {
+  if ((methodsOf[version === "0.3" ? "0.3" : "1.0"] as readonly string[]).includes(method)) {
     const scope = writeMethods.has(method) ? "write" : "read";
     const refused = authorize(callerOf(context), scope, `the A2A method ${method}`, { perUser: true });
     if (refused) return refused;
