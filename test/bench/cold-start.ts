@@ -168,7 +168,7 @@ const environment = await startBundleEnvironment(
   measured.length === fleet.length ? [] : measured.map((definition) => definition.name),
 );
 const floorsDirectory = mkdtempSync(join(tmpdir(), "mesh-six-floors-"));
-const floorDirectories: string[] = [];
+const floors = new Map<FloorName, ReturnType<typeof imageDirectory>>();
 try {
   const { bundles, database, sink } = environment;
   const env = {
@@ -178,13 +178,8 @@ try {
     PATH: process.env.PATH ?? "",
     ...testSecrets,
   };
-  const floors = new Map(
-    [...(await buildFloors(floorsDirectory))].map(([name, bundle]) => {
-      const image = imageDirectory(bundle.file);
-      floorDirectories.push(image.directory);
-      return [name, image];
-    }),
-  );
+  for (const [name, bundle] of await buildFloors(floorsDirectory))
+    floors.set(name, imageDirectory(bundle.file));
   const floorSamples = new Map<FloorName, Sample[]>(floorNames.map((name) => [name, []]));
   const stackKiB = await stackBundleKiB(floorsDirectory);
 
@@ -284,6 +279,6 @@ try {
   });
 } finally {
   rmSync(floorsDirectory, { recursive: true, force: true });
-  for (const directory of floorDirectories) rmSync(directory, { recursive: true, force: true });
+  for (const { directory } of floors.values()) rmSync(directory, { recursive: true, force: true });
   await environment.stop();
 }
